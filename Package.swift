@@ -1,0 +1,23 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// pbxctl depends on no third-party package: Foundation, Dispatch, XCTest and the
+// system's C libraries (libcurl is loaded at run time with dlopen) only.
+let package = Package(
+    name: "pbxctl",
+    products: [
+        .executable(name: "pbxctl", targets: ["pbxctl"])
+    ],
+    targets: [
+        .executableTarget(name: "pbxctl", dependencies: ["PBXCLI"]),
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "PBXJSON"),
+        .target(name: "PBXCatalog", dependencies: ["PBXJSON"]),
+        .target(name: "PBXClient", dependencies: ["PBXJSON", "CCurl"]),
+        .target(name: "PBXSandbox", dependencies: ["PBXJSON", "PBXCatalog"]),
+        .target(name: "PBXCLI", dependencies: ["PBXJSON", "PBXCatalog", "PBXClient", "PBXSandbox", "CCurl"]),
+        .testTarget(name: "PBXUnitTests", dependencies: ["PBXCLI", "PBXJSON", "PBXCatalog", "PBXClient", "PBXSandbox"]),
+        .testTarget(name: "PBXEndToEndTests", dependencies: ["PBXJSON"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,42 @@
+#ifndef PBX_CCURL_H
+#define PBX_CCURL_H
+#include <stddef.h>
+#include <stdint.h>
+#include <signal.h>
+
+// A small, non-variadic face over the system libcurl, loaded with dlopen at run time
+// (Debian ships libcurl.so.4 without headers). Swift cannot call curl's variadic
+// curl_easy_setopt, so each option kind has its own function here.
+
+typedef struct pbx_buffer {
+    unsigned char *data;
+    size_t length;
+    size_t capacity;
+    size_t limit;      // 0 = unlimited; past it the transfer is aborted
+    int fd;            // >= 0: write the body to this file descriptor instead
+    int overflowed;
+} pbx_buffer;
+
+// Set by the SIGINT handler; a transfer in progress aborts at its next progress tick.
+extern volatile sig_atomic_t pbx_interrupted;
+void pbx_install_sigint_handler(void);
+
+// Returns NULL on success, else a message saying why libcurl could not be loaded.
+const char *pbx_curl_load(void);
+void *pbx_curl_easy_init(void);
+void pbx_curl_easy_cleanup(void *handle);
+void pbx_curl_easy_reset(void *handle);
+int pbx_curl_setopt_long(void *handle, int option, long value);
+int pbx_curl_setopt_ptr(void *handle, int option, const void *value);
+int pbx_curl_setopt_str(void *handle, int option, const char *value);
+int pbx_curl_setopt_off(void *handle, int option, int64_t value);
+int pbx_curl_perform(void *handle, pbx_buffer *body, pbx_buffer *headers, char *errorbuf);
+long pbx_curl_response_code(void *handle);
+const char *pbx_curl_strerror(int code);
+void *pbx_curl_slist_append(void *list, const char *value);
+void pbx_curl_slist_free_all(void *list);
+const char *pbx_curl_version(void);
+
+void pbx_buffer_free(pbx_buffer *buffer);
+
+#endif

@@ -1,0 +1,98 @@
+import Foundation
+import PBXClient
+import PBXJSON
+
+/// Request bodies from `--data`, `-f`, `-F` and secret prompts (CLI.md, "Writing").
+enum BodyInput {
+    static func readJSONObject(_ source: String, io: IOContext) throws -> JSONObject {
+        let bytes: [UInt8]
+        if source == "-" {
+            bytes = io.stdinBytes()
+        } else {
+            guard let data = FileManager.default.contents(atPath: source) else { throw APIError.usage("--data \(source): cannot read the file") }
+            bytes = Array(data)
+        }
+        let parsed: JSON
+        do {
+            parsed = try JSONParser.parse(bytes)
+        } catch let error as JSONParseError {
+            throw APIError.usage("--data \(source): \(error.description)")
+        }
+        guard let object = parsed.objectValue else { throw APIError.usage("--data \(source): the body must be a JSON object") }
+        return object
+    }
+
+    /// `key=value`; `-F` reads true/false/null/numbers as JSON and `@file` as the file's text.
+    static func assignment(_ text: String, typed: Bool) throws -> (String, JSON) {
+        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+            throw APIError.usage("'\(text)' is not KEY=VALUE")
+        }
+        let key = String(text[..<equals])
+        let value = String(text[text.index(after: equals)...])
+        guard typed else { return (key, .string(value)) }
+        if value.hasPrefix("@") {
+            let path = String(value.dropFirst())
+            guard let data = FileManager.default.contents(atPath: path) else { throw APIError.usage("-F \(key)=@\(path): cannot read the file") }
+            var content = String(decoding: data, as: UTF8.self)
+            if content.hasSuffix("\n") { content.removeLast() }
+            return (key, .string(content))
+        }
+        return (key, typedLiteral(value))
+    }
+
+    static func typedLiteral(_ value: String) -> JSON {
+        switch value {
+        case "true": return .bool(true)
+        case "false": return .bool(false)
+        case "null": return .null
+        default:
+            if let parsed = try? JSONParser.parse(value), case .number = parsed { return parsed }
+            if value.hasPrefix("[") || value.hasPrefix("{"), let parsed = try? JSONParser.parse(value) { return parsed }
+            return .string(value)
+        }
+    }
+
+    /// A named flag's text as the type the vendor schema wants.
+    static func typed(_ text: String, schemaType: String?) -> JSON {
+        switch schemaType {
+        case "boolean": return text == "true" ? .bool(true) : text == "false" ? .bool(false) : .string(text)
+        case "integer", "number": return Double(text) != nil ? .number(text) : .string(text)
+        default: return .string(text)
+        }
+    }
+
+    /// Asks for secret fields the body still lacks: the first from `--password-stdin`,
+    /// any from a no-echo prompt when stdin is a terminal.
+    static func fillSecrets(_ secrets: [SecretField], into body: inout JSONObject, invocation: Invocation) throws {
+        let io = invocation.io
+        for (index, secret) in secrets.enumerated() where body[secret.key] == nil {
+            if index == 0, invocation.line.bool("password-stdin") {
+                var text = String(decoding: io.stdinBytes(), as: UTF8.self)
+                while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+                guard !text.isEmpty else { throw APIError.usage("--password-stdin: standard input was empty") }
+                body[secret.key] = .string(text)
+            } else if io.stdinIsTTY, !invocation.app.clientSettings.dryRun {
+                guard let text = io.secret(prompt: secret.prompt + ": "), !text.isEmpty else {
+                    throw APIError.usage("no \(secret.key.replacingOccurrences(of: "_", with: " ")) given")
+                }
+                body[secret.key] = .string(text)
+            }
+        }
+    }
+}
+
+/// `USER` arguments take an ID or an extension number (CLI.md).
+enum UserResolver {
+    static func resolve(_ value: String, client: APIClient, io: IOContext) throws -> String {
+        guard value.count >= 3, value.count <= 64, value.allSatisfy({ $0.isASCII && $0.isNumber }) else { return value }
+        if client.settings.dryRun {
+            io.err("note: extension \(value) would first be looked up with: GET /users?filter=extension_number eq '\(value)'\n")
+            return value
+        }
+        let answer = try client.call("GET", "/users", query: [("filter", "extension_number eq '\(value)'"), ("top", "1")])
+        guard let id = answer.json?["items"]?.arrayValue?.first?["id"]?.stringValue else {
+            throw APIError(kind: .http, status: 404, code: "NOT_FOUND", message: "no user has extension number \(value)", backend: "portsip")
+        }
+        return id
+    }
+}

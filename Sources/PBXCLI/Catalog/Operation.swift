@@ -1,0 +1,114 @@
+import PBXCatalog
+import PBXJSON
+
+/// What a command does, by the shape of its endpoint.
+public enum Shape: String, Sendable {
+    case list, get, create, update, delete, action
+}
+
+/// Where a positional argument goes in the request.
+public enum ArgumentRole: Sendable {
+    /// Fills the next `{placeholder}` of the path template.
+    case path
+    /// A user ID or extension number, resolved to the ID, filling the next placeholder.
+    case user
+    /// A body field.
+    case body(String)
+    /// A body field holding a list of the values (`layout MID PID...`).
+    case bodyList(String)
+}
+
+public struct OperationArgument: Sendable {
+    public var name: String
+    public var help: String
+    public var role: ArgumentRole
+    public var optional = false
+    public var variadic = false
+
+    public init(_ name: String, _ help: String, _ role: ArgumentRole, optional: Bool = false, variadic: Bool = false) {
+        self.name = name
+        self.help = help
+        self.role = role
+        self.optional = optional
+        self.variadic = variadic
+    }
+}
+
+/// A named flag that sets one body field (`--extension` → `extension_number`).
+public struct BodyFlag: Sendable {
+    public var flag: String
+    public var key: String
+    public var help: String
+
+    public init(_ flag: String, _ key: String, _ help: String) {
+        self.flag = flag
+        self.key = key
+        self.help = help
+    }
+}
+
+/// A body field that is a secret: never asked for in argv; read from a no-echo prompt
+/// on a terminal, `--password-stdin` (the first one), `-F key=@FILE` or `--data`.
+public struct SecretField: Sendable {
+    public var key: String
+    public var prompt: String
+
+    public init(_ key: String, _ prompt: String) {
+        self.key = key
+        self.prompt = prompt
+    }
+}
+
+/// One catalog entry: a command of the PortSIP catalog, as data.
+public struct Operation: @unchecked Sendable {
+    public var words: [String]
+    public var summary: String
+    public var shape: Shape
+    public var method: String
+    /// A path template of the vendor document (`/users/{id}/phones`), the current-user form when there are two.
+    public var path: String
+    /// The admin form, used with `--user USER` (`/users/{user}/phones`).
+    public var adminPath: String?
+    public var arguments: [OperationArgument] = []
+    public var bodyFlags: [BodyFlag] = []
+    public var secrets: [SecretField] = []
+    /// Default table columns of what it prints.
+    public var columns: [String] = []
+    public var idKey = "id"
+    /// Which prose rules (PortSIPRules) its body must follow.
+    public var rules: String?
+    public var examples: [String] = []
+    public var confirm = false
+    /// What the success message calls the object (`user`, `role`).
+    public var noun: String
+    /// Fixed body fields (e.g. roles start with no permissions).
+    public var defaults: JSONObject = JSONObject()
+    /// Extra local flags for the `prepare` hook.
+    public var extraFlags: [Flag] = []
+    /// Adjusts the request after the generic engine built it (optional arguments, `--set`).
+    public var prepare: ((inout RequestPlan, Invocation) throws -> Void)?
+    /// Replaces the generic rendering of the answer.
+    public var present: ((JSON?, RequestPlan, Invocation) throws -> Void)?
+
+    public init(_ words: [String], _ summary: String, _ shape: Shape, _ method: String, _ path: String, noun: String) {
+        self.words = words
+        self.summary = summary
+        self.shape = shape
+        self.method = method
+        self.path = path
+        self.noun = noun
+    }
+
+    public var specOperation: SpecOperation? { PortSIPSpec.shared.operation(method, path) }
+}
+
+/// The request the engine is about to send; `prepare` hooks may change it.
+public struct RequestPlan {
+    public var method: String
+    public var path: String
+    public var query: [(String, String)] = []
+    public var body: JSONObject?
+    public var confirmQuestion: String?
+    /// The path template the request follows, for validation against the vendor document.
+    public var template: String
+}

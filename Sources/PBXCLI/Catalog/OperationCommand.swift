@@ -1,0 +1,303 @@
+import CCurl
+import Foundation
+import PBXCatalog
+import PBXClient
+import PBXJSON
+
+/// Turns catalog entries into commands, and runs them: the one engine behind every
+/// PortSIP command. Flags come from the entry's shape and from the vendor document
+/// (a list gets `--filter` only where the operation accepts `filter`).
+enum OperationCommand {
+    static func make(_ operation: Operation) -> Command {
+        var flags: [Flag] = []
+        let spec = operation.specOperation
+        if operation.shape == .list {
+            flags.append(Flag("all", help: "follow pagination to the end"))
+            flags.append(Flag("limit", .int, value: "N", help: "stop after N items"))
+            if spec?.queryParameter("top") != nil {
+                flags.append(Flag("page-size", .int, value: "N", default: "100", help: "items per request (1-100)"))
+            }
+            for (name, help) in [("filter", "OData-like filter, e.g. \"extension_number eq '1001'\""), ("search", "free-text search"), ("orderby", "sort order, e.g. 'name asc, created_at desc'")]
+            where spec?.queryParameter(name) != nil {
+                flags.append(Flag(name, .string, value: name == "search" ? "TEXT" : "EXPR", help: help))
+            }
+        }
+        for bodyFlag in operation.bodyFlags {
+            let schema = spec?.bodySchema.flatMap { SchemaValidator.schema(of: $0, path: bodyFlag.key) }
+            let kind: ValueKind
+            switch schema.flatMap(SchemaValidator.type(of:)) {
+            case "boolean": kind = .choice(["true", "false"])
+            case "integer": kind = .int
+            case "number": kind = .number
+            default: kind = schema.flatMap(SchemaValidator.enumValues(of:)).map { .choice($0) } ?? .string
+            }
+            flags.append(Flag(bodyFlag.flag, kind, value: kind == .choice(["true", "false"]) ? "BOOL" : nil, help: bodyFlag.help))
+        }
+        if spec?.bodySchema != nil, operation.shape == .create || operation.shape == .update || operation.shape == .action {
+            flags.append(Flag("field", short: "f", .string, value: "KEY=VALUE", repeatable: true, help: "set a string body field (dotted keys nest)"))
+            flags.append(Flag("raw-field", short: "F", .string, value: "KEY=VALUE", repeatable: true, help: "set a typed body field: true, false, null, numbers, @FILE"))
+            flags.append(Flag("data", .string, value: "FILE", completion: .files, help: "a JSON body from a file, or - for stdin; flags override it"))
+        }
+        if !operation.secrets.isEmpty {
+            flags.append(Flag("password-stdin", help: "read the \(operation.secrets[0].key.replacingOccurrences(of: "_", with: " ")) from standard input"))
+        }
+        if operation.adminPath != nil {
+            flags.append(Flag("user", .string, value: "USER", help: "act on this user (ID or extension) through the admin API instead of yourself"))
+        }
+        if operation.confirm {
+            flags.append(Flag("yes", short: "y", help: "do not ask for confirmation"))
+        }
+        flags += operation.extraFlags
+        let arguments = operation.arguments.map { Argument($0.name, $0.help, optional: $0.optional, variadic: $0.variadic) }
+        return Command(operation.words.last!, operation.summary, arguments: arguments, flags: flags, examples: operation.examples,
+                       backend: .portsip, run: { invocation in try run(operation, invocation) })
+    }
+
+    // MARK: running
+
+    static func run(_ operation: Operation, _ invocation: Invocation) throws {
+        let app = invocation.app
+        var plan = try buildPlan(operation, invocation)
+        try operation.prepare?(&plan, invocation)
+        try validate(plan, operation)
+        let client = try app.client(.portsip)
+        if let question = plan.confirmQuestion, !invocation.line.bool("yes"), !app.clientSettings.dryRun {
+            guard invocation.io.stdinIsTTY else {
+                throw APIError.usage("\(question.replacingOccurrences(of: "?", with: "")): refusing without --yes when not on a terminal")
+            }
+            guard invocation.io.confirm(question) else { throw APIError.usage("cancelled; nothing was changed") }
+        }
+        try resolveUsers(&plan, operation, invocation, client)
+        if operation.shape == .list {
+            try runList(plan, operation, invocation, client)
+            return
+        }
+        let answer = try client.call(plan.method, plan.path, query: plan.query, body: plan.body.map(JSON.object))
+        if answer.dryRun { return }
+        if let present = operation.present {
+            try present(answer.json, plan, invocation)
+            return
+        }
+        let renderer = Renderer(options: app.output, sink: invocation.io.stdout, defaultColumns: operation.columns, idKey: operation.idKey)
+        switch operation.shape {
+        case .get:
+            if let json = answer.json { renderer.single(json) }
+        case .create:
+            if let json = answer.json { renderer.single(json) }
+            if !app.output.quiet {
+                let id = answer.json?[operation.idKey]?.cellText ?? ""
+                invocation.io.err("Created \(operation.noun) \(id)\n")
+            }
+        default:
+            if let json = answer.json {
+                renderer.single(json)
+            } else if !app.output.quiet {
+                invocation.io.err(successMessage(operation, plan, invocation) + "\n")
+            }
+        }
+    }
+
+    static func successMessage(_ operation: Operation, _ plan: RequestPlan, _ invocation: Invocation) -> String {
+        let target = invocation.line.positionals.first.map { " \($0)" } ?? ""
+        switch operation.shape {
+        case .delete: return "Deleted \(operation.noun)\(target)"
+        case .update: return "Updated \(operation.noun)\(target)"
+        default: return "Done: \(operation.words.joined(separator: " "))\(target)"
+        }
+    }
+
+    static func buildPlan(_ operation: Operation, _ invocation: Invocation) throws -> RequestPlan {
+        let line = invocation.line
+        var template = operation.path
+        var pathValues: [String] = []
+        if let user = line.string("user"), let adminPath = operation.adminPath {
+            template = adminPath
+            pathValues.append("{user:\(user)}")
+        }
+        var body: JSONObject?
+        let spec = operation.specOperation
+        if spec?.bodySchema != nil {
+            body = operation.defaults
+            if let data = line.string("data") {
+                body!.merge(try BodyInput.readJSONObject(data, io: invocation.io))
+            }
+            for assignment in line.strings("raw-field") {
+                let (key, value) = try BodyInput.assignment(assignment, typed: true)
+                body!.set(path: key, to: value)
+            }
+            for assignment in line.strings("field") {
+                let (key, value) = try BodyInput.assignment(assignment, typed: false)
+                body!.set(path: key, to: value)
+            }
+            for bodyFlag in operation.bodyFlags {
+                guard let text = line.string(bodyFlag.flag) else { continue }
+                let schema = spec?.bodySchema.flatMap { SchemaValidator.schema(of: $0, path: bodyFlag.key) }
+                body!.set(path: bodyFlag.key, to: BodyInput.typed(text, schemaType: schema.flatMap(SchemaValidator.type(of:))))
+            }
+        }
+        for (index, argument) in operation.arguments.enumerated() {
+            let values = argument.variadic ? Array(line.positionals.dropFirst(index)) : (index < line.positionals.count ? [line.positionals[index]] : [])
+            guard let first = values.first else { continue }
+            switch argument.role {
+            case .path:
+                pathValues.append(percentEncode(first))
+            case .user:
+                pathValues.append("{user:\(first)}")
+            case .body(let key):
+                if body == nil { body = JSONObject() }
+                let schema = spec?.bodySchema.flatMap { SchemaValidator.schema(of: $0, path: key) }
+                body!.set(path: key, to: BodyInput.typed(first, schemaType: schema.flatMap(SchemaValidator.type(of:))))
+            case .bodyList(let key):
+                if body == nil { body = JSONObject() }
+                body!.set(path: key, to: .array(values.map(JSON.string)))
+            }
+        }
+        if !operation.secrets.isEmpty, body != nil {
+            try BodyInput.fillSecrets(operation.secrets, into: &body!, invocation: invocation)
+        }
+        var plan = RequestPlan(method: operation.method, path: fill(template, with: pathValues), body: body, template: template)
+        if operation.confirm {
+            let target = line.positionals.first.map { " \($0)" } ?? ""
+            plan.confirmQuestion = "\(operation.words.last!.replacingOccurrences(of: "-", with: " ").capitalizedFirst) \(operation.noun)\(target)?"
+        }
+        if operation.shape == .list {
+            for name in ["filter", "search", "orderby"] {
+                if let value = line.string(name) { plan.query.append((name, value)) }
+            }
+        }
+        return plan
+    }
+
+    /// Fills a template's `{placeholders}` in order; those without a value stay as they are.
+    static func fill(_ template: String, with values: [String]) -> String {
+        var result = ""
+        var remaining = values[...]
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            result += rest[..<open]
+            if let value = remaining.popFirst() {
+                result += value
+            } else {
+                result += rest[open...close]
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        return result + rest
+    }
+
+    /// Client-side checks before anything is sent: unknown fields, the vendor schema
+    /// (types, enums, lengths, required) and the prose rules. Exit 2 naming each field.
+    static func validate(_ plan: RequestPlan, _ operation: Operation) throws {
+        guard let spec = PortSIPSpec.shared.operation(plan.method, plan.template) else { return }
+        var problems: [String] = []
+        if let body = plan.body, let schema = spec.bodySchema {
+            let known = SchemaValidator.propertyNames(of: schema)
+            for key in body.keys where !known.contains(key) {
+                problems.append("\(key): is not a field of \(spec.operationId)" + Suggest.hint(key, among: known).replacingOccurrences(of: "\n\n", with: " "))
+            }
+            problems += SchemaValidator.validate(.object(body), against: schema, at: "").map(\.text)
+            if let rules = operation.rules {
+                problems += PortSIPRules.bodyProblems(body, resource: rules).map(\.text)
+            }
+        }
+        for parameter in spec.parameters where parameter.location == "path" {
+            // IDs in the path must at least be non-empty.
+            if plan.path.contains("//") || plan.path.hasSuffix("/") { problems.append("\(parameter.name): must not be empty") }
+        }
+        if !problems.isEmpty {
+            var seen = Set<String>()
+            let unique = problems.filter { seen.insert($0).inserted }
+            let hint = operation.secrets.isEmpty ? "" : "\n(secrets are read from a prompt on a terminal, --password-stdin, -F KEY=@FILE or --data FILE)"
+            throw APIError.usage("invalid request for '\(operation.words.joined(separator: " "))'; nothing was sent:\n  " + unique.joined(separator: "\n  ") + hint)
+        }
+    }
+
+    /// Replaces `{user:VALUE}` markers with user IDs; an extension number is looked up
+    /// with a filter on `extension_number`.
+    static func resolveUsers(_ plan: inout RequestPlan, _ operation: Operation, _ invocation: Invocation, _ client: APIClient) throws {
+        while let start = plan.path.range(of: "{user:"), let end = plan.path[start.upperBound...].firstIndex(of: "}") {
+            let value = String(plan.path[start.upperBound..<end])
+            let id = try UserResolver.resolve(value, client: client, io: invocation.io)
+            plan.path.replaceSubrange(start.lowerBound...end, with: percentEncode(id))
+        }
+    }
+
+    static func runList(_ plan: RequestPlan, _ operation: Operation, _ invocation: Invocation, _ client: APIClient) throws {
+        let app = invocation.app
+        let line = invocation.line
+        let spec = PortSIPSpec.shared.operation(plan.method, plan.template)
+        let renderer = Renderer(options: app.output, sink: invocation.io.stdout, defaultColumns: operation.columns, idKey: operation.idKey)
+        let pageSize = line.int("page-size") ?? 100
+        if spec?.queryParameter("top") != nil, !(1...100).contains(pageSize) {
+            throw APIError.usage("--page-size must be 1 to 100 (PortSIP's top limit)")
+        }
+        if let limit = line.int("limit"), limit < 1 { throw APIError.usage("--limit must be at least 1") }
+        var walker = PageWalker(pageSize: pageSize, limit: line.int("limit"), all: line.bool("all"), paged: spec?.queryParameter("top") != nil)
+        while let page = walker.next() {
+            if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
+            var query = plan.query
+            if walker.paged {
+                query.append(("skip", String(page.skip)))
+                query.append(("top", String(page.top)))
+            }
+            let answer = try client.call("GET", plan.path, query: query)
+            if answer.dryRun { return }
+            guard let json = answer.json, let items = json["items"]?.arrayValue ?? json.arrayValue else {
+                throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "expected {\"count\", \"items\"} in the answer", backend: "portsip")
+            }
+            let kept = walker.accept(count: items.count, total: json["count"]?.intValue)
+            renderer.emit(Array(items.prefix(kept)))
+            invocation.io.stdout.flush()
+        }
+        renderer.finishList()
+        if let remaining = walker.remaining, remaining > 0, invocation.io.stderrIsTTY, !app.output.quiet {
+            invocation.io.err("Showing \(walker.fetched) of \(walker.total ?? walker.fetched) \(operation.noun)s; use --all or --limit N for more.\n")
+        }
+    }
+}
+
+/// PortSIP pagination arithmetic: walk skip/top until `count` (or `--limit`) is reached.
+public struct PageWalker: Equatable {
+    public let pageSize: Int
+    public let limit: Int?
+    public let all: Bool
+    public let paged: Bool
+    public private(set) var fetched = 0
+    public private(set) var total: Int?
+    private var finished = false
+
+    public init(pageSize: Int, limit: Int?, all: Bool, paged: Bool = true) {
+        self.pageSize = pageSize
+        self.limit = limit
+        self.all = all
+        self.paged = paged
+    }
+
+    /// The next page to ask for, or nil when done.
+    public mutating func next() -> (skip: Int, top: Int)? {
+        if finished { return nil }
+        if let limit, fetched >= limit { return nil }
+        if let total, fetched >= total { return nil }
+        if fetched > 0, !all, limit == nil { return nil }
+        if !paged, fetched > 0 { return nil }
+        let wanted = limit.map { min(pageSize, $0 - fetched) } ?? pageSize
+        return (fetched, max(1, wanted))
+    }
+
+    /// Records a page of `count` items; returns how many of them to keep.
+    public mutating func accept(count: Int, total: Int?) -> Int {
+        self.total = total ?? self.total
+        var kept = count
+        if let limit { kept = min(count, limit - fetched) }
+        fetched += kept
+        if count == 0 || !paged { finished = true }
+        return kept
+    }
+
+    /// Items the server has beyond what was fetched, when known.
+    public var remaining: Int? { total.map { max(0, $0 - fetched) } }
+}
+
+extension String {
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}

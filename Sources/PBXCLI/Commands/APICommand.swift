@@ -1,0 +1,103 @@
+import CCurl
+import Foundation
+import PBXClient
+import PBXJSON
+
+/// `pbxctl api`: a raw request with the profile's auth, like `gh api`.
+enum APICommand {
+    static var command: Command {
+        Command("api", "Send a raw request to a backend with the profile's auth",
+                details: "Send a raw request to the profile's API (PATH is relative to its API root: /api for PortSIP, /api/v1 for Rocket.Chat, the User Admin API root for Vonage, /api for CommPeak). Fields go in the query string for GET and in a JSON body otherwise. The answer is printed as JSON unless -o says otherwise.",
+                arguments: [Argument("PATH", "the path, e.g. /users or /users/ID/status")],
+                flags: [
+                    Flag("method", short: "X", .choice(["GET", "POST", "PUT", "PATCH", "DELETE"]), value: "METHOD", help: "HTTP method (default GET, or POST when fields or a body are given)"),
+                    Flag("field", short: "f", .string, value: "KEY=VALUE", repeatable: true, help: "a string parameter"),
+                    Flag("raw-field", short: "F", .string, value: "KEY=VALUE", repeatable: true, help: "a typed parameter: true, false, null, numbers, @FILE"),
+                    Flag("header", short: "H", .string, value: "'K: V'", repeatable: true, help: "an extra request header"),
+                    Flag("data", .string, value: "FILE", completion: .files, help: "the request body from a file, or - for stdin"),
+                    Flag("paginate", help: "follow PortSIP skip/top pages (or Vonage page/limit) and merge the items"),
+                ],
+                examples: ["pbxctl api -X GET /users -f filter=\"extension_number eq '1001'\"", "pbxctl api -X POST /users/ID/balance -F balance=10", "pbxctl api /users --paginate -o jsonl"],
+                run: { invocation in try run(invocation) })
+    }
+
+    static func backendType(_ app: App) throws -> BackendType {
+        if let name = app.line.string("profile") {
+            if app.sandbox != nil, name.hasPrefix("sandbox-"), let type = BackendType(rawValue: String(name.dropFirst(8))) { return type }
+            if let profile = try app.store().profile(named: name) { return profile.type }
+        }
+        return .portsip
+    }
+
+    static func run(_ invocation: Invocation) throws {
+        let app = invocation.app
+        let line = invocation.line
+        let type = try backendType(app)
+        if app.sandbox != nil, line.string("profile")?.hasPrefix("sandbox-") == true {
+            app.line = ParsedCommandLine(command: line.command, positionals: line.positionals, values: line.values.filter { $0.key != "profile" }, helpRequested: false)
+        }
+        let client = try app.client(type)
+        var path = try invocation.require("PATH")
+        if !path.hasPrefix("/") { path = "/" + path }
+        let prefix = type == .rocketchat ? "/api/v1" : "/api"
+        if type != .vonage, path.hasPrefix(prefix + "/") { path = String(path.dropFirst(prefix.count)) }
+
+        var fields: [(String, JSON)] = []
+        for assignment in line.strings("raw-field") { fields.append(try BodyInput.assignment(assignment, typed: true)) }
+        for assignment in line.strings("field") { fields.append(try BodyInput.assignment(assignment, typed: false)) }
+        var body: JSONObject?
+        if let data = line.string("data") { body = try BodyInput.readJSONObject(data, io: invocation.io) }
+        // As in gh: GET, or POST once parameters or a body are given; -X overrides.
+        let method = line.string("method") ?? (body != nil || !fields.isEmpty ? "POST" : "GET")
+        var query: [(String, String)] = []
+        if method == "GET" {
+            query = fields.map { ($0.0, $0.1.cellText) }
+        } else if !fields.isEmpty {
+            if body == nil { body = JSONObject() }
+            for (key, value) in fields { body!.set(path: key, to: value) }
+        }
+        var extraHeaders: [(String, String)] = []
+        for header in line.strings("header") {
+            guard let colon = header.firstIndex(of: ":") else { throw APIError.usage("-H '\(header)' is not 'Name: value'") }
+            extraHeaders.append((String(header[..<colon]).trimmingCharacters(in: .whitespaces), String(header[header.index(after: colon)...]).trimmingCharacters(in: .whitespaces)))
+        }
+        var options = app.output
+        if line.string("output") == nil, app.environment["PBXCTL_OUTPUT"] == nil { options.format = .json }
+        let renderer = Renderer(options: options, sink: invocation.io.stdout)
+
+        func send(_ query: [(String, String)]) throws -> APIResponse {
+            var request = client.makeRequest(method: method, path: path, query: query, body: body.map(JSON.object))
+            for (name, value) in extraHeaders { request.setHeader(name, value) }
+            return try client.decode(client.send(request))
+        }
+
+        guard line.bool("paginate"), method == "GET" else {
+            let answer = try send(query)
+            if answer.dryRun { return }
+            if let json = answer.json { renderer.single(json) } else if !answer.raw.body.isEmpty { invocation.io.out(answer.raw.bodyText) }
+            return
+        }
+        let vonage = type == .vonage
+        var walker = PageWalker(pageSize: vonage ? 1000 : 100, limit: nil, all: true)
+        var page = 1
+        while let next = walker.next() {
+            if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
+            var pageQuery = query.filter { !["skip", "top", "page", "limit"].contains($0.0) }
+            if vonage {
+                pageQuery += [("page", String(page)), ("limit", String(walker.pageSize))]
+            } else {
+                pageQuery += [("skip", String(next.skip)), ("top", String(next.top))]
+            }
+            let answer = try send(pageQuery)
+            if answer.dryRun { return }
+            guard let json = answer.json else { break }
+            let items = json["items"]?.arrayValue ?? json["callbackNumbers"]?.arrayValue ?? json.arrayValue ?? [json]
+            let total = json["count"]?.intValue ?? json["meta"]?["totalCount"]?.intValue
+            renderer.emit(Array(items.prefix(walker.accept(count: items.count, total: total))))
+            invocation.io.stdout.flush()
+            if total == nil { break }
+            page += 1
+        }
+        renderer.finishList()
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import PBXClient
+import PBXJSON
+
+/// `config list|show|set|delete|use|path`: manages profiles, never prints a secret.
+enum ConfigCommands {
+    static let settingKeys: [BackendType: [String]] = [
+        .portsip: ["url", "username", "domain", "default"],
+        .rocketchat: ["url", "user_id", "username", "default"],
+        .vonage: ["url", "region", "token_url", "client_id", "default"],
+        .commpeak: ["url", "username", "default"],
+    ]
+
+    static var group: Command {
+        let profileArgument = Argument("NAME", "profile name", completion: .profiles)
+        return Command("config", "Manage profiles (backends and their credentials)", children: [
+            Command("list", "List profiles", examples: ["pbxctl config list", "pbxctl config list -q"], run: list),
+            Command("show", "Show a profile's settings (secrets are never shown)", arguments: [profileArgument],
+                    examples: ["pbxctl config show prod"], run: show),
+            Command("set", "Create or change a profile",
+                    details: "Create or change a profile. Secret keys (token, password, client_secret, auth_token, jwt_secret) go to the credentials file (mode 0600); prefer `pbxctl login`, which asks for the password without echo.",
+                    arguments: [profileArgument, Argument("KEY=VALUE", "more settings (username, domain, user_id, region, client_id, token_url, default)", optional: true, variadic: true)],
+                    flags: [
+                        Flag("type", .choice(BackendType.allCases.map(\.rawValue)), value: "TYPE", help: "backend type (required for a new profile)"),
+                        Flag("url", .string, value: "URL", help: "the server's base URL"),
+                    ],
+                    examples: ["pbxctl config set prod --type portsip --url https://pbx.example.com:8887 username=admin default=true"],
+                    run: set),
+            Command("delete", "Delete a profile and its credentials", arguments: [profileArgument], examples: ["pbxctl config delete old-pbx"], run: delete),
+            Command("use", "Make a profile the default of its type", arguments: [profileArgument], examples: ["pbxctl config use prod"], run: use),
+            Command("path", "Print where the config and credentials files are", examples: ["pbxctl config path"], run: path),
+        ])
+    }
+
+    static func list(_ invocation: Invocation) throws {
+        let store = try invocation.app.store()
+        let renderer = Renderer(options: invocation.app.output, sink: invocation.io.stdout, defaultColumns: ["name", "type", "url", "default", "logged_in"], idKey: "name")
+        let rows: [JSON] = try store.profiles().map { profile in
+            .object(JSONObject([
+                ("name", .string(profile.name)), ("type", .string(profile.type.rawValue)), ("url", .string(profile.setting("url") ?? profile.setting("region") ?? "")),
+                ("default", .bool(profile.isDefault)),
+                ("logged_in", .bool(!profile.secrets.filter { !$0.value.isEmpty }.isEmpty)),
+            ]))
+        }
+        renderer.emit(rows)
+        renderer.finishList()
+    }
+
+    static func show(_ invocation: Invocation) throws {
+        let name = try invocation.require("NAME")
+        let store = try invocation.app.store()
+        guard let profile = try store.profile(named: name) else { throw missing(name, store) }
+        var object = JSONObject([("name", .string(name))])
+        for (key, value) in profile.settings.sorted(by: { order($0.key) < order($1.key) }) { object[key] = .string(value) }
+        object["credentials"] = .array(profile.secrets.filter { !$0.value.isEmpty }.keys.sorted().map { .string("\($0) (set)") })
+        Renderer(options: invocation.app.output, sink: invocation.io.stdout, idKey: "name").single(.object(object))
+    }
+
+    static func order(_ key: String) -> String {
+        let preferred = ["type", "url", "username", "domain", "user_id", "region", "token_url", "client_id", "default"]
+        return preferred.firstIndex(of: key).map { String(format: "%02d", $0) } ?? "99" + key
+    }
+
+    static func set(_ invocation: Invocation) throws {
+        let line = invocation.line
+        let name = try invocation.require("NAME")
+        guard !name.isEmpty, !name.contains("]"), !name.contains(where: \.isWhitespace) else {
+            throw APIError.usage("'\(name)' is not a usable profile name (no spaces or brackets)")
+        }
+        let store = try invocation.app.store()
+        let existing = try? store.profile(named: name)
+        let typeName = line.string("type") ?? existing?.type.rawValue
+        guard let typeName, let type = BackendType(rawValue: typeName) else {
+            throw APIError.usage("a new profile needs --type (portsip, rocketchat, vonage or commpeak)")
+        }
+        var settings: [(String, String)] = [("type", type.rawValue)]
+        if let url = line.string("url") {
+            guard url.hasPrefix("https://") || url.hasPrefix("http://") else { throw APIError.usage("--url must start with https:// or http://") }
+            settings.append(("url", url))
+        }
+        var secrets: [(String, String)] = []
+        for pair in line.variadic("KEY=VALUE") {
+            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else { throw APIError.usage("'\(pair)' is not KEY=VALUE") }
+            let key = String(pair[..<equals]), value = String(pair[pair.index(after: equals)...])
+            if ConfigStore.secretKeys.contains(key) {
+                secrets.append((key, value))
+            } else {
+                let allowed = settingKeys[type] ?? []
+                guard allowed.contains(key) || key == "type" || key == "url" else {
+                    throw APIError.usage("'\(key)' is not a setting of \(type.rawValue) profiles (\(allowed.joined(separator: ", ")))" + Suggest.hint(key, among: allowed))
+                }
+                if key == "default", !["true", "false"].contains(value) { throw APIError.usage("default takes true or false") }
+                settings.append((key, value))
+            }
+        }
+        if existing == nil, !settings.contains(where: { $0.0 == "url" }), !(type == .vonage && settings.contains(where: { $0.0 == "region" })) {
+            throw APIError.usage("a new profile needs --url" + (type == .vonage ? " (or region=emea|nam|apac)" : ""))
+        }
+        if settings.contains(where: { $0 == ("default", "true") }) { clearDefaults(store, type: type, except: name) }
+        for (key, value) in settings { store.setSetting(name, key, value) }
+        try store.saveConfig()
+        if !secrets.isEmpty {
+            for (key, value) in secrets { store.setSecret(name, key, value) }
+            try store.saveCredentials()
+        }
+        invocation.io.err("\(existing == nil ? "Added" : "Updated") profile \(name) in \(store.configPath)\n")
+    }
+
+    static func clearDefaults(_ store: ConfigStore, type: BackendType, except name: String) {
+        for profile in (try? store.profiles()) ?? [] where profile.type == type && profile.name != name && profile.isDefault {
+            store.setSetting(profile.name, "default", nil)
+        }
+    }
+
+    static func delete(_ invocation: Invocation) throws {
+        let name = try invocation.require("NAME")
+        let store = try invocation.app.store()
+        guard try store.profile(named: name) != nil else { throw missing(name, store) }
+        store.removeProfile(name)
+        try store.saveConfig()
+        try store.saveCredentials()
+        invocation.io.err("Deleted profile \(name)\n")
+    }
+
+    static func use(_ invocation: Invocation) throws {
+        let name = try invocation.require("NAME")
+        let store = try invocation.app.store()
+        guard let profile = try store.profile(named: name) else { throw missing(name, store) }
+        clearDefaults(store, type: profile.type, except: name)
+        store.setSetting(name, "default", "true")
+        try store.saveConfig()
+        invocation.io.err("Profile \(name) is now the default \(profile.type.rawValue) profile\n")
+    }
+
+    static func path(_ invocation: Invocation) throws {
+        let store = try invocation.app.store()
+        invocation.io.out(store.configPath + "\n" + store.credentialsPath + "\n")
+    }
+
+    static func missing(_ name: String, _ store: ConfigStore) -> APIError {
+        APIError.usage("no profile named '\(name)' in \(store.configPath)" + Suggest.hint(name, among: store.profileNames))
+    }
+}

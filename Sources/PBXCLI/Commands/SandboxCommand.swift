@@ -1,0 +1,72 @@
+import CCurl
+import Foundation
+import PBXClient
+import PBXSandbox
+
+/// `pbxctl sandbox`: all four APIs from memory on one loopback port.
+enum SandboxCommand {
+    static var command: Command {
+        Command("sandbox", "Serve all four APIs from memory on a loopback port",
+                details: "Serve the PortSIP, Rocket.Chat, Vonage and CommPeak APIs from memory, seeded with demo data, with the real servers' paths, status codes, error bodies and auth rules. It prints the credentials it accepts; --write-config adds sandbox-* profiles. Ctrl-C stops it.",
+                flags: [
+                    Flag("host", .string, value: "ADDR", default: "127.0.0.1", help: "address to listen on"),
+                    Flag("port", .int, value: "PORT", default: "8887", help: "port to listen on (0 picks a free one)"),
+                    Flag("write-config", help: "add sandbox-* profiles for this sandbox to the config and credentials files"),
+                    Flag("users", .int, value: "N", default: "250", help: "how many users to seed"),
+                    Flag("cdrs", .int, value: "N", default: "500", help: "how many CDRs to seed"),
+                    Flag("latency", .int, value: "MS", hidden: true, help: "test only: delay every answer"),
+                    Flag("fail-rate", .number, value: "P", hidden: true, help: "test only: answer 503 with probability P"),
+                    Flag("rate-limit", .int, value: "N", hidden: true, help: "test only: answer 429 past N requests a second"),
+                    Flag("drop-rate", .number, value: "P", hidden: true, help: "test only: close the connection mid-answer with probability P"),
+                    Flag("token-ttl", .int, value: "SEC", hidden: true, help: "test only: lifetime of issued tokens"),
+                    Flag("fault-seed", .int, value: "N", hidden: true, help: "test only: seed of the fault injector"),
+                ],
+                examples: ["pbxctl sandbox", "pbxctl sandbox --port 0 --write-config"],
+                run: { invocation in try run(invocation) })
+    }
+
+    static func options(_ line: ParsedCommandLine) throws -> SandboxOptions {
+        var options = SandboxOptions()
+        options.users = line.int("users") ?? options.users
+        options.cdrs = line.int("cdrs") ?? options.cdrs
+        options.latencyMS = line.int("latency") ?? 0
+        options.failRate = line.double("fail-rate") ?? 0
+        options.rateLimit = line.int("rate-limit") ?? 0
+        options.dropRate = line.double("drop-rate") ?? 0
+        options.tokenTTL = line.int("token-ttl") ?? options.tokenTTL
+        options.faultSeed = UInt64(max(0, line.int("fault-seed") ?? 42))
+        guard options.users >= 0, options.cdrs >= 0 else { throw APIError.usage("--users and --cdrs must not be negative") }
+        guard (0...1).contains(options.failRate), (0...1).contains(options.dropRate) else { throw APIError.usage("--fail-rate and --drop-rate are probabilities from 0 to 1") }
+        return options
+    }
+
+    static func run(_ invocation: Invocation) throws {
+        let line = invocation.line
+        let port = line.int("port") ?? 8887
+        guard (0...65535).contains(port) else { throw APIError.usage("--port must be 0 to 65535") }
+        let sandbox = Sandbox(options: try options(line))
+        do {
+            try sandbox.start(host: line.string("host") ?? "127.0.0.1", port: UInt16(port))
+        } catch let error as SandboxError {
+            throw APIError.local(error.description)
+        }
+        invocation.io.out(sandbox.banner())
+        if line.bool("write-config") {
+            let store = try invocation.app.store()
+            for type in BackendType.allCases {
+                let profile = Backends.sandboxProfile(type, baseURL: sandbox.baseURL)
+                for (key, value) in profile.settings.sorted(by: { $0.key < $1.key }) { store.setSetting(profile.name!, key, value) }
+                store.setSetting(profile.name!, "type", type.rawValue)
+                for (key, value) in profile.secrets.sorted(by: { $0.key < $1.key }) { store.setSecret(profile.name!, key, value) }
+            }
+            try store.saveConfig()
+            try store.saveCredentials()
+            invocation.io.out("Wrote profiles sandbox-portsip, sandbox-rocketchat, sandbox-vonage and sandbox-commpeak to \(store.configPath)\n")
+        }
+        invocation.io.stdout.flush()
+        while pbx_interrupted == 0 { usleep(100_000) }
+        sandbox.stop()
+        invocation.io.err("sandbox stopped\n")
+        pbx_interrupted = 0
+    }
+}

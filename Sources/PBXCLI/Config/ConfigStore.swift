@@ -1,0 +1,141 @@
+import Foundation
+import PBXClient
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A profile as configured: non-secret settings from `config`, secrets from `credentials`.
+public struct Profile: Sendable {
+    public var name: String
+    public var type: BackendType
+    public var settings: [String: String]
+    public var secrets: [String: String]
+
+    public func setting(_ key: String) -> String? { settings[key].flatMap { $0.isEmpty ? nil : $0 } }
+    public func secret(_ key: String) -> String? { secrets[key].flatMap { $0.isEmpty ? nil : $0 } }
+    public var isDefault: Bool { ["true", "yes", "1"].contains(settings["default"]?.lowercased() ?? "") }
+}
+
+/// The `config` and `credentials` files (CLI.md, "Backends and profiles").
+public final class ConfigStore {
+    public let configPath: String
+    public var credentialsPath: String { (configPath as NSString).deletingLastPathComponent + "/credentials" }
+    public private(set) var config: INIDocument
+    public private(set) var credentials: INIDocument
+    private let warn: (String) -> Void
+
+    /// Keys that belong in `credentials`, never in `config`.
+    public static let secretKeys: Set<String> = ["token", "refresh_token", "expires_at", "auth_token", "client_secret", "password", "jwt_secret", "access_token", "access_token_expires_at"]
+
+    public static func defaultPath(environment: [String: String]) -> String {
+        if let explicit = environment["PBXCTL_CONFIG"], !explicit.isEmpty { return explicit }
+        if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty { return xdg + "/pbxctl/config" }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return home + "/.config/pbxctl/config"
+    }
+
+    public init(path: String, warn: @escaping (String) -> Void) throws {
+        configPath = path
+        self.warn = warn
+        config = INIDocument(text: try Self.read(path) ?? "")
+        credentials = INIDocument()
+        if let text = try Self.read(credentialsPath) {
+            credentials = INIDocument(text: text)
+            checkCredentialsMode()
+        }
+    }
+
+    static func read(_ path: String) throws -> String? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw APIError.local("cannot read \(path)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private func checkCredentialsMode() {
+        var info = stat()
+        guard stat(credentialsPath, &info) == 0 else { return }
+        if info.st_mode & 0o077 != 0 {
+            warn("warning: \(credentialsPath) is readable by other users; run: chmod 600 \(credentialsPath)\n")
+        }
+    }
+
+    static func sectionName(_ profile: String) -> String { "profile \(profile)" }
+
+    public var profileNames: [String] {
+        config.sections.compactMap { $0.hasPrefix("profile ") ? String($0.dropFirst(8)) : nil }
+    }
+
+    public func profile(named name: String) throws -> Profile? {
+        let section = Self.sectionName(name)
+        guard config.sections.contains(section) else { return nil }
+        var settings: [String: String] = [:]
+        for entry in config.entries(section) { settings[entry.key] = entry.value }
+        var secrets: [String: String] = [:]
+        for entry in credentials.entries(section) { secrets[entry.key] = entry.value }
+        // A secret written into config by hand still works, but never leaves this struct.
+        for key in Self.secretKeys where settings[key] != nil && secrets[key] == nil {
+            secrets[key] = settings.removeValue(forKey: key)
+        }
+        guard let typeName = settings["type"], let type = BackendType(rawValue: typeName) else {
+            throw APIError.usage("profile '\(name)' in \(configPath) has no valid type (portsip, rocketchat, vonage or commpeak)")
+        }
+        return Profile(name: name, type: type, settings: settings, secrets: secrets)
+    }
+
+    public func profiles() throws -> [Profile] { try profileNames.compactMap { try profile(named: $0) } }
+
+    public func setSetting(_ profile: String, _ key: String, _ value: String?) {
+        let section = Self.sectionName(profile)
+        if let value { config.set(section, key, value) } else { config.remove(section, key) }
+    }
+
+    public func setSecret(_ profile: String, _ key: String, _ value: String?) {
+        let section = Self.sectionName(profile)
+        if let value { credentials.set(section, key, value) } else { credentials.remove(section, key) }
+    }
+
+    public func removeProfile(_ profile: String) {
+        config.removeSection(Self.sectionName(profile))
+        credentials.removeSection(Self.sectionName(profile))
+    }
+
+    public func saveConfig() throws {
+        try Self.atomicWrite(config.text, to: configPath, mode: 0o644)
+    }
+
+    public func saveCredentials() throws {
+        try Self.atomicWrite(credentials.text, to: credentialsPath, mode: 0o600)
+    }
+
+    /// Writes a sibling temp file with the final mode, then renames it over the
+    /// target, so a reader never sees half a file and a secret is never world-readable.
+    public static func atomicWrite(_ text: String, to path: String, mode: mode_t) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let temporary = directory + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
+        guard fd >= 0 else { throw APIError.local("cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        fchmod(fd, mode)
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                close(fd)
+                unlink(temporary)
+                throw APIError.local("cannot write \(temporary): \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
+        fsync(fd)
+        close(fd)
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw APIError.local("cannot replace \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import PBXClient
+import PBXSandbox
+
+/// The profile a command runs against, wherever it came from.
+public struct ResolvedProfile {
+    public enum Source: String { case flag, environment, defaultProfile = "default", onlyProfile = "only", sandbox }
+    public var name: String?
+    public var type: BackendType
+    public var settings: [String: String]
+    public var secrets: [String: String]
+    public var source: Source
+
+    public func setting(_ key: String) -> String? { settings[key].flatMap { $0.isEmpty ? nil : $0 } }
+    public func secret(_ key: String) -> String? { secrets[key].flatMap { $0.isEmpty ? nil : $0 } }
+    public var label: String { name.map { "profile '\($0)'" } ?? "the \(type.rawValue) environment variables" }
+}
+
+extension App {
+    /// CLI.md's order: `--profile`; the type's connection variables; `PBXCTL_PROFILE`;
+    /// the type's `default = true` profile; its only profile. Else exit 2 saying how to add one.
+    public func resolveProfile(_ type: BackendType) throws -> ResolvedProfile {
+        if let sandbox {
+            return Backends.sandboxProfile(type, baseURL: sandbox.baseURL)
+        }
+        if let name = line.string("profile") {
+            return try named(name, type: type, strict: true)!
+        }
+        if let fromEnvironment = Backends.environmentProfile(type, environment: environment) {
+            return fromEnvironment
+        }
+        if let name = environment["PBXCTL_PROFILE"], !name.isEmpty, let profile = try named(name, type: type, strict: false) {
+            return profile
+        }
+        let candidates = try store().profiles().filter { $0.type == type }
+        let defaults = candidates.filter(\.isDefault)
+        if defaults.count > 1 {
+            throw APIError.usage("several \(type.rawValue) profiles say default = true (\(defaults.map(\.name).joined(separator: ", "))); run: pbxctl config use NAME")
+        }
+        if let chosen = defaults.first {
+            return ResolvedProfile(name: chosen.name, type: type, settings: chosen.settings, secrets: chosen.secrets, source: .defaultProfile)
+        }
+        if candidates.count == 1 {
+            let only = candidates[0]
+            return ResolvedProfile(name: only.name, type: type, settings: only.settings, secrets: only.secrets, source: .onlyProfile)
+        }
+        if candidates.count > 1 {
+            throw APIError.usage("several \(type.rawValue) profiles are configured (\(candidates.map(\.name).joined(separator: ", "))) and none is the default; pass --profile NAME or run: pbxctl config use NAME")
+        }
+        throw APIError.usage("no \(type.rawValue) profile is configured. Add one with:\n  pbxctl config set NAME --type \(type.rawValue) --url URL\n"
+            + Backends.environmentHint(type) + "\nor try the built-in sandbox: pbxctl --sandbox ...")
+    }
+
+    private func named(_ name: String, type: BackendType, strict: Bool) throws -> ResolvedProfile? {
+        let store = try store()
+        guard let profile = try store.profile(named: name) else {
+            if !strict { return nil }
+            let names = store.profileNames
+            throw APIError.usage("no profile named '\(name)' in \(store.configPath)" + Suggest.hint(name, among: names)
+                + (names.isEmpty ? "" : "\n\nConfigured profiles: \(names.joined(separator: ", "))"))
+        }
+        guard profile.type == type else {
+            if !strict { return nil }
+            throw APIError.usage("profile '\(name)' is a \(profile.type.rawValue) profile, but '\(line.command.fullName)' needs a \(type.rawValue) one")
+        }
+        return ResolvedProfile(name: name, type: type, settings: profile.settings, secrets: profile.secrets, source: .flag)
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+
+/// The four backend types a profile can be (CLI.md).
+public enum BackendType: String, CaseIterable, Sendable {
+    case portsip, rocketchat, vonage, commpeak
+}
+
+public enum ValueKind: Sendable, Equatable {
+    case bool
+    case string
+    case int
+    case number
+    case choice([String])
+}
+
+/// What a shell may offer when completing a flag's value or an argument.
+public enum CompletionHint: Sendable, Equatable {
+    case none
+    case files
+    case profiles
+    case values([String])
+}
+
+public struct Flag: Sendable {
+    public var long: String
+    public var short: Character?
+    public var kind: ValueKind
+    public var valueName: String
+    public var help: String
+    public var defaultValue: String?
+    public var repeatable: Bool
+    public var hidden: Bool
+    public var completion: CompletionHint
+
+    public init(_ long: String, short: Character? = nil, _ kind: ValueKind = .bool, value valueName: String? = nil, default defaultValue: String? = nil,
+                repeatable: Bool = false, hidden: Bool = false, completion: CompletionHint? = nil, help: String)
+    {
+        self.long = long
+        self.short = short
+        self.kind = kind
+        self.valueName = valueName ?? (kind == .int || kind == .number ? "N" : long.uppercased().replacingOccurrences(of: "-", with: "_"))
+        self.help = help
+        self.defaultValue = defaultValue
+        self.repeatable = repeatable
+        self.hidden = hidden
+        if let completion {
+            self.completion = completion
+        } else if case .choice(let values) = kind {
+            self.completion = .values(values)
+        } else {
+            self.completion = .none
+        }
+    }
+
+    public var takesValue: Bool { kind != .bool }
+
+    /// `-o, --output FMT`
+    public var signature: String {
+        let shortPart = short.map { "-\($0), " } ?? "    "
+        return shortPart + "--" + long + (takesValue ? " " + valueName : "")
+    }
+}
+
+public struct Argument: Sendable {
+    public var name: String
+    public var help: String
+    public var optional: Bool
+    public var variadic: Bool
+    public var completion: CompletionHint
+
+    public init(_ name: String, _ help: String, optional: Bool = false, variadic: Bool = false, completion: CompletionHint = .none) {
+        self.name = name
+        self.help = help
+        self.optional = optional
+        self.variadic = variadic
+        self.completion = completion
+    }
+}
+
+/// A command is data: its words, arguments, flags, examples and the backend it needs.
+/// One engine parses, validates, prints help, completes and documents them all.
+public final class Command: @unchecked Sendable {
+    public let name: String
+    public let summary: String
+    public var details: String?
+    public var arguments: [Argument]
+    public var flags: [Flag]
+    public var examples: [String]
+    public var backend: BackendType?
+    public private(set) var children: [Command] = []
+    public private(set) weak var parent: Command?
+    public var run: ((Invocation) throws -> Void)?
+    public var aliases: [String]
+    public var hidden: Bool
+
+    public init(_ name: String, _ summary: String, details: String? = nil, arguments: [Argument] = [], flags: [Flag] = [],
+                examples: [String] = [], backend: BackendType? = nil, aliases: [String] = [], hidden: Bool = false,
+                children: [Command] = [], run: ((Invocation) throws -> Void)? = nil)
+    {
+        self.name = name
+        self.summary = summary
+        self.details = details
+        self.arguments = arguments
+        self.flags = flags
+        self.examples = examples
+        self.backend = backend
+        self.aliases = aliases
+        self.hidden = hidden
+        self.run = run
+        for child in children { add(child) }
+    }
+
+    public func add(_ child: Command) {
+        child.parent = self
+        if let index = children.firstIndex(where: { $0.name == child.name }) {
+            children[index] = child
+        } else {
+            children.append(child)
+        }
+    }
+
+    public func child(named word: String) -> Command? {
+        children.first { $0.name == word || $0.aliases.contains(word) }
+    }
+
+    public var path: [String] {
+        var words: [String] = []
+        var node: Command? = self
+        while let current = node, current.parent != nil {
+            words.insert(current.name, at: 0)
+            node = current.parent
+        }
+        return words
+    }
+
+    public var root: Command {
+        var node = self
+        while let parent = node.parent { node = parent }
+        return node
+    }
+
+    public var fullName: String { (["pbxctl"] + path).joined(separator: " ") }
+
+    public var visibleChildren: [Command] { children.filter { !$0.hidden } }
+
+    /// Every command below this one, depth first, this one included.
+    public var allCommands: [Command] { [self] + children.flatMap(\.allCommands) }
+
+    public var usageLine: String {
+        var parts = [fullName]
+        if !children.isEmpty && run == nil {
+            parts.append("<command>")
+        } else {
+            for argument in arguments {
+                let name = argument.name + (argument.variadic ? "..." : "")
+                parts.append(argument.optional ? "[\(name)]" : name)
+            }
+        }
+        parts.append("[flags]")
+        return parts.joined(separator: " ")
+    }
+}

@@ -1,0 +1,164 @@
+import PBXClient
+
+/// The one parser every command goes through. Pass one finds the command from the
+/// non-flag words (global flags may stand anywhere); pass two reads every flag
+/// against that command's own flags and the global ones.
+public struct CommandLineParser {
+    public let root: Command
+
+    public init(root: Command) { self.root = root }
+
+    public func parse(_ arguments: [String]) throws -> ParsedCommandLine {
+        var node = root
+        var helpWords: Bool = false
+        var flagTokens: [(token: String, value: String?)] = []
+        var positionals: [String] = []
+        var index = 0
+        var endOfFlags = false
+
+        while index < arguments.count {
+            let token = arguments[index]
+            index += 1
+            if endOfFlags || token == "-" || !token.hasPrefix("-") {
+                if !endOfFlags, positionals.isEmpty, node === root, token == "help", !helpWords {
+                    helpWords = true
+                    continue
+                }
+                if positionals.isEmpty, !node.children.isEmpty {
+                    if let child = node.child(named: token) {
+                        node = child
+                        continue
+                    }
+                    if node.run == nil {
+                        let candidates = node.visibleChildren.map(\.name)
+                        throw APIError.usage("unknown command '\(token)' for '\(node.fullName)'"
+                            + Suggest.hint(token, among: candidates)
+                            + "\n\nRun '\(node.fullName) --help' for the list of commands.")
+                    }
+                }
+                positionals.append(token)
+                continue
+            }
+            if token == "--" {
+                endOfFlags = true
+                continue
+            }
+            // Keep the flag with its value, if it takes one, for pass two.
+            if token.hasPrefix("--") {
+                let body = token.dropFirst(2)
+                if body.contains("=") {
+                    flagTokens.append((token, nil))
+                } else if let flag = lookupForArity(long: String(body), at: node), flag.takesValue, index < arguments.count {
+                    flagTokens.append((token, arguments[index]))
+                    index += 1
+                } else {
+                    flagTokens.append((token, nil))
+                }
+            } else {
+                let letters = Array(token.dropFirst())
+                if letters.count == 1, let flag = lookupForArity(short: letters[0], at: node), flag.takesValue, index < arguments.count {
+                    flagTokens.append((token, arguments[index]))
+                    index += 1
+                } else {
+                    flagTokens.append((token, nil))
+                }
+            }
+        }
+
+        var values: [String: [String]] = [:]
+        let known = node.flags + GlobalFlags.all
+        for (token, separateValue) in flagTokens {
+            if token.hasPrefix("--") {
+                let body = String(token.dropFirst(2))
+                let parts = body.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                let name = String(parts[0])
+                guard let flag = known.first(where: { $0.long == name }) else {
+                    throw unknownFlag("--" + name, node: node, known: known)
+                }
+                let inline = parts.count > 1 ? String(parts[1]) : nil
+                try record(flag, value: inline ?? separateValue, explicitInline: inline != nil, into: &values, node: node)
+            } else {
+                var letters = Array(token.dropFirst())[...]
+                while let letter = letters.popFirst() {
+                    guard let flag = known.first(where: { $0.short == letter }) else {
+                        throw unknownFlag("-\(letter)", node: node, known: known)
+                    }
+                    if flag.takesValue {
+                        var rest = String(letters)
+                        if rest.hasPrefix("=") { rest.removeFirst() }
+                        try record(flag, value: rest.isEmpty ? separateValue : rest, explicitInline: !rest.isEmpty, into: &values, node: node)
+                        break
+                    }
+                    try record(flag, value: nil, explicitInline: false, into: &values, node: node)
+                }
+            }
+        }
+        let wantsHelp = helpWords || values["help"] != nil
+        if !wantsHelp, values["version"] == nil, node.run != nil {
+            try checkArguments(positionals, for: node)
+        }
+        return ParsedCommandLine(command: node, positionals: positionals, values: values, helpRequested: wantsHelp)
+    }
+
+    private func record(_ flag: Flag, value: String?, explicitInline: Bool, into values: inout [String: [String]], node: Command) throws {
+        var text: String
+        if flag.takesValue {
+            guard let value else { throw APIError.usage("flag --\(flag.long) needs a value (\(flag.valueName))") }
+            text = value
+        } else {
+            if explicitInline, let value {
+                guard value == "true" || value == "false" else { throw APIError.usage("flag --\(flag.long) takes true or false, not '\(value)'") }
+                text = value
+            } else {
+                text = "true"
+            }
+        }
+        switch flag.kind {
+        case .int:
+            guard Int(text) != nil else { throw APIError.usage("flag --\(flag.long) takes a whole number, not '\(text)'") }
+        case .number:
+            guard let number = Double(text), number.isFinite else { throw APIError.usage("flag --\(flag.long) takes a number, not '\(text)'") }
+        case .choice(let allowed):
+            guard allowed.contains(text) else {
+                throw APIError.usage("invalid value '\(text)' for --\(flag.long): choose from \(allowed.joined(separator: ", "))" + Suggest.hint(text, among: allowed))
+            }
+        case .bool, .string:
+            break
+        }
+        if flag.repeatable {
+            values[flag.long, default: []].append(text)
+        } else {
+            values[flag.long] = [text]
+        }
+        _ = node
+    }
+
+    private func unknownFlag(_ written: String, node: Command, known: [Flag]) -> APIError {
+        let names = known.filter { !$0.hidden }.map { "--" + $0.long }
+        return APIError.usage("unknown flag \(written) for '\(node.fullName)'" + Suggest.hint(written, among: names)
+            + "\n\nRun '\(node.fullName) --help' for its flags.")
+    }
+
+    /// Before the command is known, a flag's arity is looked up among the global
+    /// flags and those of the command found so far and everything below it.
+    private func lookupForArity(long: String, at node: Command) -> Flag? {
+        GlobalFlags.named(long) ?? node.allCommands.lazy.flatMap(\.flags).first { $0.long == long }
+    }
+
+    private func lookupForArity(short: Character, at node: Command) -> Flag? {
+        GlobalFlags.all.first { $0.short == short } ?? node.allCommands.lazy.flatMap(\.flags).first { $0.short == short }
+    }
+
+    private func checkArguments(_ positionals: [String], for command: Command) throws {
+        let required = command.arguments.filter { !$0.optional }.count
+        let variadic = command.arguments.last?.variadic == true
+        if positionals.count < required {
+            let missing = command.arguments[positionals.count...].filter { !$0.optional }.map(\.name)
+            throw APIError.usage("missing argument\(missing.count > 1 ? "s" : "") \(missing.joined(separator: " ")) for '\(command.fullName)'\n\nUsage: \(command.usageLine)")
+        }
+        if !variadic, positionals.count > command.arguments.count {
+            let extra = positionals[command.arguments.count]
+            throw APIError.usage("unexpected argument '\(extra)' for '\(command.fullName)'\n\nUsage: \(command.usageLine)")
+        }
+    }
+}

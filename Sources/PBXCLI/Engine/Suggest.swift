@@ -1,0 +1,38 @@
+/// "Did you mean" by edit distance.
+enum Suggest {
+    static func distance(_ a: String, _ b: String) -> Int {
+        let x = Array(a), y = Array(b)
+        if x.isEmpty { return y.count }
+        if y.isEmpty { return x.count }
+        var previous = Array(0...y.count)
+        var current = [Int](repeating: 0, count: y.count + 1)
+        for i in 1...x.count {
+            current[0] = i
+            for j in 1...y.count {
+                let cost = x[i - 1] == y[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[y.count]
+    }
+
+    /// The closest candidates within a distance that grows with the word's length, or sharing its prefix.
+    static func closest(_ word: String, among candidates: [String]) -> [String] {
+        let limit = max(1, min(3, word.count / 3 + 1))
+        let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
+        let near = scored.filter { $0.1 <= limit }.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.map(\.0)
+        if !near.isEmpty { return Array(near.prefix(3)) }
+        if word.count >= 2 {
+            let prefixed = candidates.filter { $0.hasPrefix(word) || word.hasPrefix($0) && $0.count >= 3 }.sorted()
+            return Array(prefixed.prefix(3))
+        }
+        return []
+    }
+
+    static func hint(_ word: String, among candidates: [String], format: (String) -> String = { $0 }) -> String {
+        let found = closest(word, among: candidates)
+        guard !found.isEmpty else { return "" }
+        return "\n\nDid you mean " + found.map { "'\(format($0))'" }.joined(separator: " or ") + "?"
+    }
+}

@@ -1,0 +1,202 @@
+import PBXJSON
+
+/// Renders lists (page by page) and single objects in the chosen format. JSON Lines,
+/// CSV, TSV and JSON arrays are written as pages arrive; a table waits for every row
+/// because its column widths depend on all of them.
+public final class Renderer {
+    let options: OutputOptions
+    let sink: TextSink
+    let defaultColumns: [String]
+    let idKey: String
+    private var tableRows: [[String]] = []
+    private var columns: [String]?
+    private var emitted = 0
+    private var started = false
+
+    public init(options: OutputOptions, sink: TextSink, defaultColumns: [String] = [], idKey: String = "id") {
+        self.options = options
+        self.sink = sink
+        self.defaultColumns = defaultColumns
+        self.idKey = idKey
+    }
+
+    private func chosenColumns(for items: [JSON]) -> [String] {
+        if let columns { return columns }
+        let chosen = options.fields ?? (defaultColumns.isEmpty ? FieldSelection.keys(of: items) : defaultColumns)
+        columns = chosen
+        return chosen
+    }
+
+    /// One page of a list.
+    public func emit(_ items: [JSON]) {
+        if options.quiet {
+            for item in items { sink.write((item.value(atPath: idKey) ?? .null).cellText + "\n") }
+            return
+        }
+        switch options.format {
+        case .jsonl:
+            for item in items { sink.write(shape(item).compactText + "\n") }
+        case .json:
+            for item in items {
+                sink.write(emitted == 0 ? "[\n  " : ",\n  ")
+                sink.write(shape(item).prettyText.replacingNewlines(with: "\n  "))
+                emitted += 1
+            }
+        case .csv, .tsv:
+            let columns = chosenColumns(for: items)
+            if !started, !options.noHeaders { sink.write(DelimitedText.row(columns, format: options.format)) }
+            for item in items {
+                sink.write(DelimitedText.row(columns.map { (item.value(atPath: $0) ?? .null).cellText }, format: options.format))
+            }
+        case .table:
+            let columns = chosenColumns(for: items)
+            for item in items { tableRows.append(columns.map { (item.value(atPath: $0) ?? .null).cellText }) }
+        }
+        started = true
+    }
+
+    /// Ends a list.
+    public func finishList() {
+        if options.quiet { return }
+        switch options.format {
+        case .json:
+            sink.write(emitted == 0 ? "[]\n" : "\n]\n")
+        case .table:
+            let columns = self.columns ?? options.fields ?? defaultColumns
+            sink.write(TableLayout.render(header: options.noHeaders ? nil : columns.map(Self.heading), rows: tableRows, options: options))
+        case .csv, .tsv:
+            if !started, !options.noHeaders, let columns = options.fields ?? (defaultColumns.isEmpty ? nil : defaultColumns) {
+                sink.write(DelimitedText.row(columns, format: options.format))
+            }
+        case .jsonl:
+            break
+        }
+    }
+
+    /// A single object (get, create answers, status).
+    public func single(_ object: JSON) {
+        if options.quiet {
+            let id = object.value(atPath: idKey) ?? .null
+            if !id.isNull { sink.write(id.cellText + "\n") }
+            return
+        }
+        switch options.format {
+        case .json: sink.write(shape(object).prettyText + "\n")
+        case .jsonl: sink.write(shape(object).compactText + "\n")
+        case .csv, .tsv:
+            let columns = options.fields ?? FieldSelection.keys(of: [object])
+            if !options.noHeaders { sink.write(DelimitedText.row(columns, format: options.format)) }
+            sink.write(DelimitedText.row(columns.map { (object.value(atPath: $0) ?? .null).cellText }, format: options.format))
+        case .table:
+            let keys = options.fields ?? FieldSelection.keys(of: [object])
+            let rows = keys.map { [$0, (object.value(atPath: $0) ?? .null).cellText] }
+            sink.write(TableLayout.render(header: nil, rows: rows, options: options, keyColumn: true))
+        }
+    }
+
+    private func shape(_ item: JSON) -> JSON {
+        guard let fields = options.fields else { return item }
+        return FieldSelection.project(item, fields: fields)
+    }
+
+    static func heading(_ column: String) -> String {
+        column.uppercased().replacingOccurrences(of: ".", with: "_")
+    }
+}
+
+extension String {
+    func replacingNewlines(with replacement: String) -> String {
+        var out = ""
+        out.reserveCapacity(count)
+        for character in self {
+            if character == "\n" { out += replacement } else { out.append(character) }
+        }
+        return out
+    }
+
+    func replacingOccurrences(of target: Character, with replacement: String) -> String {
+        var out = ""
+        for character in self {
+            if character == target { out += replacement } else { out.append(character) }
+        }
+        return out
+    }
+}
+
+enum DelimitedText {
+    /// RFC 4180 for CSV (CRLF, quotes doubled); TSV escapes tab, newline and backslash.
+    static func row(_ cells: [String], format: OutputFormat) -> String {
+        if format == .tsv {
+            return cells.map { cell in
+                var out = ""
+                for character in cell {
+                    switch character {
+                    case "\t": out += "\\t"
+                    case "\n": out += "\\n"
+                    case "\r": out += "\\r"
+                    case "\\": out += "\\\\"
+                    default: out.append(character)
+                    }
+                }
+                return out
+            }.joined(separator: "\t") + "\n"
+        }
+        return cells.map { cell in
+            if cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || cell.hasPrefix(" ") || cell.hasSuffix(" ") {
+                return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            }
+            return cell
+        }.joined(separator: ",") + "\r\n"
+    }
+
+    /// Parses RFC 4180 text (CRLF or LF line ends) into rows.
+    static func parseCSV(_ text: String) throws -> [[String]] {
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field = ""
+        var inQuotes = false
+        var fieldStarted = false
+        var iterator = Array(text)[...]
+        while let character = iterator.popFirst() {
+            if inQuotes {
+                if character == "\"" {
+                    if iterator.first == "\"" {
+                        field.append("\"")
+                        iterator.removeFirst()
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    field.append(character)
+                }
+                continue
+            }
+            switch character {
+            case "\"" where !fieldStarted:
+                inQuotes = true
+                fieldStarted = true
+            case ",":
+                row.append(field)
+                field = ""
+                fieldStarted = false
+            case "\r\n", "\n", "\r":
+                row.append(field)
+                rows.append(row)
+                row = []
+                field = ""
+                fieldStarted = false
+            default:
+                field.append(character)
+                fieldStarted = true
+            }
+        }
+        if inQuotes { throw CSVError(message: "unterminated quoted field") }
+        if fieldStarted || !row.isEmpty {
+            row.append(field)
+            rows.append(row)
+        }
+        return rows
+    }
+}
+
+struct CSVError: Error { let message: String }

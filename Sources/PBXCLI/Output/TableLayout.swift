@@ -1,0 +1,38 @@
+/// Aligned columns. On a terminal the table fits its width (the widest columns are
+/// cut with …); piped, nothing is cut or coloured.
+enum TableLayout {
+    static func render(header: [String]?, rows: [[String]], options: OutputOptions, keyColumn: Bool = false) -> String {
+        let all = (header.map { [$0] } ?? []) + rows
+        guard let columnCount = all.map(\.count).max(), columnCount > 0 else { return "" }
+        let sanitized = all.map { row in row.map { $0.map { $0 == "\n" || $0 == "\t" || $0 == "\r" ? " " : $0 }.reduce(into: "") { $0.append($1) } } }
+        var widths = (0..<columnCount).map { column in sanitized.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
+        let gap = 2
+        if options.isTTY {
+            let available = max(options.width, 20)
+            var total = widths.reduce(0, +) + gap * (columnCount - 1)
+            while total > available {
+                guard let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 6 else { break }
+                let cut = min(total - available, widths[widest] - 6)
+                let secondWidest = widths.enumerated().filter { $0.offset != widest }.map(\.element).max() ?? 0
+                let step = max(1, min(cut, widths[widest] - max(secondWidest, 6)))
+                widths[widest] -= step
+                total -= step
+            }
+        }
+        var out = ""
+        for (rowIndex, row) in sanitized.enumerated() {
+            var line = ""
+            for column in 0..<columnCount {
+                var cell = column < row.count ? row[column] : ""
+                if cell.count > widths[column] { cell = String(cell.prefix(max(widths[column] - 1, 0))) + "…" }
+                let isLast = column == columnCount - 1
+                let padded = isLast ? cell : cell + String(repeating: " ", count: widths[column] - cell.count + gap)
+                let bold = options.color && (rowIndex == 0 && header != nil || keyColumn && column == 0)
+                line += bold ? "\u{1B}[1m" + padded + "\u{1B}[0m" : padded
+            }
+            while line.hasSuffix(" ") { line.removeLast() }
+            out += line + "\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,100 @@
+import CCurl
+import Foundation
+import PBXClient
+import PBXJSON
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+public enum PBXCLI {
+    /// The process entry point: real streams, SIGINT handling, exit code.
+    public static func main(_ argv: [String]) -> Int32 {
+        pbx_install_sigint_handler()
+        let io = IOContext.process()
+        let code = run(Array(argv.dropFirst()), io: io)
+        io.stdout.flush()
+        io.stderr.flush()
+        return code
+    }
+
+    public static func exitProcess(_ code: Int32) -> Never { exit(code) }
+
+    /// Runs one command line against the given I/O; returns the exit code (CLI.md).
+    public static func run(_ arguments: [String], io: IOContext) -> Int32 {
+        let root = RootCommand.build()
+        let app = App(io: io, root: root)
+        let jsonErrors = wantsJSONErrors(arguments, environment: io.environment)
+        do {
+            let line = try CommandLineParser(root: root).parse(arguments)
+            app.line = line
+            if line.helpRequested || line.command.name == "help" && line.command.parent === root {
+                let target = line.command.name == "help" ? try helpTarget(line.positionals, root: root) : line.command
+                io.out(HelpRenderer.render(target))
+                return 0
+            }
+            if line.bool("version") {
+                io.out("pbxctl \(RootCommand.version)\n")
+                return 0
+            }
+            guard let run = line.command.run else {
+                io.out(HelpRenderer.render(line.command))
+                return 0
+            }
+            try app.validateEnvironmentOutput()
+            if line.bool("sandbox"), line.command.name != "sandbox" {
+                do { try app.startSandbox() } catch { throw APIError.local("cannot start the sandbox: \(error)") }
+            }
+            defer { app.sandbox?.stop() }
+            try run(Invocation(line: line, io: io, app: app))
+            io.stdout.flush()
+            return pbx_interrupted != 0 ? 130 : 0
+        } catch let error as APIError {
+            io.stdout.flush()
+            if error.kind == .interrupted || pbx_interrupted != 0 {
+                io.err("pbxctl: interrupted\n")
+                return 130
+            }
+            io.err("pbxctl: error: \(error.text)\n")
+            if jsonErrors { io.err(error.json.compactText + "\n") }
+            return error.exitCode
+        } catch {
+            io.stdout.flush()
+            let wrapped = APIError.local("\(error)")
+            io.err("pbxctl: error: \(wrapped.text)\n")
+            if jsonErrors { io.err(wrapped.json.compactText + "\n") }
+            return wrapped.exitCode
+        }
+    }
+
+    static func helpTarget(_ words: [String], root: Command) throws -> Command {
+        var node = root
+        for word in words {
+            guard let child = node.child(named: word) else {
+                throw APIError.usage("unknown command '\(word)' for '\(node.fullName)'" + Suggest.hint(word, among: node.visibleChildren.map(\.name)))
+            }
+            node = child
+        }
+        return node
+    }
+
+    /// `-o json`/`-o jsonl` make errors JSON too; read before parsing so usage errors follow it.
+    static func wantsJSONErrors(_ arguments: [String], environment: [String: String]) -> Bool {
+        var format = environment["PBXCTL_OUTPUT"] ?? ""
+        var index = 0
+        while index < arguments.count {
+            let token = arguments[index]
+            if token == "--" { break }
+            if token == "-o" || token == "--output", index + 1 < arguments.count {
+                format = arguments[index + 1]
+                index += 1
+            } else if token.hasPrefix("--output=") {
+                format = String(token.dropFirst(9))
+            } else if token.hasPrefix("-o"), token.count > 2 {
+                format = String(token.dropFirst(2)).trimmingCharacters(in: CharacterSet(charactersIn: "="))
+            }
+            index += 1
+        }
+        return format == "json" || format == "jsonl"
+    }
+}

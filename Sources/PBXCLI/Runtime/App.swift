@@ -1,0 +1,102 @@
+import CCurl
+import Foundation
+import PBXClient
+import PBXJSON
+import PBXSandbox
+
+/// The per-run factory (in the spirit of gh's): parsed flags, I/O, and everything
+/// built lazily from them — config store, transport, sandbox, API clients.
+public final class App {
+    public let io: IOContext
+    public let root: Command
+    public internal(set) var line: ParsedCommandLine!
+    private var cachedStore: ConfigStore?
+    private var cachedTransport: Transport?
+    private var cachedClients: [BackendType: APIClient] = [:]
+    public internal(set) var sandbox: Sandbox?
+
+    init(io: IOContext, root: Command) {
+        self.io = io
+        self.root = root
+    }
+
+    var environment: [String: String] { io.environment }
+
+    public func store() throws -> ConfigStore {
+        if let cachedStore { return cachedStore }
+        let store = try ConfigStore(path: ConfigStore.defaultPath(environment: environment), warn: { [io] in io.err($0) })
+        cachedStore = store
+        return store
+    }
+
+    public var output: OutputOptions {
+        var options = OutputOptions()
+        let format = line.string("output") ?? environment["PBXCTL_OUTPUT"].flatMap { $0.isEmpty ? nil : $0 } ?? "table"
+        options.format = OutputFormat(rawValue: format) ?? .table
+        if let fields = line.string("fields") {
+            options.fields = fields.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        options.noHeaders = line.bool("no-headers")
+        options.quiet = line.bool("quiet")
+        options.isTTY = io.stdoutIsTTY
+        options.width = io.terminalWidth
+        options.color = io.stdoutIsTTY && !line.bool("no-color") && environment["NO_COLOR"] == nil
+        return options
+    }
+
+    func validateEnvironmentOutput() throws {
+        if line.string("output") == nil, let value = environment["PBXCTL_OUTPUT"], !value.isEmpty, OutputFormat(rawValue: value) == nil {
+            throw APIError.usage("PBXCTL_OUTPUT='\(value)' is not a format: choose from \(GlobalFlags.outputFormats.joined(separator: ", "))")
+        }
+    }
+
+    public var clientSettings: ClientSettings {
+        var settings = ClientSettings()
+        settings.retries = max(0, line.int("retries") ?? 2)
+        settings.verbose = line.bool("verbose")
+        settings.dryRun = line.bool("dry-run")
+        if let base = environment["PBXCTL_BACKOFF_BASE_MS"].flatMap(Double.init) { settings.backoffBase = base / 1000 }
+        return settings
+    }
+
+    public func transport() throws -> Transport {
+        if let cachedTransport { return cachedTransport }
+        let timeout = line.double("timeout") ?? 30
+        guard timeout > 0 else { throw APIError.usage("--timeout must be greater than 0") }
+        if let caFile = line.string("cacert"), !FileManager.default.isReadableFile(atPath: caFile) {
+            throw APIError.usage("--cacert \(caFile): no such readable file")
+        }
+        if line.bool("insecure") {
+            io.err("warning: --insecure: TLS certificates are not verified; anyone on the path can read and change this traffic\n")
+        }
+        let options = TransportOptions(timeout: timeout, insecure: line.bool("insecure"), caCertFile: line.string("cacert"))
+        do {
+            let transport = try CurlTransport(options: options)
+            cachedTransport = transport
+            return transport
+        } catch let error as TransportError {
+            throw APIError(kind: .transport, code: "NO_TRANSPORT", message: error.message)
+        }
+    }
+
+    /// A client for the backend type the running command needs.
+    public func client(_ type: BackendType) throws -> APIClient {
+        if let client = cachedClients[type] { return client }
+        let profile = try resolveProfile(type)
+        let client = try Backends.makeClient(profile: profile, app: self)
+        cachedClients[type] = client
+        return client
+    }
+
+    func makeClient(_ connection: Connection) throws -> APIClient {
+        APIClient(connection: connection, transport: try transport(), settings: clientSettings,
+                  stdout: { [io] in io.out($0) }, stderr: { [io] in io.err($0) })
+    }
+
+    /// Starts the in-process sandbox for `--sandbox`.
+    func startSandbox() throws {
+        let sandbox = Sandbox()
+        try sandbox.start()
+        self.sandbox = sandbox
+    }
+}

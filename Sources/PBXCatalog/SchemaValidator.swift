@@ -1,0 +1,195 @@
+import Foundation
+import PBXJSON
+
+public struct SchemaViolation: Equatable, Sendable, CustomStringConvertible {
+    /// Dotted path of the offending field; empty for the body itself.
+    public let field: String
+    public let message: String
+    public var text: String { field.isEmpty ? message : "\(field): \(message)" }
+    public var description: String { text }
+}
+
+/// Validates JSON against the subset of JSON Schema the PortSIP document uses:
+/// type, enum, minLength/maxLength, pattern, minimum/maximum, required, properties,
+/// items, allOf and the formats date_time, int32, int64, double.
+public enum SchemaValidator {
+    public static func validate(_ value: JSON, against schema: JSON, at path: String) -> [SchemaViolation] {
+        guard case .object(let rules) = schema else { return [] }
+        var problems: [SchemaViolation] = []
+        func fail(_ message: String) { problems.append(SchemaViolation(field: path, message: message)) }
+
+        for part in rules["allOf"]?.arrayValue ?? [] {
+            problems += validate(value, against: part, at: path)
+        }
+        if let type = rules["type"]?.stringValue, !matches(value, type: type) {
+            fail("must be \(article(type)) \(type), not \(value.typeName == "integer" && type == "string" ? "a number" : value.typeName)")
+            return problems
+        }
+        if let allowed = rules["enum"]?.arrayValue, !allowed.contains(where: { equalForEnum($0, value) }) {
+            fail("must be one of \(allowed.map(\.cellText).joined(separator: ", ")); got '\(value.cellText)'")
+        }
+        if case .string(let text) = value {
+            let length = text.count
+            if let minimum = rules["minLength"]?.intValue, length < minimum {
+                fail(minimum == 1 ? "must not be empty" : "must be at least \(minimum) characters (got \(length))")
+            }
+            if let maximum = rules["maxLength"]?.intValue, length > maximum {
+                fail("must be at most \(maximum) characters (got \(length))")
+            }
+            if let pattern = rules["pattern"]?.stringValue, !patternMatches(pattern, text) {
+                fail("must match the pattern \(pattern)")
+            }
+            if rules["format"]?.stringValue == "date_time" || rules["format"]?.stringValue == "date-time", !RFC3339.isValid(text) {
+                fail("must be an RFC 3339 timestamp such as 2017-07-21T17:32:28Z; got '\(text)'")
+            }
+        }
+        if case .number(let text) = value, let number = Double(text) {
+            if let minimum = rules["minimum"]?.doubleValue, number < minimum { fail("must be at least \(rules["minimum"]!.cellText)") }
+            if let maximum = rules["maximum"]?.doubleValue, number > maximum { fail("must be at most \(rules["maximum"]!.cellText)") }
+            if rules["format"]?.stringValue == "int32", Int32(exactly: number) == nil { fail("must fit in 32 bits") }
+        }
+        if case .object(let object) = value {
+            for name in rules["required"]?.arrayValue?.compactMap(\.stringValue) ?? [] where object[name] == nil {
+                problems.append(SchemaViolation(field: join(path, name), message: "is required"))
+            }
+            if case .object(let properties)? = rules["properties"] {
+                for (key, child) in object {
+                    if let childSchema = properties[key] {
+                        problems += validate(child, against: childSchema, at: join(path, key))
+                    }
+                }
+            }
+        }
+        if case .array(let items) = value, let itemSchema = rules["items"] {
+            for (index, item) in items.enumerated() {
+                problems += validate(item, against: itemSchema, at: join(path, String(index)))
+            }
+        }
+        return problems
+    }
+
+    /// The properties an object schema names, following allOf.
+    public static func propertyNames(of schema: JSON) -> [String] {
+        var names = schema["properties"]?.objectValue?.keys ?? []
+        for part in schema["allOf"]?.arrayValue ?? [] { names += propertyNames(of: part) }
+        return names
+    }
+
+    /// The schema of a dotted property path (`office_hours.mode`), following allOf.
+    public static func schema(of schema: JSON, path: String) -> JSON? {
+        var current: JSON? = schema
+        for part in path.split(separator: ".") {
+            guard let node = current else { return nil }
+            current = property(String(part), of: node)
+        }
+        return current
+    }
+
+    private static func property(_ name: String, of schema: JSON) -> JSON? {
+        if let found = schema["properties"]?[name] { return found }
+        if let items = schema["items"], Int(name) != nil { return items }
+        for part in schema["allOf"]?.arrayValue ?? [] {
+            if let found = property(name, of: part) { return found }
+        }
+        return nil
+    }
+
+    /// The effective type of a schema, following allOf.
+    public static func type(of schema: JSON) -> String? {
+        if let type = schema["type"]?.stringValue { return type }
+        for part in schema["allOf"]?.arrayValue ?? [] {
+            if let type = type(of: part) { return type }
+        }
+        return nil
+    }
+
+    /// The enum values of a schema, following allOf.
+    public static func enumValues(of schema: JSON) -> [String]? {
+        if let values = schema["enum"]?.arrayValue { return values.map(\.cellText) }
+        for part in schema["allOf"]?.arrayValue ?? [] {
+            if let values = enumValues(of: part) { return values }
+        }
+        return nil
+    }
+
+    /// Query strings carry text; read a value as the type its schema wants.
+    public static func coerceQuery(_ value: String, for schema: JSON) -> JSON {
+        switch type(of: schema) {
+        case "integer", "number": return Double(value) != nil ? .number(value) : .string(value)
+        case "boolean": return value == "true" ? .bool(true) : value == "false" ? .bool(false) : .string(value)
+        default: return .string(value)
+        }
+    }
+
+    static func matches(_ value: JSON, type: String) -> Bool {
+        switch (type, value) {
+        case ("string", .string), ("boolean", .bool), ("object", .object), ("array", .array), ("null", .null): return true
+        case ("number", .number): return true
+        case ("integer", .number(let text)): return Int(text) != nil || (Double(text).map { $0.rounded() == $0 } ?? false) && !text.contains(".")
+        default: return false
+        }
+    }
+
+    static func equalForEnum(_ lhs: JSON, _ rhs: JSON) -> Bool {
+        if case .number(let a) = lhs, case .number(let b) = rhs { return Double(a) == Double(b) }
+        return lhs == rhs
+    }
+
+    static func article(_ type: String) -> String { type.first.map { "aeiou".contains($0) } == true ? "an" : "a" }
+
+    static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
+
+    /// JSON Schema patterns are unanchored ECMA-262 regular expressions.
+    static func patternMatches(_ pattern: String, _ text: String) -> Bool {
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return true }
+        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+}
+
+public enum RFC3339 {
+    /// `2017-07-21T17:32:28Z`, with optional fraction and numeric offset.
+    public static func isValid(_ text: String) -> Bool {
+        parse(text) != nil
+    }
+
+    public static func parse(_ text: String) -> Date? {
+        let pattern = #"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"#
+        guard let regex = try? NSRegularExpression(pattern: pattern),
+            let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text))
+        else { return nil }
+        func group(_ index: Int) -> String? {
+            guard let range = Range(match.range(at: index), in: text) else { return nil }
+            return String(text[range])
+        }
+        guard let year = Int(group(1)!), let month = Int(group(2)!), let day = Int(group(3)!),
+            let hour = Int(group(4)!), let minute = Int(group(5)!), let second = Int(group(6)!),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        var components = DateComponents()
+        components.year = year
+        components.month = month
+        components.day = day
+        components.hour = hour
+        components.minute = minute
+        components.second = second
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard var date = calendar.date(from: components), calendar.component(.day, from: date) == day else { return nil }
+        if let fraction = group(7), let value = Double("0" + fraction) { date += value }
+        if let zone = group(8), zone != "Z", zone != "z" {
+            let sign: Double = zone.hasPrefix("-") ? -1 : 1
+            let parts = zone.dropFirst().split(separator: ":")
+            let offset = (Double(parts[0])! * 3600 + Double(parts[1])! * 60) * sign
+            date -= offset
+        }
+        return date
+    }
+
+    public static func format(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'"
+        return formatter.string(from: date)
+    }
+}

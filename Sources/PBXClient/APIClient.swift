@@ -1,0 +1,230 @@
+import CCurl
+import Foundation
+import PBXJSON
+
+public struct ClientSettings: Sendable {
+    public var retries: Int
+    public var verbose: Bool
+    public var dryRun: Bool
+    /// Ceiling of one backoff sleep, seconds.
+    public var backoffCap: Double
+    public var backoffBase: Double
+
+    public init(retries: Int = 2, verbose: Bool = false, dryRun: Bool = false, backoffCap: Double = 20, backoffBase: Double = 0.25) {
+        self.retries = retries
+        self.verbose = verbose
+        self.dryRun = dryRun
+        self.backoffCap = backoffCap
+        self.backoffBase = backoffBase
+    }
+}
+
+public struct APIResponse: Sendable {
+    public var status: Int
+    public var json: JSON?
+    public var raw: HTTPResponse
+    /// True when `--dry-run` printed the request instead of sending it.
+    public var dryRun: Bool
+}
+
+/// Builds, sends, retries and decodes requests for one backend connection.
+public final class APIClient: @unchecked Sendable {
+    public var connection: Connection
+    public let transport: Transport
+    public let settings: ClientSettings
+    private let stderr: (String) -> Void
+    private let stdout: (String) -> Void
+    /// Called once on a 401 when set; returns fresh credentials or nil.
+    public var refreshAuth: (() throws -> AuthScheme?)?
+    private let lock = NSLock()
+
+    public init(connection: Connection, transport: Transport, settings: ClientSettings, stdout: @escaping (String) -> Void, stderr: @escaping (String) -> Void) {
+        self.connection = connection
+        self.transport = transport
+        self.settings = settings
+        self.stdout = stdout
+        self.stderr = stderr
+    }
+
+    public func url(path: String, query: [(String, String)] = []) -> String {
+        var base = connection.baseURL
+        if base.hasSuffix("/") { base.removeLast() }
+        let joined = path.hasPrefix("/") ? base + path : base + "/" + path
+        return query.isEmpty ? joined : joined + (joined.contains("?") ? "&" : "?") + queryString(query)
+    }
+
+    public func makeRequest(method: String, path: String, query: [(String, String)] = [], body: JSON? = nil, form: [(String, String)]? = nil, accept: String = "application/json") -> HTTPRequest {
+        var request = HTTPRequest(method: method, url: url(path: path, query: query))
+        request.headers.append(("Accept", accept))
+        for header in connection.extraHeaders { request.setHeader(header.name, header.value) }
+        lock.lock()
+        let auth = connection.auth
+        lock.unlock()
+        for header in auth.headers { request.setHeader(header.name, header.value) }
+        if let form {
+            request.headers.append(("Content-Type", "application/x-www-form-urlencoded"))
+            request.body = Array(queryString(form).utf8)
+        } else if let body {
+            request.headers.append(("Content-Type", "application/json"))
+            request.body = Array(body.compactText.utf8)
+        }
+        return request
+    }
+
+    /// Sends a JSON API request and decodes the answer; a non-2xx answer throws.
+    @discardableResult
+    public func call(_ method: String, _ path: String, query: [(String, String)] = [], body: JSON? = nil, form: [(String, String)]? = nil) throws -> APIResponse {
+        let request = makeRequest(method: method, path: path, query: query, body: body, form: form)
+        return try decode(send(request))
+    }
+
+    public func decode(_ response: APIResponse) throws -> APIResponse {
+        if response.dryRun { return response }
+        var decoded = response
+        let raw = response.raw
+        guard (200..<300).contains(raw.status) else {
+            throw APIError.fromResponse(status: raw.status, body: raw.body, backend: connection.backend)
+        }
+        let isEmpty = raw.body.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        if isEmpty {
+            decoded.json = nil
+            return decoded
+        }
+        do {
+            decoded.json = try JSONParser.parse(raw.body)
+        } catch {
+            let type = raw.header("Content-Type") ?? "no content type"
+            throw APIError(kind: .malformed, status: raw.status, code: "MALFORMED",
+                           message: "the server's answer is not valid JSON (\(type), \(raw.body.count) bytes): \(APIError.excerpt(raw.body))",
+                           backend: connection.backend)
+        }
+        return decoded
+    }
+
+    /// Sends with retries, one transparent re-authentication on 401, tracing and dry-run.
+    public func send(_ original: HTTPRequest, download fileDescriptor: Int32? = nil) throws -> APIResponse {
+        var request = original
+        if settings.dryRun {
+            stdout(CurlCommand.render(request, secretVariables: secretVariables(for: request)) + "\n")
+            return APIResponse(status: 0, json: nil, raw: HTTPResponse(status: 0), dryRun: true)
+        }
+        var attempt = 0
+        var refreshed = false
+        while true {
+            if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
+            let started = Date()
+            trace(request)
+            do {
+                let response: HTTPResponse
+                if let fileDescriptor {
+                    response = try transport.download(request, to: fileDescriptor)
+                } else {
+                    response = try transport.send(request)
+                }
+                traceResponse(response, since: started)
+                if response.status == 401, !refreshed, let refreshAuth, let fresh = try refreshAuth() {
+                    refreshed = true
+                    lock.lock()
+                    connection.auth = fresh
+                    lock.unlock()
+                    for header in fresh.headers { request.setHeader(header.name, header.value) }
+                    continue
+                }
+                if Self.isRetryableStatus(response.status), attempt < settings.retries,
+                    request.idempotent || response.status == 429, fileDescriptor == nil
+                {
+                    let delay = Backoff.delay(attempt: attempt, base: settings.backoffBase, cap: settings.backoffCap,
+                                              retryAfter: response.header("Retry-After"), now: Date())
+                    note("retrying \(request.method) after \(response.status) in \(String(format: "%.1f", delay))s (attempt \(attempt + 2) of \(settings.retries + 1))")
+                    attempt += 1
+                    try sleepInterruptibly(delay)
+                    continue
+                }
+                return APIResponse(status: response.status, json: nil, raw: response, dryRun: false)
+            } catch let error as TransportError {
+                if error == .interrupted || pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
+                let safe = request.idempotent || error.requestNeverSent
+                if safe, attempt < settings.retries, fileDescriptor == nil {
+                    let delay = Backoff.delay(attempt: attempt, base: settings.backoffBase, cap: settings.backoffCap, retryAfter: nil, now: Date())
+                    note("retrying \(request.method) after a network error in \(String(format: "%.1f", delay))s: \(error.message)")
+                    attempt += 1
+                    try sleepInterruptibly(delay)
+                    continue
+                }
+                if case .bodyTooLarge = error {
+                    throw APIError(kind: .malformed, code: "TOO_LARGE", message: error.message, backend: connection.backend)
+                }
+                throw APIError(kind: .transport, code: "NETWORK", message: error.message, backend: connection.backend)
+            }
+        }
+    }
+
+    static func isRetryableStatus(_ status: Int) -> Bool { [429, 502, 503, 504].contains(status) }
+
+    private func secretVariables(for request: HTTPRequest) -> [String: String] {
+        var variables: [String: String] = [:]
+        for header in request.headers where Redaction.isSecretHeader(header.name) {
+            variables[header.name.lowercased()] = connection.secretVariable
+        }
+        return variables
+    }
+
+    private func sleepInterruptibly(_ seconds: Double) throws {
+        var remaining = seconds
+        while remaining > 0 {
+            if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
+            let step = min(remaining, 0.05)
+            usleep(UInt32(step * 1_000_000))
+            remaining -= step
+        }
+    }
+
+    private func note(_ text: String) {
+        if settings.verbose { stderr("* \(text)\n") }
+    }
+
+    private func trace(_ request: HTTPRequest) {
+        guard settings.verbose else { return }
+        var lines = ["> \(request.method) \(Redaction.url(request.url))"]
+        for header in request.headers { lines.append("> \(header.name): \(Redaction.header(header.name, header.value))") }
+        if let body = request.body, !body.isEmpty {
+            lines.append("> " + Redaction.body(body, contentType: request.header("Content-Type")))
+        }
+        stderr(lines.joined(separator: "\n") + "\n")
+    }
+
+    private func traceResponse(_ response: HTTPResponse, since started: Date) {
+        guard settings.verbose else { return }
+        let elapsed = Int(Date().timeIntervalSince(started) * 1000)
+        var lines = ["< \(response.status) (\(elapsed) ms, \(response.body.count) bytes)"]
+        for header in response.headers { lines.append("< \(header.name): \(Redaction.header(header.name, header.value))") }
+        if !response.body.isEmpty {
+            let shown = Redaction.body(Array(response.body.prefix(1 << 20)), contentType: response.header("Content-Type"))
+            lines.append("< " + (shown.count > 2000 ? String(shown.prefix(2000)) + "…" : shown))
+        }
+        stderr(lines.joined(separator: "\n") + "\n")
+    }
+}
+
+/// Exponential backoff with full jitter, capped; `Retry-After` wins when present.
+public enum Backoff {
+    public static func delay(attempt: Int, base: Double, cap: Double, retryAfter: String?, now: Date, random: (Double) -> Double = { Double.random(in: 0...$0) }) -> Double {
+        if let retryAfter, let seconds = parseRetryAfter(retryAfter, now: now) {
+            return min(max(seconds, 0), cap)
+        }
+        let ceiling = min(cap, base * pow(2, Double(attempt)))
+        return random(ceiling)
+    }
+
+    /// `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 §10.2.3).
+    public static func parseRetryAfter(_ value: String, now: Date) -> Double? {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        if let seconds = Double(trimmed) { return seconds }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: trimmed) else { return nil }
+        return date.timeIntervalSince(now)
+    }
+}

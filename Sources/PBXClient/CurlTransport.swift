@@ -1,0 +1,165 @@
+import CCurl
+import Foundation
+
+/// The transport pbxctl uses: the system libcurl, driven directly because
+/// URLSession on Linux cannot trust a custom CA or skip verification. Easy handles are
+/// pooled so that sequential and concurrent requests reuse kept-alive connections.
+public final class CurlTransport: Transport, @unchecked Sendable {
+    private let options: TransportOptions
+    private let lock = NSLock()
+    private var idle: [UnsafeMutableRawPointer] = []
+
+    // Option numbers from curl.h.
+    private enum Option {
+        static let url: Int32 = 10002
+        static let httpHeader: Int32 = 10023
+        static let postFields: Int32 = 10015
+        static let postFieldSizeLarge: Int32 = 30120
+        static let customRequest: Int32 = 10036
+        static let httpGet: Int32 = 80
+        static let post: Int32 = 47
+        static let timeoutMS: Int32 = 155
+        static let connectTimeoutMS: Int32 = 156
+        static let sslVerifyPeer: Int32 = 64
+        static let sslVerifyHost: Int32 = 81
+        static let caInfo: Int32 = 10065
+        static let tcpKeepAlive: Int32 = 213
+    }
+
+    public init(options: TransportOptions) throws {
+        if let failure = pbx_curl_load() {
+            throw TransportError.unavailable(String(cString: failure))
+        }
+        self.options = options
+    }
+
+    deinit {
+        for handle in idle { pbx_curl_easy_cleanup(handle) }
+    }
+
+    public static var libraryVersion: String {
+        guard pbx_curl_load() == nil else { return "" }
+        return String(cString: pbx_curl_version())
+    }
+
+    private func acquire() throws -> UnsafeMutableRawPointer {
+        lock.lock()
+        let handle = idle.popLast()
+        lock.unlock()
+        if let handle {
+            pbx_curl_easy_reset(handle)
+            return handle
+        }
+        guard let handle = pbx_curl_easy_init() else { throw TransportError.other("libcurl could not create a handle") }
+        return handle
+    }
+
+    private func release(_ handle: UnsafeMutableRawPointer) {
+        lock.lock()
+        idle.append(handle)
+        lock.unlock()
+    }
+
+    public func send(_ request: HTTPRequest) throws -> HTTPResponse {
+        try perform(request, fileDescriptor: -1)
+    }
+
+    public func download(_ request: HTTPRequest, to fileDescriptor: Int32) throws -> HTTPResponse {
+        try perform(request, fileDescriptor: fileDescriptor)
+    }
+
+    private func perform(_ request: HTTPRequest, fileDescriptor: Int32) throws -> HTTPResponse {
+        let handle = try acquire()
+        var headerList: UnsafeMutableRawPointer?
+        defer {
+            pbx_curl_slist_free_all(headerList)
+            release(handle)
+        }
+        pbx_curl_setopt_str(handle, Option.url, request.url)
+        pbx_curl_setopt_long(handle, Option.timeoutMS, Int(options.timeout * 1000))
+        pbx_curl_setopt_long(handle, Option.connectTimeoutMS, Int(min(options.timeout, 15) * 1000))
+        pbx_curl_setopt_long(handle, Option.tcpKeepAlive, 1)
+        if options.insecure {
+            pbx_curl_setopt_long(handle, Option.sslVerifyPeer, 0)
+            pbx_curl_setopt_long(handle, Option.sslVerifyHost, 0)
+        }
+        if let caCertFile = options.caCertFile {
+            pbx_curl_setopt_str(handle, Option.caInfo, caCertFile)
+        }
+        // "Expect:" stops libcurl from waiting for a 100-continue on larger bodies.
+        for header in request.headers {
+            headerList = pbx_curl_slist_append(headerList, "\(header.name): \(header.value)")
+        }
+        headerList = pbx_curl_slist_append(headerList, "Expect:")
+        pbx_curl_setopt_ptr(handle, Option.httpHeader, headerList)
+
+        let bodyBytes = request.body ?? []
+        return try bodyBytes.withUnsafeBufferPointer { bodyPointer in
+            switch request.method {
+            case "GET":
+                pbx_curl_setopt_long(handle, Option.httpGet, 1)
+            case "POST":
+                pbx_curl_setopt_long(handle, Option.post, 1)
+            default:
+                pbx_curl_setopt_str(handle, Option.customRequest, request.method)
+            }
+            if request.method != "GET" {
+                pbx_curl_setopt_off(handle, Option.postFieldSizeLarge, Int64(bodyBytes.count))
+                pbx_curl_setopt_ptr(handle, Option.postFields, bodyPointer.baseAddress ?? UnsafePointer(bitPattern: 1))
+            }
+            var body = pbx_buffer(data: nil, length: 0, capacity: 0, limit: options.maxBodyBytes, fd: fileDescriptor, overflowed: 0)
+            var headers = pbx_buffer(data: nil, length: 0, capacity: 0, limit: 1 << 20, fd: -1, overflowed: 0)
+            defer {
+                pbx_buffer_free(&body)
+                pbx_buffer_free(&headers)
+            }
+            var errorBuffer = [CChar](repeating: 0, count: 256)
+            let code = pbx_curl_perform(handle, &body, &headers, &errorBuffer)
+            if code != 0 {
+                if body.overflowed != 0 { throw TransportError.bodyTooLarge(options.maxBodyBytes) }
+                let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: pbx_curl_strerror(code))
+                throw Self.classify(code: code, detail: detail, url: request.url)
+            }
+            let status = pbx_curl_response_code(handle)
+            let headerText = headers.data.map { String(decoding: UnsafeBufferPointer(start: $0, count: headers.length), as: UTF8.self) } ?? ""
+            let bodyData = body.data.map { Array(UnsafeBufferPointer(start: $0, count: body.length)) } ?? []
+            return HTTPResponse(status: Int(status), headers: Self.parseHeaders(headerText), body: bodyData)
+        }
+    }
+
+    static func classify(code: Int32, detail: String, url: String) -> TransportError {
+        let host = hostPart(of: url)
+        switch code {
+        case 42: return .interrupted
+        case 5, 6: return .dns("could not resolve \(host): \(detail)")
+        case 7: return .connect("could not connect to \(host): \(detail)")
+        case 28: return .timeout("timed out talking to \(host): \(detail)")
+        case 35, 51, 53, 54, 58, 59, 60, 64, 66, 77, 80, 82, 83, 90, 91:
+            return .tls("TLS error with \(host): \(detail) (use --cacert FILE to trust a private CA, or --insecure)")
+        case 52, 55, 56, 18, 16, 92: return .broken("connection to \(host) broke: \(detail)")
+        default: return .other("request to \(host) failed: \(detail)")
+        }
+    }
+
+    static func hostPart(of url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return url }
+        let rest = url[schemeEnd.upperBound...]
+        return String(rest.prefix { $0 != "/" && $0 != "?" })
+    }
+
+    /// libcurl reports every header block it saw (100 Continue, redirects); the last one is the answer's.
+    static func parseHeaders(_ text: String) -> [(name: String, value: String)] {
+        var result: [(name: String, value: String)] = []
+        for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\r\n" || $0 == "\n" }) {
+            if line.hasPrefix("HTTP/") {
+                result.removeAll()
+                continue
+            }
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
+            let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+            result.append((name, value))
+        }
+        return result
+    }
+}

@@ -1,0 +1,54 @@
+public struct TransportOptions: Sendable {
+    public var timeout: Double
+    public var insecure: Bool
+    public var caCertFile: String?
+    /// Bodies larger than this are refused rather than held in memory.
+    public var maxBodyBytes: Int
+
+    public init(timeout: Double = 30, insecure: Bool = false, caCertFile: String? = nil, maxBodyBytes: Int = 512 << 20) {
+        self.timeout = timeout
+        self.insecure = insecure
+        self.caCertFile = caCertFile
+        self.maxBodyBytes = maxBodyBytes
+    }
+}
+
+public enum TransportError: Error, Sendable, Equatable {
+    case unavailable(String)
+    case connect(String)
+    case dns(String)
+    case timeout(String)
+    case tls(String)
+    /// The connection broke after the request may have reached the server.
+    case broken(String)
+    case bodyTooLarge(Int)
+    case interrupted
+    case other(String)
+
+    public var message: String {
+        switch self {
+        case .unavailable(let text), .connect(let text), .dns(let text), .timeout(let text), .tls(let text),
+            .broken(let text), .other(let text):
+            return text
+        case .bodyTooLarge(let limit): return "the answer is larger than \(limit) bytes"
+        case .interrupted: return "interrupted"
+        }
+    }
+
+    /// True when nothing of the request can have reached the server, so even a
+    /// non-idempotent request may be sent again.
+    public var requestNeverSent: Bool {
+        switch self {
+        case .connect, .dns: return true
+        default: return false
+        }
+    }
+}
+
+/// Sends one HTTP request and returns the whole answer. Implementations are safe to
+/// call from several threads at once.
+public protocol Transport: Sendable {
+    func send(_ request: HTTPRequest) throws -> HTTPResponse
+    /// Streams the answer body into a file descriptor instead of memory.
+    func download(_ request: HTTPRequest, to fileDescriptor: Int32) throws -> HTTPResponse
+}

@@ -1,0 +1,62 @@
+import Foundation
+import PBXCatalog
+import PBXJSON
+
+/// The per-user and nested resources (phones, holidays, speed dials, greetings,
+/// meetings, contacts, CDRs, …) follow one shape, derived from the path template:
+/// `/user/X` is the caller's, `/users/{id}/X` a given user's, then
+/// `X` (list/create), `X/{id}` (get/update), `X/{id}/destroy`, `X/{id}/ACTION`.
+extension PortSIPSandbox {
+    func owner(_ c: Context) throws -> (owner: String, rest: [Substring], itemParameter: String?) {
+        let segments = c.operation.path.split(separator: "/")
+        if segments.first == "user" {
+            let me = c.subject == adminSubject ? adminSubject : (try currentUser(c))["id"]!.stringValue!
+            return (me, Array(segments.dropFirst()), nil)
+        }
+        if segments.first == "users", segments.count > 2 {
+            _ = try userIndex(c.param("id"))
+            return (c.param("id"), Array(segments.dropFirst(2)), nil)
+        }
+        return ("", segments, nil)
+    }
+
+    func routeCollection(_ c: Context) throws -> ServerResponse {
+        let (owner, rest, _) = try owner(c)
+        guard let collection = rest.first.map(String.init) else { throw Failure.notFound("resource") }
+        let key = owner + "/" + collection
+        let method = c.request.method
+
+        if rest.count == 1 {
+            if method == "GET" { return try listAnswer(collections[key] ?? [], c) }
+            var item = JSONObject([("id", .string(newID()))])
+            for (field, value) in c.body { item[field] = value }
+            item["created_at"] = .string(Self.now())
+            collections[key, default: []].append(item)
+            return .json(201, ["id": item["id"]!])
+        }
+        let itemName = rest[1].hasPrefix("{") ? c.param(String(rest[1].dropFirst().dropLast())) : String(rest[1])
+        var items = collections[key] ?? []
+        guard let index = items.firstIndex(where: { $0["id"]?.stringValue == itemName }) else {
+            throw Failure.notFound("\(collection.replacingOccurrences(of: "_", with: " ")) \(itemName)")
+        }
+        defer { collections[key] = items }
+        if rest.count == 2 {
+            if method == "GET" { return .json(200, .object(items[index])) }
+            items[index].merge(c.body)
+            return .empty(200)
+        }
+        let action = String(rest[2])
+        switch action {
+        case "destroy":
+            items.remove(at: index)
+            return .empty(204)
+        case "enable", "disable":
+            items[index]["enabled"] = .bool(action == "enable")
+        case "favorite", "unfavorite":
+            items[index]["favorite"] = .bool(action == "favorite")
+        default:
+            items[index]["last_action"] = .string(action)
+        }
+        return .empty(200)
+    }
+}

@@ -1,0 +1,53 @@
+/// How a sandbox is seeded and which faults it injects (the fault switches are for tests).
+public struct SandboxOptions: Sendable {
+    public var users = 250
+    public var cdrs = 500
+    public var latencyMS = 0
+    /// Probability of answering 503 instead of serving a request.
+    public var failRate = 0.0
+    /// Requests allowed per second before answering 429 with Retry-After; 0 = no limit.
+    public var rateLimit = 0
+    /// Probability of closing the connection halfway through an answer.
+    public var dropRate = 0.0
+    /// Lifetime of tokens issued by login, seconds.
+    public var tokenTTL = 3600
+    /// Seed of the fault injector, so a test run is repeatable.
+    public var faultSeed: UInt64 = 42
+
+    public init() {}
+}
+
+/// The credentials the sandbox accepts; printed by `pbxctl sandbox`.
+public enum SandboxCredentials {
+    public static let portsipUsername = "admin"
+    public static let portsipPassword = "sandbox"
+    /// A long-lived token for PBXCTL_TOKEN, so no login is needed.
+    public static let portsipToken = "sandbox-portsip-token"
+    public static let rocketchatUserId = "rbAXPnMktTFbNpwtJ"
+    public static let rocketchatUsername = "agent"
+    public static let rocketchatPassword = "sandbox"
+    public static let rocketchatAuthToken = "sandbox-rocketchat-token"
+    public static let rocketchatJWTSecret = "sandbox-jwt-secret"
+    public static let vonageClientId = "sandbox-client"
+    public static let vonageClientSecret = "sandbox-secret"
+    public static let commpeakUsername = "apiuser"
+    public static let commpeakPassword = "sandbox"
+}
+
+/// SplitMix64: a small deterministic generator for seed data and faults.
+struct SeededRandom {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
+    mutating func int(_ range: Range<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
+}

@@ -1,0 +1,3 @@
+import PBXCLI
+
+PBXCLI.exitProcess(PBXCLI.main(CommandLine.arguments))
