@@ -27,9 +27,12 @@ for extra in [('POST', '/login'), ('POST', '/auth/refresh_token'),
 
 DROP = {'description', 'example', 'examples', 'x-category', 'x-subcategory', 'summary', 'tags', 'readOnly', 'writeOnly', 'deprecated'}
 
-def strip(o):
+def strip(o, names=False):
+    # Inside "properties" the keys are field names (one is called "description").
     if isinstance(o, dict):
-        return {k: strip(v) for k, v in o.items() if k not in DROP}
+        if names:
+            return {k: strip(v) for k, v in o.items()}
+        return {k: strip(v, names=(k == 'properties')) for k, v in o.items() if k not in DROP}
     if isinstance(o, list):
         return [strip(x) for x in o]
     return o

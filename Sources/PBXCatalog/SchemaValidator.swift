@@ -7,6 +7,11 @@ public struct SchemaViolation: Equatable, Sendable, CustomStringConvertible {
     public let message: String
     public var text: String { field.isEmpty ? message : "\(field): \(message)" }
     public var description: String { text }
+
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
 }
 
 /// Validates JSON against the subset of JSON Schema the PortSIP document uses:

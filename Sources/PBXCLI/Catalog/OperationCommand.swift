@@ -121,6 +121,11 @@ enum OperationCommand {
             if let data = line.string("data") {
                 body!.merge(try BodyInput.readJSONObject(data, io: invocation.io))
             }
+            for bodyFlag in operation.bodyFlags {
+                guard let text = line.string(bodyFlag.flag) else { continue }
+                let schema = spec?.bodySchema.flatMap { SchemaValidator.schema(of: $0, path: bodyFlag.key) }
+                body!.set(path: bodyFlag.key, to: BodyInput.typed(text, schemaType: schema.flatMap(SchemaValidator.type(of:))))
+            }
             for assignment in line.strings("raw-field") {
                 let (key, value) = try BodyInput.assignment(assignment, typed: true)
                 body!.set(path: key, to: value)
@@ -128,11 +133,6 @@ enum OperationCommand {
             for assignment in line.strings("field") {
                 let (key, value) = try BodyInput.assignment(assignment, typed: false)
                 body!.set(path: key, to: value)
-            }
-            for bodyFlag in operation.bodyFlags {
-                guard let text = line.string(bodyFlag.flag) else { continue }
-                let schema = spec?.bodySchema.flatMap { SchemaValidator.schema(of: $0, path: bodyFlag.key) }
-                body!.set(path: bodyFlag.key, to: BodyInput.typed(text, schemaType: schema.flatMap(SchemaValidator.type(of:))))
             }
         }
         for (index, argument) in operation.arguments.enumerated() {
@@ -189,24 +189,22 @@ enum OperationCommand {
     /// (types, enums, lengths, required) and the prose rules. Exit 2 naming each field.
     static func validate(_ plan: RequestPlan, _ operation: Operation) throws {
         guard let spec = PortSIPSpec.shared.operation(plan.method, plan.template) else { return }
-        var problems: [String] = []
+        var problems: [SchemaViolation] = []
         if let body = plan.body, let schema = spec.bodySchema {
             let known = SchemaValidator.propertyNames(of: schema)
             for key in body.keys where !known.contains(key) {
-                problems.append("\(key): is not a field of \(spec.operationId)" + Suggest.hint(key, among: known).replacingOccurrences(of: "\n\n", with: " "))
+                problems.append(SchemaViolation(field: key, message: "is not a field of \(spec.operationId)" + Suggest.hint(key, among: known).replacingOccurrences(of: "\n\n", with: "; ")))
             }
-            problems += SchemaValidator.validate(.object(body), against: schema, at: "").map(\.text)
-            if let rules = operation.rules {
-                problems += PortSIPRules.bodyProblems(body, resource: rules).map(\.text)
-            }
+            // The prose rule says it best, so it goes first; one message per field.
+            if let rules = operation.rules { problems += PortSIPRules.bodyProblems(body, resource: rules) }
+            problems += SchemaValidator.validate(.object(body), against: schema, at: "")
         }
-        for parameter in spec.parameters where parameter.location == "path" {
-            // IDs in the path must at least be non-empty.
-            if plan.path.contains("//") || plan.path.hasSuffix("/") { problems.append("\(parameter.name): must not be empty") }
+        if plan.path.contains("//") || plan.path.hasSuffix("/") {
+            problems.append(SchemaViolation(field: "path", message: "an ID argument is empty"))
         }
         if !problems.isEmpty {
             var seen = Set<String>()
-            let unique = problems.filter { seen.insert($0).inserted }
+            let unique = problems.filter { seen.insert($0.field).inserted }.map(\.text)
             let hint = operation.secrets.isEmpty ? "" : "\n(secrets are read from a prompt on a terminal, --password-stdin, -F KEY=@FILE or --data FILE)"
             throw APIError.usage("invalid request for '\(operation.words.joined(separator: " "))'; nothing was sent:\n  " + unique.joined(separator: "\n  ") + hint)
         }

@@ -1,0 +1,127 @@
+import Foundation
+import XCTest
+
+/// Runs the built `pbxctl` binary as a user would: a real process, real loopback sockets.
+enum PBX {
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let binary: String = {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("pbxctl").path,
+            Bundle.main.bundleURL.appendingPathComponent("pbxctl").path,
+            packageRoot.appendingPathComponent(".build/debug/pbxctl").path,
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
+    }()
+
+    struct Result {
+        let code: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// A clean environment: no PBXCTL_* from the developer's shell, a private config folder.
+    static func environment(home: String, extra: [String: String] = [:]) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PBXCTL_") && $0.key != "NO_COLOR" }
+        env["HOME"] = home
+        env["XDG_CONFIG_HOME"] = home + "/.config"
+        env["PBXCTL_BACKOFF_BASE_MS"] = "20"
+        for (key, value) in extra { env[key] = value }
+        return env
+    }
+
+    @discardableResult
+    static func run(_ arguments: [String], env: [String: String], stdin: String? = nil, file: StaticString = #filePath, line: UInt = #line) -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = env
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        do { try process.run() } catch {
+            XCTFail("cannot run \(binary): \(error)", file: file, line: line)
+            return Result(code: -1, stdout: "", stderr: "")
+        }
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try? input.fileHandleForWriting.close()
+        // Read both pipes concurrently so a large output cannot block the child.
+        final class Box: @unchecked Sendable { var data = Data() }
+        let errBox = Box()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errBox.data = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        let errData = errBox.data
+        process.waitUntilExit()
+        return Result(code: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    static func temporaryDirectory() -> String {
+        let path = NSTemporaryDirectory() + "pbxctl-test-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func json(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> Any? {
+        do { return try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) } catch {
+            XCTFail("not JSON: \(error): \(text.prefix(300))", file: file, line: line)
+            return nil
+        }
+    }
+
+    /// A port nothing listens on: a request there fails with exit 5, so exit 0 or 2
+    /// proves nothing was sent.
+    static let closedURL = "http://127.0.0.1:9"
+}
+
+/// `pbxctl sandbox --port 0` in its own process, for tests that need state across commands.
+final class SandboxProcess {
+    let process = Process()
+    private(set) var baseURL = ""
+    let home: String
+
+    init(arguments: [String] = []) throws {
+        home = PBX.temporaryDirectory()
+        process.executableURL = URL(fileURLWithPath: PBX.binary)
+        process.arguments = ["sandbox", "--port", "0"] + arguments
+        process.environment = PBX.environment(home: home)
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var seen = ""
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+            if let range = seen.range(of: #"listening on (http://[0-9.:]+)"#, options: .regularExpression) {
+                baseURL = String(seen[range].dropFirst("listening on ".count))
+                break
+            }
+        }
+        guard !baseURL.isEmpty else { throw NSError(domain: "sandbox did not start: \(seen)", code: 1) }
+        // Keep draining stdout so the child never blocks on a full pipe.
+        DispatchQueue.global().async { while !out.fileHandleForReading.availableData.isEmpty {} }
+    }
+
+    /// Environment that points PortSIP commands at this sandbox with its fixed token.
+    func env(_ extra: [String: String] = [:]) -> [String: String] {
+        PBX.environment(home: home, extra: ["PBXCTL_URL": baseURL + "/portsip", "PBXCTL_TOKEN": "sandbox-portsip-token"].merging(extra) { $1 })
+    }
+
+    func stop() {
+        if process.isRunning {
+            process.interrupt()
+            process.waitUntilExit()
+        }
+    }
+
+    deinit { stop() }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import XCTest
+
+/// `users` against the sandbox over loopback, as CLI.md and issue 2's acceptance describe.
+final class UsersEndToEndTests: XCTestCase {
+    static var sandbox: SandboxProcess!
+
+    override class func setUp() {
+        super.setUp()
+        sandbox = try! SandboxProcess()
+    }
+
+    override class func tearDown() {
+        sandbox.stop()
+        super.tearDown()
+    }
+
+    var env: [String: String] { Self.sandbox.env() }
+
+    func testReadmeMainCommandPrintsATable() {
+        let result = PBX.run(["--sandbox", "users", "list"], env: PBX.environment(home: PBX.temporaryDirectory()))
+        XCTAssertEqual(result.code, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.first.map { $0.split(separator: " ").map(String.init) }, ["ID", "NAME", "EXTENSION_NUMBER", "DISPLAY_NAME", "EMAIL", "ROLE", "ENABLED"])
+        XCTAssertEqual(lines.count, 101, "first page of 100 plus the header")
+        XCTAssertFalse(result.stdout.contains("\u{1B}["), "no colour when piped")
+        XCTAssertFalse(result.stdout.contains("…"), "never truncated when piped")
+    }
+
+    func testJSONMergesAllPages() throws {
+        let first = PBX.run(["users", "list", "-o", "json"], env: env)
+        XCTAssertEqual((PBX.json(first.stdout) as? [Any])?.count, 100)
+        let all = PBX.run(["users", "list", "--all", "-o", "json"], env: env)
+        XCTAssertEqual(all.code, 0, all.stderr)
+        let items = try XCTUnwrap(PBX.json(all.stdout) as? [[String: Any]])
+        XCTAssertGreaterThanOrEqual(items.count, 250)
+        XCTAssertEqual(Set(items.compactMap { $0["id"] as? String }).count, items.count, "no page fetched twice")
+    }
+
+    func testLimitAcrossPagesAndSmallPages() throws {
+        let limited = PBX.run(["users", "list", "--limit", "130", "-o", "jsonl"], env: env)
+        XCTAssertEqual(limited.code, 0, limited.stderr)
+        let lines = limited.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 130)
+        for line in lines { XCTAssertNotNil(PBX.json(String(line)) as? [String: Any]) }
+        let paged = PBX.run(["users", "list", "--limit", "7", "--page-size", "3", "-q"], env: env)
+        XCTAssertEqual(paged.stdout.split(separator: "\n").count, 7)
+    }
+
+    func testCSVWithFieldsIsRFC4180() {
+        let result = PBX.run(["users", "list", "--limit", "3", "-o", "csv", "--fields", "id,name,extension_number"], env: env)
+        XCTAssertEqual(result.code, 0, result.stderr)
+        let rows = result.stdout.components(separatedBy: "\r\n")
+        XCTAssertEqual(rows[0], "id,name,extension_number")
+        XCTAssertEqual(rows.count, 5, "header, three rows, and the empty tail after the last CRLF")
+        XCTAssertTrue(rows[1].hasSuffix(",1001"), rows[1])
+        let noHeaders = PBX.run(["users", "list", "--limit", "1", "-o", "tsv", "--fields", "name,extension_number", "--no-headers"], env: env)
+        XCTAssertEqual(noHeaders.stdout, "alice.smith\t1001\n")
+    }
+
+    func testQuietPrintsIDsAndOutputIsDeterministic() {
+        let a = PBX.run(["users", "list", "-q", "--limit", "5"], env: env)
+        let b = PBX.run(["users", "list", "-q", "--limit", "5"], env: env)
+        XCTAssertEqual(a.stdout.split(separator: "\n").count, 5)
+        XCTAssertEqual(a.stdout, b.stdout)
+        let c = PBX.run(["users", "list", "-o", "json", "--limit", "5"], env: env)
+        let d = PBX.run(["users", "list", "-o", "json", "--limit", "5"], env: env)
+        XCTAssertEqual(c.stdout, d.stdout)
+    }
+
+    func testGetByExtensionOrID() throws {
+        let byExtension = PBX.run(["users", "get", "1002", "-o", "json"], env: env)
+        XCTAssertEqual(byExtension.code, 0, byExtension.stderr)
+        let user = try XCTUnwrap(PBX.json(byExtension.stdout) as? [String: Any])
+        XCTAssertEqual(user["extension_number"] as? String, "1002")
+        let id = try XCTUnwrap(user["id"] as? String)
+        let byID = PBX.run(["users", "get", id, "--fields", "name,extension_number", "-o", "json"], env: env)
+        XCTAssertEqual(byID.stdout, "{\n  \"name\": \"bob.smith\",\n  \"extension_number\": \"1002\"\n}\n")
+        XCTAssertTrue(byExtension.stdout.hasPrefix("{\n  \"id\""), "the server's key order is kept")
+    }
+
+    func testCreateUpdateDeleteLifecycle() throws {
+        let create = PBX.run(["users", "create", "--name", "e2e.lifecycle", "--display-name", "Life Cycle", "--email", "lc@example.com",
+                              "--role", "StandardUser", "--extension", "7101", "-f", "voicemail_pin=385920", "--data", "-", "-q"],
+                             env: env, stdin: #"{"password":"Secret#7101","extension_password":"Sip#7101"}"#)
+        XCTAssertEqual(create.code, 0, create.stderr)
+        let id = create.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertFalse(id.isEmpty)
+
+        let again = PBX.run(["users", "create", "--name", "e2e.lifecycle", "--display-name", "x", "--email", "x@example.com", "--role", "StandardUser",
+                             "--extension", "7102", "-f", "password=p", "-f", "extension_password=q", "-f", "voicemail_pin=385920"], env: env)
+        XCTAssertEqual(again.code, 1, "a 409 conflict is a server refusal")
+        XCTAssertTrue(again.stderr.contains("409"), again.stderr)
+
+        let update = PBX.run(["users", "update", "7101", "--display-name", "Renamed", "--enabled", "false"], env: env)
+        XCTAssertEqual(update.code, 0, update.stderr)
+        let shown = PBX.run(["users", "get", id, "-o", "json"], env: env)
+        let user = try XCTUnwrap(PBX.json(shown.stdout) as? [String: Any])
+        XCTAssertEqual(user["display_name"] as? String, "Renamed")
+        XCTAssertEqual(user["enabled"] as? Bool, false)
+        XCTAssertNil(user["password"], "secrets are never echoed back")
+
+        let role = PBX.run(["users", "set-role", "7101", "QueueManager"], env: env)
+        XCTAssertEqual(role.code, 0, role.stderr)
+        let balance = PBX.run(["users", "balance", "7101", "--set", "12.5"], env: env)
+        XCTAssertEqual(balance.code, 0, balance.stderr)
+        XCTAssertEqual(PBX.run(["users", "balance", "7101", "-o", "jsonl"], env: env).stdout, "{\"balance\":12.5}\n")
+        let password = PBX.run(["users", "set-password", "7101", "--password-stdin"], env: env, stdin: "N3w-Secret\n")
+        XCTAssertEqual(password.code, 0, password.stderr)
+        XCTAssertEqual(PBX.run(["users", "ms365-bind", "7101", "ms-account-1"], env: env).code, 0)
+        XCTAssertEqual(PBX.run(["users", "ms365-unbind", "7101", "--yes"], env: env).code, 0)
+        XCTAssertEqual(PBX.run(["users", "reset-profile", "7101"], env: env).code, 0)
+
+        let refused = PBX.run(["users", "delete", "7101"], env: env)
+        XCTAssertEqual(refused.code, 2, "delete needs --yes without a terminal")
+        XCTAssertTrue(refused.stderr.contains("--yes"))
+        XCTAssertEqual(PBX.run(["users", "delete", "7101", "--yes"], env: env).code, 0)
+        XCTAssertEqual(PBX.run(["users", "get", id], env: env).code, 4)
+    }
+
+    func testStatusAndFilter() throws {
+        let status = PBX.run(["users", "status", "1001", "-o", "json"], env: env)
+        XCTAssertEqual(status.code, 0, status.stderr)
+        let object = try XCTUnwrap(PBX.json(status.stdout) as? [String: Any])
+        XCTAssertEqual(object["status"] as? String, "ONLINE")
+        XCTAssertEqual((object["registration"] as? [Any])?.count, 1)
+        let filtered = PBX.run(["users", "list", "--filter", "startswith(name,'bob')", "-q", "--all"], env: env)
+        XCTAssertGreaterThanOrEqual(filtered.stdout.split(separator: "\n").count, 2)
+        let searched = PBX.run(["users", "list", "--search", "carol.jones", "-o", "jsonl", "--fields", "name"], env: env)
+        XCTAssertEqual(searched.stdout, "{\"name\":\"carol.jones\"}\n")
+    }
+
+    func testClientSideValidationSendsNothing() {
+        let closed = PBX.environment(home: PBX.temporaryDirectory(), extra: ["PBXCTL_URL": PBX.closedURL, "PBXCTL_TOKEN": "t"])
+        let result = PBX.run(["users", "create", "--name", ".admin", "--display-name", "X", "--email", "x@example.com", "--role", "StandardUser",
+                              "--extension", "12", "-f", "password=p", "-f", "extension_password=q", "-f", "voicemail_pin=111222"], env: closed)
+        XCTAssertEqual(result.code, 2, result.stderr)
+        XCTAssertTrue(result.stderr.contains("name:"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("extension_number:"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("voicemail_pin:"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("nothing was sent"))
+
+        let missing = PBX.run(["users", "create", "--name", "ok.name"], env: closed)
+        XCTAssertEqual(missing.code, 2)
+        for field in ["display_name", "password", "email", "role", "extension_number", "extension_password", "voicemail_pin"] {
+            XCTAssertTrue(missing.stderr.contains("\(field): is required"), "\(field) missing from: \(missing.stderr)")
+        }
+        let badEnum = PBX.run(["users", "update", "NzAw", "-f", "sms=SOMETIMES"], env: closed)
+        XCTAssertEqual(badEnum.code, 2)
+        XCTAssertTrue(badEnum.stderr.contains("sms: must be one of DISABLE, ALLOW, ALLOW_WITH_SENDER_ID"), badEnum.stderr)
+        let pageSize = PBX.run(["users", "list", "--page-size", "101"], env: closed)
+        XCTAssertEqual(pageSize.code, 2)
+    }
+
+    func testExitCodes() {
+        let home = PBX.temporaryDirectory()
+        XCTAssertEqual(PBX.run(["users", "lst"], env: env).code, 2)
+        XCTAssertEqual(PBX.run(["users", "get", "NOPE"], env: env).code, 4)
+        let unauthorized = PBX.run(["users", "list"], env: Self.sandbox.env(["PBXCTL_TOKEN": "wrong"]))
+        XCTAssertEqual(unauthorized.code, 3, unauthorized.stderr)
+        let noAnswer = PBX.run(["users", "list", "--retries", "0", "--timeout", "3"], env: PBX.environment(home: home, extra: ["PBXCTL_URL": PBX.closedURL, "PBXCTL_TOKEN": "t"]))
+        XCTAssertEqual(noAnswer.code, 5, noAnswer.stderr)
+        let builtIn = PBX.run(["roles", "delete", "Admin", "--yes"], env: env)
+        XCTAssertEqual(builtIn.code, 3, "built-in roles are forbidden to change: \(builtIn.stderr)")
+        let conflict = PBX.run(["roles", "create", "Dup"], env: env)
+        XCTAssertEqual(conflict.code, 0, conflict.stderr)
+        XCTAssertEqual(PBX.run(["roles", "create", "Dup"], env: env).code, 1)
+        XCTAssertEqual(PBX.run(["roles", "create", "admin"], env: env).code, 2, "built-in role names are reserved")
+    }
+
+    func testJSONErrorsOnStderr() throws {
+        let result = PBX.run(["users", "get", "NOPE", "-o", "json"], env: env)
+        XCTAssertEqual(result.code, 4)
+        XCTAssertEqual(result.stdout, "")
+        let last = try XCTUnwrap(result.stderr.split(separator: "\n").last)
+        let object = try XCTUnwrap(PBX.json(String(last)) as? [String: [String: Any]])
+        XCTAssertEqual(object["error"]?["status"] as? Int, 404)
+        XCTAssertEqual(object["error"]?["code"] as? String, "NOT_FOUND")
+        XCTAssertEqual(object["error"]?["backend"] as? String, "portsip")
+        let usage = PBX.run(["users", "get", "-o", "json"], env: env)
+        XCTAssertEqual(usage.code, 2)
+        XCTAssertTrue(usage.stderr.contains(#""code":"USAGE""#), usage.stderr)
+    }
+
+    func testDryRunPrintsCurlWithoutSecretsAndSendsNothing() {
+        let closed = PBX.environment(home: PBX.temporaryDirectory(), extra: ["PBXCTL_URL": PBX.closedURL, "PBXCTL_TOKEN": "top-secret-token"])
+        let result = PBX.run(["users", "create", "--name", "dry.run", "--display-name", "D", "--email", "d@example.com", "--role", "StandardUser",
+                              "--extension", "7201", "-f", "password=hunter2", "-f", "extension_password=sip-secret", "-f", "voicemail_pin=385920", "--dry-run"], env: closed)
+        XCTAssertEqual(result.code, 0, "exit 0 against a closed port: nothing was sent. \(result.stderr)")
+        XCTAssertTrue(result.stdout.hasPrefix("curl -X POST http://127.0.0.1:9/api/users "), result.stdout)
+        XCTAssertTrue(result.stdout.contains("\"Authorization: Bearer $PBXCTL_TOKEN\""))
+        for secret in ["top-secret-token", "hunter2", "sip-secret", "385920"] {
+            XCTAssertFalse(result.stdout.contains(secret) || result.stderr.contains(secret), "\(secret) leaked")
+        }
+    }
+
+    func testVerboseRedactsTheToken() {
+        let result = PBX.run(["users", "get", "1001", "-v"], env: env)
+        XCTAssertEqual(result.code, 0)
+        XCTAssertTrue(result.stderr.contains("> GET "), result.stderr)
+        XCTAssertTrue(result.stderr.contains("Authorization: Bearer ***"))
+        XCTAssertFalse(result.stderr.contains("sandbox-portsip-token"))
+    }
+}

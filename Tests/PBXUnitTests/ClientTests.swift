@@ -1,0 +1,87 @@
+import Foundation
+import XCTest
+@testable import PBXCLI
+@testable import PBXClient
+import PBXJSON
+
+final class ClientTests: XCTestCase {
+    func testPageWalkerFollowsCountAndLimit() {
+        var walker = PageWalker(pageSize: 100, limit: 130, all: false)
+        XCTAssertEqual(walker.next()?.skip, 0)
+        XCTAssertEqual(walker.accept(count: 100, total: 250), 100)
+        let second = walker.next()
+        XCTAssertEqual(second?.skip, 100)
+        XCTAssertEqual(second?.top, 30)
+        XCTAssertEqual(walker.accept(count: 30, total: 250), 30)
+        XCTAssertNil(walker.next())
+
+        var all = PageWalker(pageSize: 100, limit: nil, all: true)
+        var requests: [Int] = []
+        while let page = all.next() {
+            requests.append(page.skip)
+            _ = all.accept(count: min(page.top, 250 - page.skip), total: 250)
+        }
+        XCTAssertEqual(requests, [0, 100, 200])
+
+        var first = PageWalker(pageSize: 100, limit: nil, all: false)
+        _ = first.next()
+        _ = first.accept(count: 100, total: 250)
+        XCTAssertNil(first.next())
+        XCTAssertEqual(first.remaining, 150)
+
+        var empty = PageWalker(pageSize: 100, limit: nil, all: true)
+        _ = empty.next()
+        _ = empty.accept(count: 0, total: 500)
+        XCTAssertNil(empty.next(), "an empty page ends the walk even if count says more")
+    }
+
+    func testBackoffIsCappedJitteredAndHonoursRetryAfter() {
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        XCTAssertEqual(Backoff.delay(attempt: 10, base: 0.5, cap: 20, retryAfter: nil, now: now, random: { $0 }), 20)
+        XCTAssertEqual(Backoff.delay(attempt: 2, base: 0.5, cap: 20, retryAfter: nil, now: now, random: { $0 }), 2)
+        XCTAssertEqual(Backoff.delay(attempt: 2, base: 0.5, cap: 20, retryAfter: nil, now: now, random: { _ in 0 }), 0)
+        XCTAssertEqual(Backoff.delay(attempt: 0, base: 0.5, cap: 20, retryAfter: "3", now: now), 3)
+        XCTAssertEqual(Backoff.parseRetryAfter("Tue, 14 Nov 2023 22:13:30 GMT", now: now) ?? -1, 10, accuracy: 0.001)
+        XCTAssertNil(Backoff.parseRetryAfter("soon", now: now))
+    }
+
+    func testRedaction() {
+        XCTAssertEqual(Redaction.header("Authorization", "Bearer abc"), "Bearer ***")
+        XCTAssertEqual(Redaction.header("X-Auth-Token", "abc"), "***")
+        XCTAssertEqual(Redaction.header("Accept", "application/json"), "application/json")
+        let body = Redaction.body(Array(#"{"name":"a","password":"p","nested":{"refresh_token":"r"}}"#.utf8), contentType: "application/json")
+        XCTAssertEqual(body, #"{"name":"a","password":"***","nested":{"refresh_token":"***"}}"#)
+        XCTAssertEqual(Redaction.body(Array("grant_type=client_credentials&client_secret=s3".utf8), contentType: "application/x-www-form-urlencoded"),
+                       "grant_type=client_credentials&client_secret=***")
+    }
+
+    func testCurlCommandIsRunnableAndSecretFree() {
+        var request = HTTPRequest(method: "POST", url: "https://pbx:8887/api/users?filter=name%20eq%20%27a%27")
+        request.headers = [("Authorization", "Bearer s3cr3t"), ("Content-Type", "application/json")]
+        request.body = Array(#"{"name":"o'brien","password":"x"}"#.utf8)
+        let line = CurlCommand.render(request)
+        XCTAssertEqual(line, #"curl -X POST 'https://pbx:8887/api/users?filter=name%20eq%20%27a%27' -H "Authorization: Bearer $PBXCTL_TOKEN" -H 'Content-Type: application/json' --data-raw '{"name":"o'\''brien","password":"***"}'"#)
+    }
+
+    func testErrorMappingFromEachBackendShape() {
+        let portsip = APIError.fromResponse(status: 400, body: Array(#"{"errors":[{"code":"VALIDATE_FAILED","message":"bad name"}]}"#.utf8), backend: "portsip")
+        XCTAssertEqual(portsip.code, "VALIDATE_FAILED")
+        XCTAssertEqual(portsip.exitCode, 1)
+        let rocket = APIError.fromResponse(status: 403, body: Array(#"{"success":false,"error":"unauthorized"}"#.utf8), backend: "rocketchat")
+        XCTAssertEqual(rocket.message, "unauthorized")
+        XCTAssertEqual(rocket.exitCode, 3)
+        let empty = APIError.fromResponse(status: 401, body: [], backend: "portsip")
+        XCTAssertTrue(empty.message.contains("pbxctl login"))
+        let html = APIError.fromResponse(status: 502, body: Array("<html>\n<body>Bad gateway</body></html>".utf8), backend: "portsip")
+        XCTAssertTrue(html.message.contains("<html> <body>Bad gateway"), html.message)
+        XCTAssertEqual(APIError.fromResponse(status: 404, body: [], backend: "x").exitCode, 4)
+        XCTAssertEqual(APIError(kind: .transport, message: "x").exitCode, 5)
+    }
+
+    func testPercentEncoding() {
+        XCTAssertEqual(percentEncode("a b/c'é"), "a%20b%2Fc%27%C3%A9")
+        XCTAssertEqual(percentDecode("a%20b+c"), "a b c")
+        XCTAssertEqual(OperationCommand.fill("/users/{id}/phones/{phone_id}", with: ["U", "P"]), "/users/U/phones/P")
+        XCTAssertEqual(OperationCommand.fill("/users/{id}/profile", with: []), "/users/{id}/profile")
+    }
+}

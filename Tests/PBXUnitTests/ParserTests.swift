@@ -1,0 +1,91 @@
+import XCTest
+@testable import PBXCLI
+@testable import PBXClient
+
+final class ParserTests: XCTestCase {
+    let root = RootCommand.build()
+
+    func parse(_ words: String) throws -> ParsedCommandLine {
+        try CommandLineParser(root: root).parse(words.split(separator: " ").map(String.init))
+    }
+
+    func usageMessage(_ words: [String]) -> String? {
+        do {
+            _ = try CommandLineParser(root: root).parse(words)
+            return nil
+        } catch let error as APIError {
+            XCTAssertEqual(error.exitCode, 2)
+            return error.message
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    func testGlobalFlagsAnywhereAndBothValueForms() throws {
+        let before = try parse("-o json --limit=5 users list")
+        XCTAssertEqual(before.command.path, ["users", "list"])
+        XCTAssertEqual(before.string("output"), "json")
+        XCTAssertEqual(before.int("limit"), 5)
+        let after = try parse("users list --output=csv -p prod --all")
+        XCTAssertEqual(after.string("output"), "csv")
+        XCTAssertEqual(after.string("profile"), "prod")
+        XCTAssertTrue(after.bool("all"))
+    }
+
+    func testShortFlagsCombineAndAttach() throws {
+        let line = try parse("users list -qv -ojsonl")
+        XCTAssertTrue(line.bool("quiet"))
+        XCTAssertTrue(line.bool("verbose"))
+        XCTAssertEqual(line.string("output"), "jsonl")
+    }
+
+    func testRepeatedFlagsAccumulate() throws {
+        let line = try parse("users update 1001 -f a=1 -F b=true -f c=x")
+        XCTAssertEqual(line.strings("field"), ["a=1", "c=x"])
+        XCTAssertEqual(line.strings("raw-field"), ["b=true"])
+        XCTAssertEqual(line.positionals, ["1001"])
+    }
+
+    func testDoubleDashEndsFlags() throws {
+        let line = try CommandLineParser(root: root).parse(["users", "get", "--", "-weird-id"])
+        XCTAssertEqual(line.positionals, ["-weird-id"])
+    }
+
+    func testBoolFlagTakesExplicitValue() throws {
+        XCTAssertFalse(try parse("users list --all=false").bool("all"))
+        XCTAssertNotNil(usageMessage(["users", "list", "--all=maybe"]))
+    }
+
+    func testUnknownCommandsAndFlagsSuggest() {
+        XCTAssertTrue(usageMessage(["usres", "list"])?.contains("Did you mean 'users'") == true)
+        XCTAssertTrue(usageMessage(["users", "lsit"])?.contains("'list'") == true)
+        XCTAssertTrue(usageMessage(["users", "list", "--pgae-size", "3"])?.contains("'--page-size'") == true)
+        XCTAssertTrue(usageMessage(["users", "list", "-o", "yaml"])?.contains("choose from table, json, jsonl, csv, tsv") == true)
+    }
+
+    func testTypedValuesAndArgumentCounts() {
+        XCTAssertTrue(usageMessage(["users", "list", "--limit", "ten"])?.contains("whole number") == true)
+        XCTAssertTrue(usageMessage(["users", "get"])?.contains("missing argument USER") == true)
+        XCTAssertTrue(usageMessage(["users", "get", "1", "2"])?.contains("unexpected argument '2'") == true)
+        XCTAssertTrue(usageMessage(["users", "list", "--limit"])?.contains("needs a value") == true)
+    }
+
+    func testHelpIsAccepted() throws {
+        XCTAssertTrue(try parse("users get --help").helpRequested)
+        XCTAssertTrue(try parse("help users").helpRequested)
+        XCTAssertTrue(try parse("users -h").helpRequested)
+    }
+
+    func testEveryCommandHasHelpAndAnExample() {
+        for command in root.allCommands where command.run != nil && command.name != "help" {
+            XCTAssertFalse(command.examples.isEmpty, "\(command.fullName) has no example")
+            XCTAssertTrue(HelpRenderer.render(command).contains("Usage:\n  \(command.fullName)"))
+        }
+    }
+
+    func testSuggestDistance() {
+        XCTAssertEqual(Suggest.distance("kitten", "sitting"), 3)
+        XCTAssertEqual(Suggest.closest("lst", among: ["list", "get", "delete"]).first, "list")
+        XCTAssertEqual(Suggest.closest("zzzzzz", among: ["list"]), [])
+    }
+}

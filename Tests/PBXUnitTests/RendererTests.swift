@@ -1,0 +1,76 @@
+import XCTest
+@testable import PBXCLI
+import PBXJSON
+
+final class RendererTests: XCTestCase {
+    let items: [JSON] = [
+        ["id": "1", "name": "a, \"quoted\"", "nested": ["mode": "CUSTOM"]],
+        ["id": "2", "name": "line\nbreak", "nested": .null],
+    ]
+
+    func render(_ format: OutputFormat, fields: [String]? = nil, tty: Bool = false, width: Int = 80, columns: [String] = ["id", "name"], pages: Int = 1) -> String {
+        var options = OutputOptions()
+        options.format = format
+        options.fields = fields
+        options.isTTY = tty
+        options.width = width
+        let sink = StringSink()
+        let renderer = Renderer(options: options, sink: sink, defaultColumns: columns)
+        for _ in 0..<pages { renderer.emit(items) }
+        renderer.finishList()
+        return sink.text
+    }
+
+    func testCSVQuotesPerRFC4180() {
+        XCTAssertEqual(render(.csv), "id,name\r\n1,\"a, \"\"quoted\"\"\"\r\n2,\"line\nbreak\"\r\n")
+    }
+
+    func testCSVParsesBack() throws {
+        let rows = try DelimitedText.parseCSV(render(.csv))
+        XCTAssertEqual(rows, [["id", "name"], ["1", "a, \"quoted\""], ["2", "line\nbreak"]])
+    }
+
+    func testTSVEscapes() {
+        XCTAssertEqual(render(.tsv, fields: ["name", "nested.mode"]), "name\tnested.mode\na, \"quoted\"\tCUSTOM\nline\\nbreak\t\n")
+    }
+
+    func testJSONArrayStreamsAcrossPages() throws {
+        let text = render(.json, pages: 2)
+        guard case .array(let parsed) = try JSONParser.parse(text) else { return XCTFail("not an array") }
+        XCTAssertEqual(parsed.count, 4)
+        XCTAssertEqual(render(.json, pages: 0), "[]\n")
+    }
+
+    func testJSONLinesAndFieldsRebuildNesting() {
+        XCTAssertEqual(render(.jsonl, fields: ["id", "nested.mode"]), "{\"id\":\"1\",\"nested\":{\"mode\":\"CUSTOM\"}}\n{\"id\":\"2\",\"nested\":{\"mode\":null}}\n")
+    }
+
+    func testTableIsAlignedAndUncutWhenPiped() {
+        let text = render(.table, width: 10)
+        XCTAssertEqual(text, "ID  NAME\n1   a, \"quoted\"\n2   line break\n")
+    }
+
+    func testTableFitsTheTerminal() {
+        let long: [JSON] = [["id": "1", "name": .string(String(repeating: "x", count: 200))]]
+        var options = OutputOptions()
+        options.isTTY = true
+        options.width = 40
+        let sink = StringSink()
+        let renderer = Renderer(options: options, sink: sink, defaultColumns: ["id", "name"])
+        renderer.emit(long)
+        renderer.finishList()
+        for line in sink.text.split(separator: "\n") { XCTAssertLessThanOrEqual(line.count, 40, String(line)) }
+        XCTAssertTrue(sink.text.contains("…"))
+    }
+
+    func testSingleObjectAsTableAndQuiet() {
+        var options = OutputOptions()
+        let sink = StringSink()
+        Renderer(options: options, sink: sink).single(["id": "7", "name": "x"])
+        XCTAssertEqual(sink.text, "id    7\nname  x\n")
+        options.quiet = true
+        let quiet = StringSink()
+        Renderer(options: options, sink: quiet).single(["id": "7", "name": "x"])
+        XCTAssertEqual(quiet.text, "7\n")
+    }
+}
