@@ -18,10 +18,11 @@ for line in open(seed):
     if m and (m.group(1), m.group(2)) not in ops:
         ops.append((m.group(1), m.group(2)))
 # Operations the seed leaves implicit but the commands need: authentication, the
-# first sync token of each contact kind, and blob downloads.
+# first sync token of each contact kind, blob downloads, and setting a queue agent's status.
 for extra in [('POST', '/login'), ('POST', '/auth/refresh_token'),
               ('POST', '/user/contacts/sync_tokens'), ('POST', '/user/business_contacts/sync_tokens'),
-              ('POST', '/user/extension_contacts/sync_tokens'), ('GET', '/blobs/{digest}')]:
+              ('POST', '/user/extension_contacts/sync_tokens'), ('GET', '/blobs/{digest}'),
+              ('POST', '/user/call_queues/{id}/agent'), ('POST', '/users/{id}/call_queues/{queue_id}/agent')]:
     if extra not in ops:
         ops.append(extra)
 
