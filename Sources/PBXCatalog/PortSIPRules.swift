@@ -68,6 +68,9 @@ public enum PortSIPRules {
         case "meetings":
             check("admin_pin", digitsOnlyProblem)
             check("room_pin", digitsOnlyProblem)
+        case "phones":
+            check("door_password1", digitsOnlyProblem)
+            check("door_password2", digitsOnlyProblem)
         default:
             break
         }

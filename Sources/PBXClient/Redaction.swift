@@ -10,7 +10,7 @@ public enum Redaction {
     static let secretKeys: Set<String> = [
         "password", "new_password", "old_password", "extension_password", "voicemail_pin", "access_token",
         "refresh_token", "token", "authtoken", "auth_token", "client_secret", "registration_password", "secret",
-        "admin_pin", "room_pin", "door_password", "pin", "api_key", "apikey", "jwt_secret", "result",
+        "admin_pin", "room_pin", "door_password", "door_password1", "door_password2", "pin", "api_key", "apikey", "jwt_secret", "result",
     ]
 
     public static func isSecretHeader(_ name: String) -> Bool { secretHeaders.contains(name.lowercased()) }

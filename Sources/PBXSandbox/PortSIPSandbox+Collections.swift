@@ -27,15 +27,16 @@ extension PortSIPSandbox {
         let method = c.request.method
 
         if rest.count == 1 {
-            if method == "GET" { return try listAnswer(collections[key] ?? [], c) }
+            if method == "GET" { return try listAnswer(seeded(key), c) }
             var item = JSONObject([("id", .string(newID()))])
             for (field, value) in c.body { item[field] = value }
             item["created_at"] = .string(Self.now())
             collections[key, default: []].append(item)
+            recordChange(key, "CREATED", item)
             return .json(201, ["id": item["id"]!])
         }
         let itemName = rest[1].hasPrefix("{") ? c.param(String(rest[1].dropFirst().dropLast())) : String(rest[1])
-        var items = collections[key] ?? []
+        var items = seeded(key)
         guard let index = items.firstIndex(where: { $0["id"]?.stringValue == itemName }) else {
             throw Failure.notFound("\(collection.replacingOccurrences(of: "_", with: " ")) \(itemName)")
         }
@@ -43,17 +44,20 @@ extension PortSIPSandbox {
         if rest.count == 2 {
             if method == "GET" { return .json(200, .object(items[index])) }
             items[index].merge(c.body)
+            recordChange(key, "UPDATED", items[index])
             return .empty(200)
         }
         let action = String(rest[2])
         switch action {
         case "destroy":
+            recordChange(key, "DELETED", JSONObject([("id", items[index]["id"]!)]))
             items.remove(at: index)
             return .empty(204)
         case "enable", "disable":
             items[index]["enabled"] = .bool(action == "enable")
         case "favorite", "unfavorite":
             items[index]["favorite"] = .bool(action == "favorite")
+            recordChange(key, "UPDATED", items[index])
         default:
             items[index]["last_action"] = .string(action)
         }

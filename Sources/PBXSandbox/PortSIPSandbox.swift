@@ -19,7 +19,12 @@ final class PortSIPSandbox: @unchecked Sendable {
     var nextSerial: UInt64 = 700_551_909_773_148_160
     let adminSubject = "admin"
     var admin: JSONObject
-    var requestCount = 0
+    /// Operations served, by operationId: tests use it to prove every operation was driven.
+    var served: [String: Int] = [:]
+    var syncTokens: [String: JSONObject] = [:]
+    var changeLog: [(seq: Int, key: String, type: String, item: JSONObject)] = []
+    var changeSeq = 0
+    var knownBlobs = Set<String>()
 
     init(options: SandboxOptions) {
         self.options = options
@@ -75,6 +80,7 @@ final class PortSIPSandbox: @unchecked Sendable {
         if !problems.isEmpty {
             return .json(400, ["errors": .array(problems.map { ["code": "VALIDATE_FAILED", "message": .string($0)] })])
         }
+        served[operation.operationId, default: 0] += 1
         let context = Context(request: request, operation: operation, parameters: parameters, body: body?.objectValue ?? JSONObject(), subject: subject)
         do {
             return try route(context)
@@ -112,6 +118,7 @@ final class PortSIPSandbox: @unchecked Sendable {
         if c.operation.path == "/auth/refresh_token" { return try refresh(c) }
         if let response = try routeUsers(c) { return response }
         if let response = try routeRoles(c) { return response }
+        if let response = try routeSpecial(c) { return response }
         return try routeCollection(c)
     }
 

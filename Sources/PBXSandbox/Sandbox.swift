@@ -33,6 +33,7 @@ public final class Sandbox: @unchecked Sendable {
     func handle(_ request: ServerRequest) -> ServerResponse {
         if options.latencyMS > 0 { usleep(UInt32(options.latencyMS) * 1000) }
         let prefix = request.path.split(separator: "/").first.map(String.init) ?? ""
+        if prefix == "_sandbox" { return control(request, path: String(request.path.dropFirst(prefix.count + 1))) }
         faultLock.lock()
         requestCounts[prefix, default: 0] += 1
         var injected: ServerResponse?
@@ -69,6 +70,21 @@ public final class Sandbox: @unchecked Sendable {
             if response.body.count < 2 { response.body = Array(#"{"padding":"......"}"#.utf8) }
         }
         return response
+    }
+
+    /// Test-only controls outside the four APIs: what was served, and simulated events.
+    func control(_ request: ServerRequest, path: String) -> ServerResponse {
+        portsip.lock.lock()
+        defer { portsip.lock.unlock() }
+        switch (request.method, path) {
+        case ("GET", "/stats"):
+            let operations = portsip.served.sorted { $0.key < $1.key }.map { ($0.key, JSON.int($0.value)) }
+            return .json(200, ["portsip": .object(JSONObject(operations))])
+        case ("POST", "/portsip/cdrs"):
+            return .json(201, .object(portsip.simulateCall()))
+        default:
+            return .json(404, ["error": "unknown sandbox control"])
+        }
     }
 
     /// What `pbxctl sandbox` prints: where each API is and what it accepts.

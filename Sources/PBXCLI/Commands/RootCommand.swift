@@ -10,6 +10,19 @@ public enum RootCommand {
                            examples: ["pbxctl --sandbox users list", "pbxctl login -p prod", "pbxctl users get 1001 -o json"])
         root.add(group("users", "Manage extension users", PortSIPUsersCatalog.users))
         root.add(group("roles", "Manage roles", PortSIPUsersCatalog.roles))
+        root.add(group("me", "Your own user: profile, passwords, presence", PortSIPPersonalCatalog.me))
+        root.add(group("groups", "Manage user groups and their members", PortSIPGroupsCatalog.groups))
+        root.add(group("phones", "Manage IP phones (yours, or a user's with --user)", PortSIPPersonalCatalog.phones))
+        root.add(group("meetings", "Manage meetings (conference rooms) and their participants", PortSIPMeetingsCatalog.meetings))
+        root.add(group("contacts", "Manage contacts and sync them", PortSIPRecordsCatalog.contacts, extra: [SyncCommands.contacts]))
+        root.add(group("cdrs", "Read call detail records", PortSIPRecordsCatalog.cdrs, extra: [SyncCommands.cdrs]))
+        root.add(group("recordings", "List, download and delete call recordings", PortSIPRecordsCatalog.recordings, extra: [DownloadCommand.command]))
+        root.add(group("messages", "Read external messages (SMS/MMS, channels)", PortSIPRecordsCatalog.messages))
+        root.add(group("holidays", "Manage holidays (yours, or a user's with --user)", PortSIPPersonalCatalog.holidays))
+        root.add(group("speed-dials", "Manage speed dials (--kind 8 or 100)", PortSIPPersonalCatalog.speedDials))
+        root.add(group("greetings", "Manage voicemail greetings", PortSIPPersonalCatalog.greetings))
+        root.add(group("call-queues", "Call queues you (or --user) belong to, and agent status", PortSIPPersonalCatalog.callQueues))
+        root.add(group("registration", "Is an agent's phone registered, and from what", PortSIPRegistrationCatalog.operations, extra: [PortSIPRegistrationCatalog.check]))
         root.add(LoginCommands.login)
         root.add(LoginCommands.logout)
         root.add(ConfigCommands.group)
@@ -17,6 +30,13 @@ public enum RootCommand {
         root.add(SandboxCommand.command)
         root.add(Command("version", "Print the version", examples: ["pbxctl version"], run: { invocation in
             invocation.io.out("pbxctl \(version)\n")
+        }))
+        root.add(Command("__reference", "Print generated reference documents", arguments: [Argument("DOC", "operations")],
+                         hidden: true, run: { invocation in
+            switch try invocation.require("DOC") {
+            case "operations": invocation.io.out(PortSIPCatalog.markdown)
+            default: throw APIError.usage("unknown document; choose operations")
+            }
         }))
         root.add(Command("help", "Show help for a command", arguments: [Argument("COMMAND", "command words", optional: true, variadic: true)],
                          examples: ["pbxctl help users list"]))
@@ -38,7 +58,7 @@ public enum RootCommand {
             if let existing = node.child(named: word) {
                 node = existing
             } else {
-                let child = Command(word, word.capitalized)
+                let child = Command(word, "Manage \(node.name) \(word)")
                 node.add(child)
                 node = child
             }

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Every PortSIP catalog entry, and the operations driven by hand-written commands:
+/// together, the operation → command reference in docs/operations.md.
+enum PortSIPCatalog {
+    static var all: [Operation] {
+        PortSIPUsersCatalog.users + PortSIPUsersCatalog.roles + PortSIPPersonalCatalog.me + PortSIPGroupsCatalog.groups
+            + PortSIPPersonalCatalog.phones + PortSIPMeetingsCatalog.meetings + PortSIPRecordsCatalog.contacts + PortSIPRecordsCatalog.cdrs
+            + PortSIPRecordsCatalog.recordings + PortSIPRecordsCatalog.messages + PortSIPPersonalCatalog.holidays + PortSIPPersonalCatalog.speedDials
+            + PortSIPPersonalCatalog.greetings + PortSIPPersonalCatalog.callQueues + PortSIPRegistrationCatalog.operations
+    }
+
+    /// Operations sent by commands that are not catalog entries.
+    static let handWritten: [(method: String, path: String, command: String)] = [
+        ("POST", "/login", "pbxctl login"),
+        ("POST", "/auth/refresh_token", "any command, once, when the access token has expired"),
+        ("POST", "/user/contacts/sync_tokens", "pbxctl contacts sync"),
+        ("POST", "/user/contacts/sync_tokens/{token}/diff", "pbxctl contacts sync [--token T]"),
+        ("POST", "/user/business_contacts/sync_tokens", "pbxctl contacts sync --kind business"),
+        ("POST", "/user/business_contacts/sync_tokens/{token}/diff", "pbxctl contacts sync --kind business [--token T]"),
+        ("POST", "/user/extension_contacts/sync_tokens", "pbxctl contacts sync --kind extension"),
+        ("POST", "/user/extension_contacts/sync_tokens/{token}/diff", "pbxctl contacts sync --kind extension [--token T]"),
+        ("POST", "/user/cdrs/sync_tokens", "pbxctl cdrs sync --since RFC3339"),
+        ("POST", "/user/cdrs/sync_tokens/{token}/diff", "pbxctl cdrs sync [--token T]"),
+        ("GET", "/blobs/{digest}", "pbxctl recordings download ID"),
+        ("GET", "/users/{id}/status", "pbxctl registration check USER [--wait SEC]"),
+    ]
+
+    /// (method, path, command) for every PortSIP operation pbxctl sends, in catalog order.
+    static var mapping: [(method: String, path: String, command: String)] {
+        var rows: [(String, String, String)] = []
+        for operation in all {
+            let words = "pbxctl " + operation.words.joined(separator: " ")
+            let args = operation.arguments.map { $0.optional ? "[\($0.name)]" : $0.name + ($0.variadic ? "..." : "") }.joined(separator: " ")
+            let command = args.isEmpty ? words : words + " " + args
+            rows.append((operation.method, operation.path, command))
+            if let admin = operation.adminPath { rows.append((operation.method, admin, command + " --user USER")) }
+            for (flag, method) in [("set", "POST"), ("set-status", "POST")] where operation.extraFlags.contains(where: { $0.long == flag }) {
+                rows.append((method, operation.path, command + " --\(flag) VALUE"))
+                if let admin = operation.adminPath { rows.append((method, admin, command + " --\(flag) VALUE --user USER")) }
+            }
+            if operation.extraFlags.contains(where: { $0.long == "kind" }) {
+                if operation.path.contains("speed_dial_8") {
+                    rows.append((operation.method, operation.path.replacingOccurrences(of: "speed_dial_8", with: "speed_dial_100"), command + " --kind 100"))
+                    if let admin = operation.adminPath {
+                        rows.append((operation.method, admin.replacingOccurrences(of: "speed_dial_8", with: "speed_dial_100"), command + " --kind 100 --user USER"))
+                    }
+                } else {
+                    for kind in ["business", "extension"] {
+                        rows.append((operation.method, operation.path.replacingOccurrences(of: "/contacts", with: "/\(kind)_contacts"), command + " --kind \(kind)"))
+                    }
+                }
+            }
+            if operation.words == ["users", "reset-profile"] { rows.append(("POST", "/users/profile", "pbxctl users reset-profile (no USER: every user)")) }
+        }
+        return rows + handWritten
+    }
+
+    static var markdown: String {
+        var out = "# PortSIP operation → pbxctl command\n\n"
+        out += "Generated from the command catalog (`pbxctl __reference operations`); a test keeps it in sync.\n"
+        out += "Paths are relative to the API root `https://HOST:8887/api`.\n\n"
+        out += "| method | path | command |\n|---|---|---|\n"
+        for row in mapping { out += "| \(row.method) | `\(row.path)` | `\(row.command)` |\n" }
+        return out
+    }
+}

@@ -1,0 +1,59 @@
+import PBXCatalog
+import PBXClient
+import PBXJSON
+
+/// Contacts, CDRs, recordings and external messages.
+enum PortSIPRecordsCatalog {
+    typealias R = CatalogBuilders.Resource
+
+    static let contactKinds = ["personal": "contacts", "business": "business_contacts", "extension": "extension_contacts"]
+
+    static var contacts: [Operation] {
+        let flags = [
+            BodyFlag("name", "name", "full name"), BodyFlag("email", "email", "email address"), BodyFlag("company", "company", "company"),
+            BodyFlag("title", "title", "job title"), BodyFlag("business", "business", "business phone"), BodyFlag("mobile-phone", "mobile_phone", "mobile phone"),
+            BodyFlag("home-phone", "home_phone", "home phone"),
+        ]
+        let r = R(group: ["contacts"], noun: "contact", base: "/user/contacts", admin: nil,
+                  columns: ["id", "name", "email", "company", "mobile_phone", "business", "favorite"], idHelp: "contact ID",
+                  createFlags: flags, updateFlags: flags, example: "CONTACT_ID")
+        var ops = CatalogBuilders.crud(r, createExample: "pbxctl contacts create --name 'Dana Lee' --mobile-phone +15550100 --company Acme",
+                                       updateExample: "pbxctl contacts update CONTACT_ID --title CTO")
+        for (word, summary) in [("favorite", "Mark a contact as a favorite"), ("unfavorite", "Unmark a favorite contact")] {
+            var op = CatalogBuilders.action(r, word, summary, word)
+            op.extraFlags = [Flag("kind", .choice(["personal", "business", "extension"]), value: "KIND", default: "personal", help: "which contact list the ID is in")]
+            op.prepare = { plan, invocation in
+                CatalogBuilders.swapSegment(&plan, "contacts", contactKinds[invocation.line.string("kind") ?? "personal"]!)
+            }
+            op.examples = ["pbxctl contacts \(word) CONTACT_ID", "pbxctl contacts \(word) 1001 --kind extension"]
+            ops.append(op)
+        }
+        return ops
+    }
+
+    static var cdrs: [Operation] {
+        let r = R(group: ["cdrs"], noun: "CDR", base: "/user/cdrs", admin: nil,
+                  columns: ["started_at", "caller", "callee", "direction", "duration", "end_reason"], idHelp: "CDR ID", example: "CDR_ID")
+        var list = CatalogBuilders.list(r, summary: "List your call detail records")
+        list.examples = ["pbxctl cdrs list --all -o jsonl", "pbxctl cdrs list --limit 20"]
+        var get = CatalogBuilders.get(r)
+        get.summary = "Show a call detail record"
+        return [list, get]
+    }
+
+    static var recordings: [Operation] {
+        let r = R(group: ["recordings"], noun: "recording", base: "/user/recordings", admin: nil,
+                  columns: ["id", "caller", "callee", "started_at", "ended_at"], idHelp: "recording ID", example: "RECORDING_ID")
+        var list = CatalogBuilders.list(r)
+        list.examples.append("pbxctl recordings list --filter \"caller eq '1001'\"")
+        return [list, CatalogBuilders.get(r), CatalogBuilders.delete(r)]
+    }
+
+    static var messages: [Operation] {
+        let r = R(group: ["messages"], noun: "message", base: "/user/external_messages", admin: nil,
+                  columns: ["id", "created_at", "direction", "sender", "receiver", "msg_type", "delivery"], idHelp: "message ID", example: "MESSAGE_ID")
+        var list = CatalogBuilders.list(r, summary: "List your external (SMS/MMS and channel) messages")
+        list.examples = ["pbxctl messages list", "pbxctl messages list -o json --fields id,sender,content"]
+        return [list, CatalogBuilders.get(r)]
+    }
+}

@@ -1,0 +1,91 @@
+import CCurl
+import Foundation
+import PBXClient
+import PBXJSON
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `recordings download ID [-O FILE]`: streams the blob at the recording's `file_url`
+/// to a temporary file beside the target, then renames it, so an interrupted
+/// download never leaves half a file under the final name.
+enum DownloadCommand {
+    static var command: Command {
+        Command("download", "Download a recording's audio file",
+                arguments: [Argument("ID", "recording ID")],
+                flags: [
+                    Flag("output-file", short: "O", .string, value: "FILE", completion: .files, help: "where to write it (default: the recording's file name; - for stdout)"),
+                    Flag("force", help: "overwrite an existing file"),
+                ],
+                examples: ["pbxctl recordings download RECORDING_ID", "pbxctl recordings download RECORDING_ID -O call.wav --force"],
+                backend: .portsip, run: { invocation in try run(invocation) })
+    }
+
+    static func run(_ invocation: Invocation) throws {
+        let client = try invocation.app.client(.portsip)
+        let id = try invocation.require("ID")
+        let recording = try client.call("GET", "/user/recordings/" + percentEncode(id))
+        if recording.dryRun {
+            invocation.io.err("note: the file would then be fetched from the recording's file_url\n")
+            return
+        }
+        guard let fileURL = recording.json?["file_url"]?.stringValue, !fileURL.isEmpty else {
+            throw APIError(kind: .malformed, status: recording.status, code: "MALFORMED", message: "recording \(id) has no file_url", backend: "portsip")
+        }
+        let target = invocation.line.string("output-file") ?? safeName(recording.json?["file_name"]?.stringValue ?? "\(id).wav")
+        // file_url is server-relative (/api/blobs/…); the profile's base already ends in /api.
+        let path = fileURL.hasPrefix("/api/") ? String(fileURL.dropFirst(4)) : fileURL
+        var request = client.makeRequest(method: "GET", path: path, accept: "*/*")
+        if fileURL.hasPrefix("http://") || fileURL.hasPrefix("https://") { request.url = fileURL }
+
+        if target == "-" {
+            invocation.io.stdout.flush()
+            let response = try client.send(request, download: STDOUT_FILENO)
+            try check(response, client)
+            return
+        }
+        if FileManager.default.fileExists(atPath: target), !invocation.line.bool("force") {
+            throw APIError.usage("\(target) already exists; pass --force to overwrite it")
+        }
+        let directory = (target as NSString).deletingLastPathComponent
+        let temporary = (directory.isEmpty ? "." : directory) + "/.\((target as NSString).lastPathComponent).part-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw APIError.local("cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        var keep = false
+        defer {
+            close(fd)
+            if !keep { unlink(temporary) }
+        }
+        let response = try client.send(request, download: fd)
+        try check(response, client)
+        if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
+        guard rename(temporary, target) == 0 else { throw APIError.local("cannot rename to \(target): \(String(cString: strerror(errno)))") }
+        keep = true
+        invocation.io.err("Saved \(target) (\(ByteCount.text(response.raw.body.count == 0 ? fileSize(target) : response.raw.body.count)))\n")
+    }
+
+    static func check(_ response: APIResponse, _ client: APIClient) throws {
+        guard (200..<300).contains(response.raw.status) else {
+            throw APIError.fromResponse(status: response.raw.status, body: [], backend: client.connection.backend)
+        }
+    }
+
+    /// A server-supplied name is used only as a plain file name in the current folder.
+    static func safeName(_ name: String) -> String {
+        let last = (name as NSString).lastPathComponent
+        return last.isEmpty || last == "." || last == ".." ? "recording.wav" : last
+    }
+
+    static func fileSize(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+    }
+}
+
+enum ByteCount {
+    static func text(_ bytes: Int) -> String {
+        if bytes < 1024 { return "\(bytes) bytes" }
+        if bytes < 1 << 20 { return String(format: "%.1f KiB", Double(bytes) / 1024) }
+        return String(format: "%.1f MiB", Double(bytes) / 1_048_576)
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import PBXCatalog
+import PBXClient
+import PBXJSON
+
+/// `contacts sync` and `cdrs sync`: PortSIP's sync-token protocol. Without `--token`
+/// a token is obtained first and the first diff printed; the next token goes to stderr
+/// (`next sync token: …`), and with `-o json` into the envelope `{"token", "items"}`.
+enum SyncCommands {
+    static let details = " Changes go to stdout, one item each with its change_type (CREATED, UPDATED, DELETED); the token for the next run goes to stderr as 'next sync token: TOKEN', and with -o json the answer is the envelope {\"token\": ..., \"items\": [...]}."
+
+    static var contacts: Command {
+        Command("sync", "Print contact changes since a sync token",
+                details: "Print contact changes since a sync token (without --token: obtain one, and print every contact as CREATED)." + details,
+                flags: [
+                    Flag("kind", .choice(["personal", "business", "extension"]), value: "KIND", default: "personal", help: "which contact list"),
+                    Flag("token", .string, value: "TOKEN", help: "the token the previous sync printed"),
+                ],
+                examples: ["pbxctl contacts sync --kind business", "pbxctl contacts sync --token \"$(cat .contacts-token)\" -o jsonl"],
+                backend: .portsip, run: { invocation in
+                    let base = "/user/" + PortSIPRecordsCatalog.contactKinds[invocation.line.string("kind") ?? "personal"]!
+                    try run(invocation, base: base, query: [], columns: ["change_type", "id", "name", "email", "mobile_phone", "company"], again: "pbxctl contacts sync")
+                })
+    }
+
+    static var cdrs: Command {
+        Command("sync", "Print CDRs since a time or a sync token",
+                details: "Print call detail records since --since (RFC 3339) or since a sync token." + details,
+                flags: [
+                    Flag("since", .string, value: "RFC3339", help: "start time for a new token, e.g. 2026-11-01T00:00:00Z"),
+                    Flag("token", .string, value: "TOKEN", help: "the token the previous sync printed"),
+                ],
+                examples: ["pbxctl cdrs sync --since 2026-11-01T00:00:00Z", "pbxctl cdrs sync --token TOKEN -o jsonl"],
+                backend: .portsip, run: { invocation in
+                    var query: [(String, String)] = []
+                    if let since = invocation.line.string("since") {
+                        guard invocation.line.string("token") == nil else { throw APIError.usage("--since starts a new sync; it cannot go with --token") }
+                        guard RFC3339.isValid(since) else { throw APIError.usage("--since: '\(since)' is not an RFC 3339 time such as 2026-11-01T00:00:00Z") }
+                        query = [("date_from", since)]
+                    }
+                    try run(invocation, base: "/user/cdrs", query: query, columns: ["change_type", "started_at", "caller", "callee", "direction", "duration"], again: "pbxctl cdrs sync")
+                })
+    }
+
+    static func run(_ invocation: Invocation, base: String, query: [(String, String)], columns: [String], again: String) throws {
+        let app = invocation.app
+        let client = try app.client(.portsip)
+        var token = invocation.line.string("token")
+        if let given = token, given.isEmpty || given.contains("/") { throw APIError.usage("--token '\(given)' is not a sync token") }
+        if token == nil {
+            let created = try client.call("POST", base + "/sync_tokens", query: query)
+            if created.dryRun {
+                _ = try client.call("POST", base + "/sync_tokens/{token}/diff")
+                return
+            }
+            guard let fresh = created.json?["token"]?.stringValue else {
+                throw APIError(kind: .malformed, status: created.status, code: "MALFORMED", message: "the sync token answer has no token", backend: "portsip")
+            }
+            token = fresh
+        }
+        let diff: APIResponse
+        do {
+            diff = try client.call("POST", base + "/sync_tokens/" + percentEncode(token!) + "/diff")
+        } catch var error as APIError where error.status == 403 {
+            error.message = "the server no longer knows this sync token (\(error.message)); start over with '\(again)' without --token"
+            throw error
+        }
+        if diff.dryRun { return }
+        let next = diff.json?["token"]?.stringValue ?? ""
+        let items = diff.json?["items"]?.arrayValue ?? []
+        let output = app.output
+        if output.format == .json, !output.quiet {
+            let shaped = output.fields.map { fields in items.map { FieldSelection.project($0, fields: fields) } } ?? items
+            invocation.io.out(JSON.object(JSONObject([("token", .string(next)), ("items", .array(shaped))])).prettyText + "\n")
+        } else {
+            let renderer = Renderer(options: output, sink: invocation.io.stdout, defaultColumns: columns)
+            renderer.emit(items)
+            renderer.finishList()
+        }
+        invocation.io.stdout.flush()
+        invocation.io.err("next sync token: \(next)\n")
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import PBXCatalog
+import PBXJSON
+
+/// Per-user demo data, made the first time a collection is read, the same every time.
+extension PortSIPSandbox {
+    func seeded(_ key: String) -> [JSONObject] {
+        if let existing = collections[key] { return existing }
+        let parts = key.split(separator: "/", omittingEmptySubsequences: false)
+        let owner = String(parts.first ?? "")
+        let name = String(parts.last ?? "")
+        let isAdmin = owner == adminSubject
+        let ownerExtension = isAdmin ? "100" : (users.first { $0["id"]?.stringValue == owner }?["extension_number"]?.stringValue ?? "1000")
+        var items: [JSONObject] = []
+        switch name {
+        case "holidays" where owner == "_":
+            for (index, (holiday, month, day)) in [("New Year's Day", 1, 1), ("Labour Day", 5, 1), ("Christmas Day", 12, 25)].enumerated() {
+                items.append(JSONObject([
+                    ("id", .string("tenant-holiday-\(index + 1)")), ("name", .string(holiday)), ("region", "GBR"), ("consecutive", false),
+                    ("every_year", true), ("month_start", .int(month)), ("day_start", .int(day)), ("month_end", .int(month)), ("day_end", .int(day)),
+                ]))
+            }
+        case "cdrs":
+            items = SeedData.cdrs(count: isAdmin ? options.cdrs : 20, ownerExtension: ownerExtension, idPrefix: owner)
+        case "recordings":
+            for index in 0..<5 {
+                let digest = "sha256-\(owner.prefix(8))-\(index)"
+                knownBlobs.insert(digest)
+                items.append(JSONObject([
+                    ("id", .string("rec-\(owner.prefix(8))-\(index + 1)")), ("caller", .string(ownerExtension)), ("callee", .string(String(1001 + index))),
+                    ("started_at", .string("2026-11-0\(index + 1)T10:00:00Z")), ("ended_at", .string("2026-11-0\(index + 1)T10:0\(index + 1):30Z")),
+                    ("duration", .int(90 + index * 60)), ("file_name", .string("recording-\(index + 1).wav")), ("file_size", .int(16044 + index)),
+                    ("file_url", .string("/api/blobs/\(digest)")),
+                ]))
+            }
+        case "external_messages":
+            for index in 0..<5 {
+                items.append(JSONObject([
+                    ("id", .string("msg-\(index + 1)")), ("sender", .string("+1555010\(index)")), ("receiver", .string(ownerExtension)),
+                    ("channel_name", "SMS"), ("msg_type", "TEXT"), ("direction", .string(index % 2 == 0 ? "INBOUND" : "OUTBOUND")),
+                    ("content", .string("Sandbox message \(index + 1)")), ("delivery", "DELIVERED"), ("created_at", .string("2026-11-1\(index)T09:30:00Z")),
+                ]))
+            }
+        case "outbound_caller_ids":
+            items = [
+                JSONObject([("provider_id", "trunk-1"), ("caller_id", "+442079460000"), ("description", "London main line")]),
+                JSONObject([("provider_id", "trunk-2"), ("caller_id", "+12125550100"), ("description", "New York office")]),
+            ]
+        case "ring_groups":
+            items = [JSONObject([("id", "rg-1"), ("name", "Reception"), ("extension_number", "600")]), JSONObject([("id", "rg-2"), ("name", "After hours"), ("extension_number", "601")])]
+        case "call_queues":
+            items = [JSONObject([("id", "cq-1"), ("name", "Support"), ("extension_number", "700")]), JSONObject([("id", "cq-2"), ("name", "Sales"), ("extension_number", "701")])]
+        case "business_contacts":
+            for index in 0..<5 {
+                items.append(JSONObject([("id", .string("bc-\(index + 1)")), ("name", .string("Partner \(index + 1)")), ("company", "Acme Ltd"),
+                                         ("business", .string("+44207946010\(index)")), ("favorite", false)]))
+            }
+        case "extension_contacts":
+            items = users.prefix(20).map { user in
+                JSONObject([("id", user["id"]!), ("name", user["display_name"] ?? ""), ("email", user["email"] ?? ""),
+                            ("business", user["extension_number"] ?? ""), ("favorite", false)])
+            }
+        case "meetings" where isAdmin:
+            items = [JSONObject([("id", "meeting-1"), ("subject", "Sandbox all-hands"), ("mode", "VIDEO"), ("extension_number", "800"),
+                                 ("layout", "LAYOUT4"), ("timezone", "Europe/London"), ("created_at", "2026-11-01T09:00:00Z")])]
+        case "groups" where owner.isEmpty:
+            for (index, group) in ["Sales", "Support", "Engineering"].enumerated() {
+                let id = "group-\(index + 1)"
+                items.append(JSONObject([("id", .string(id)), ("name", .string(group)), ("description", .string("The \(group.lowercased()) team"))]))
+                collections["/groups/\(id)/members"] = users.enumerated().filter { $0.offset % 5 == index }.prefix(10).map { _, user in
+                    JSONObject([("id", user["id"]!), ("name", user["name"]!), ("display_name", user["display_name"] ?? ""), ("extension_number", user["extension_number"]!)])
+                }
+            }
+        default:
+            break
+        }
+        collections[key] = items
+        return items
+    }
+
+    /// A new CDR, as if a call had just ended (the sandbox's `POST /_sandbox/portsip/cdrs`).
+    func simulateCall() -> JSONObject {
+        let key = adminSubject + "/cdrs"
+        var list = seeded(key)
+        var call = SeedData.cdrs(count: 1, ownerExtension: "100", idPrefix: "live-\(list.count)")[0]
+        call["started_at"] = .string(Self.now())
+        list.append(call)
+        collections[key] = list
+        recordChange(key, "CREATED", call)
+        return call
+    }
+}
+
+extension SeedData {
+    static func cdrs(count: Int, ownerExtension: String, idPrefix: String) -> [JSONObject] {
+        let reasons = ["NORMAL_CLEARING", "NO_ANSWER", "USER_BUSY", "CALL_REJECTED"]
+        let base = Date(timeIntervalSince1970: 1_790_000_000)
+        var items: [JSONObject] = []
+        items.reserveCapacity(count)
+        for index in 0..<count {
+            let outbound = index % 2 == 0
+            let other = outbound ? String(1001 + index % 250) : "+1555\(String(2_000_000 + index * 37 % 7_000_000))"
+            let started = base.addingTimeInterval(Double(index) * 90)
+            let duration = (index * 37) % 600
+            items.append(JSONObject([
+                ("id", .string("cdr-\(idPrefix.prefix(8))-\(index + 1)")),
+                ("caller", .string(outbound ? ownerExtension : other)), ("callee", .string(outbound ? other : ownerExtension)),
+                ("started_at", .string(RFC3339.format(started))), ("ended_at", .string(RFC3339.format(started.addingTimeInterval(Double(duration))))),
+                ("direction", .string(outbound ? "OUTBOUND" : "INBOUND")), ("duration", .int(duration)),
+                ("end_reason", .string(reasons[index % reasons.count])), ("call_id", .string("call-\(index + 1)@sandbox")),
+            ]))
+        }
+        return items
+    }
+}
