@@ -116,6 +116,19 @@ final class SandboxProcess {
         PBX.environment(home: home, extra: ["PBXCTL_URL": baseURL + "/portsip", "PBXCTL_TOKEN": "sandbox-portsip-token"].merging(extra) { $1 })
     }
 
+    /// A plain GET or POST on the sandbox (its test-only controls), through curl(1).
+    func get(_ path: String, method: String = "GET") throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["curl", "-sS", "-X", method, baseURL + path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return data
+    }
+
     func stop() {
         if process.isRunning {
             process.interrupt()

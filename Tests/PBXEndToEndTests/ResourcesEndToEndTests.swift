@@ -1,0 +1,125 @@
+import Foundation
+import XCTest
+
+/// Behaviour beyond "the request was sent": state, sync tokens, downloads, rules.
+final class ResourcesEndToEndTests: XCTestCase {
+    static var sandbox: SandboxProcess!
+
+    override class func setUp() {
+        super.setUp()
+        sandbox = try! SandboxProcess()
+    }
+
+    override class func tearDown() {
+        sandbox.stop()
+        super.tearDown()
+    }
+
+    var env: [String: String] { Self.sandbox.env() }
+
+    func nextToken(_ stderr: String) -> String? {
+        stderr.split(separator: "\n").first { $0.hasPrefix("next sync token: ") }.map { String($0.dropFirst("next sync token: ".count)) }
+    }
+
+    func testContactSyncReportsRealChangesAndForgottenTokens() throws {
+        let first = PBX.run(["contacts", "sync", "-o", "json"], env: env)
+        XCTAssertEqual(first.code, 0, first.stderr)
+        let envelope = try XCTUnwrap(PBX.json(first.stdout) as? [String: Any])
+        let token = try XCTUnwrap(envelope["token"] as? String)
+        XCTAssertEqual(nextToken(first.stderr), token, "the token is on stderr too")
+
+        let created = PBX.run(["contacts", "create", "--name", "Sync Me", "-q"], env: env).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let other = PBX.run(["contacts", "create", "--name", "Delete Me", "-q"], env: env).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(PBX.run(["contacts", "update", created, "--title", "Boss"], env: env).code, 0)
+        XCTAssertEqual(PBX.run(["contacts", "delete", other, "--yes"], env: env).code, 0)
+
+        let changes = PBX.run(["contacts", "sync", "--token", token, "-o", "jsonl", "--fields", "id,change_type,title"], env: env)
+        XCTAssertEqual(changes.code, 0, changes.stderr)
+        XCTAssertEqual(changes.stdout, "{\"id\":\"\(created)\",\"change_type\":\"UPDATED\",\"title\":\"Boss\"}\n{\"id\":\"\(other)\",\"change_type\":\"DELETED\",\"title\":null}\n")
+        let next = try XCTUnwrap(nextToken(changes.stderr))
+        XCTAssertEqual(PBX.run(["contacts", "sync", "--token", next, "-o", "jsonl"], env: env).stdout, "", "nothing changed since")
+
+        let forgotten = PBX.run(["contacts", "sync", "--token", "st-forgotten"], env: env)
+        XCTAssertEqual(forgotten.code, 3)
+        XCTAssertTrue(forgotten.stderr.contains("start over with 'pbxctl contacts sync' without --token"), forgotten.stderr)
+        let wrongKind = PBX.run(["contacts", "sync", "--kind", "business", "--token", next], env: env)
+        XCTAssertEqual(wrongKind.code, 3, "a personal-contacts token is not a business one")
+    }
+
+    func testCDRSyncSinceAndNewCalls() throws {
+        let bad = PBX.run(["cdrs", "sync", "--since", "last tuesday"], env: PBX.environment(home: PBX.temporaryDirectory(), extra: ["PBXCTL_URL": PBX.closedURL, "PBXCTL_TOKEN": "t"]))
+        XCTAssertEqual(bad.code, 2)
+        XCTAssertTrue(bad.stderr.contains("RFC 3339"))
+        let recent = PBX.run(["cdrs", "sync", "--since", "2026-09-22T00:00:00Z", "-o", "jsonl", "--fields", "started_at"], env: env)
+        XCTAssertEqual(recent.code, 0, recent.stderr)
+        let lines = recent.stdout.split(separator: "\n")
+        XCTAssertGreaterThan(lines.count, 0)
+        XCTAssertTrue(lines.allSatisfy { $0 >= "{\"started_at\":\"2026-09-22" }, "only calls since --since")
+        let token = try XCTUnwrap(nextToken(recent.stderr))
+        _ = try Self.sandbox.get("/_sandbox/portsip/cdrs", method: "POST")
+        let after = PBX.run(["cdrs", "sync", "--token", token, "-o", "json"], env: env)
+        let items = try XCTUnwrap((PBX.json(after.stdout) as? [String: Any])?["items"] as? [[String: Any]])
+        XCTAssertEqual(items.count, 1)
+        XCTAssertEqual(items.first?["change_type"] as? String, "CREATED")
+    }
+
+    func testMeetingActionsChangeItsStatus() throws {
+        let id = PBX.run(["meetings", "create", "--subject", "State", "--mode", "AUDIO", "--timezone", "UTC", "-q"], env: env).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        func status() -> [String: Any] { (PBX.json(PBX.run(["meetings", "status", id, "-o", "json"], env: env).stdout) as? [String: Any]) ?? [:] }
+        XCTAssertEqual(status()["status"] as? String, "OFFLINE")
+        XCTAssertEqual(PBX.run(["meetings", "lock", id], env: env).code, 1, "a meeting that has not started cannot be locked")
+        XCTAssertEqual(PBX.run(["meetings", "start", id], env: env).code, 0)
+        for action in ["lock", "mute", "start-recording"] { XCTAssertEqual(PBX.run(["meetings", action, id], env: env).code, 0) }
+        let now = status()
+        XCTAssertEqual(now["status"] as? String, "ONLINE")
+        XCTAssertEqual(now["locked"] as? Bool, true)
+        XCTAssertEqual(now["muted"] as? Bool, true)
+        XCTAssertEqual(now["recording"] as? Bool, true)
+        XCTAssertEqual(PBX.run(["meetings", "participants", "invite", id, "1002"], env: env).code, 3, "locked meetings refuse invites")
+        XCTAssertEqual(PBX.run(["meetings", "unlock", id], env: env).code, 0)
+        XCTAssertEqual(PBX.run(["meetings", "participants", "invite", id, "1002"], env: env).code, 0)
+        let participant = PBX.run(["meetings", "participants", "list", id, "-o", "json"], env: env)
+        let rows = try XCTUnwrap(PBX.json(participant.stdout) as? [[String: Any]])
+        XCTAssertEqual(rows.first?["muted"] as? Bool, true, "joins muted while the meeting is muted")
+        XCTAssertEqual(PBX.run(["meetings", "participants", "position", id, "P", "9"], env: env).code, 2, "position is -1..8")
+        XCTAssertEqual(PBX.run(["meetings", "stop", id], env: env).code, 0)
+        XCTAssertEqual(status()["recording"] as? Bool, false)
+        XCTAssertEqual(PBX.run(["meetings", "create", "--subject", "x", "--mode", "AUDIO", "--timezone", "UTC", "-f", "room_pin=12a4"], env: env).code, 2, "PINs are digits")
+    }
+
+    func testRecordingDownloadStreamsAndNeverOverwrites() throws {
+        let dir = PBX.temporaryDirectory()
+        let id = PBX.run(["recordings", "list", "-q"], env: env).stdout.split(separator: "\n").first.map(String.init) ?? ""
+        let target = dir + "/call.wav"
+        let first = PBX.run(["recordings", "download", id, "-O", target], env: env)
+        XCTAssertEqual(first.code, 0, first.stderr)
+        let data = try Data(contentsOf: URL(fileURLWithPath: target))
+        XCTAssertEqual(String(decoding: data.prefix(4), as: UTF8.self), "RIFF")
+        XCTAssertGreaterThan(data.count, 16000)
+        let again = PBX.run(["recordings", "download", id, "-O", target], env: env)
+        XCTAssertEqual(again.code, 2)
+        XCTAssertTrue(again.stderr.contains("--force"))
+        XCTAssertEqual(PBX.run(["recordings", "download", id, "-O", target, "--force"], env: env).code, 0)
+        let missing = PBX.run(["recordings", "download", "nope", "-O", dir + "/x.wav"], env: env)
+        XCTAssertEqual(missing.code, 4)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/x.wav"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["call.wav"], "no temporary file left behind")
+    }
+
+    func testSpeedDialCodesAndEnumsAreCheckedBeforeSending() {
+        let closed = PBX.environment(home: PBX.temporaryDirectory(), extra: ["PBXCTL_URL": PBX.closedURL, "PBXCTL_TOKEN": "t"])
+        XCTAssertEqual(PBX.run(["speed-dials", "create", "--kind", "8", "--code", "1", "--number", "1"], env: closed).code, 2)
+        XCTAssertEqual(PBX.run(["speed-dials", "create", "--kind", "100", "--code", "7", "--number", "1"], env: closed).code, 2)
+        XCTAssertEqual(PBX.run(["me", "presence", "SLEEPING"], env: closed).code, 2)
+        XCTAssertEqual(PBX.run(["call-queues", "agent", "cq-1", "--set-status", "NAPPING"], env: closed).code, 2)
+        XCTAssertEqual(PBX.run(["speed-dials", "create", "--kind", "8", "--code", "2", "--number", "1002", "-q"], env: env).code, 0)
+    }
+
+    func testAdminFormResolvesExtensions() throws {
+        let created = PBX.run(["holidays", "create", "--user", "1004", "--name", "Mine", "--region", "GBR", "--consecutive", "false", "--every-year", "true", "-q"], env: env)
+        XCTAssertEqual(created.code, 0, created.stderr)
+        XCTAssertTrue(PBX.run(["holidays", "list", "--user", "1004", "-q"], env: env).stdout.contains(created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        XCTAssertEqual(PBX.run(["holidays", "list", "-q"], env: env).stdout, "", "the admin's own list is separate")
+        XCTAssertEqual(PBX.run(["holidays", "list", "--user", "9999"], env: env).code, 4)
+    }
+}
