@@ -5,6 +5,9 @@ import PBXJSON
 public final class Sandbox: @unchecked Sendable {
     public let options: SandboxOptions
     let portsip: PortSIPSandbox
+    let rocketchat: RocketChatSandbox
+    let vonage: VonageSandbox
+    let commpeak = CommPeakSandbox()
     private var server: HTTPServer!
     private let faultLock = NSLock()
     private var faults: SeededRandom
@@ -16,6 +19,8 @@ public final class Sandbox: @unchecked Sendable {
     public init(options: SandboxOptions = SandboxOptions()) {
         self.options = options
         portsip = PortSIPSandbox(options: options)
+        rocketchat = RocketChatSandbox(signed: options.rocketchatSigned)
+        vonage = VonageSandbox(tokenTTL: options.tokenTTL)
         faults = SeededRandom(seed: options.faultSeed)
     }
 
@@ -61,6 +66,9 @@ public final class Sandbox: @unchecked Sendable {
         var response: ServerResponse
         switch prefix {
         case "portsip": response = portsip.handle(request, path: rest)
+        case "rocketchat": response = rocketchat.handle(request, path: rest)
+        case "vonage": response = vonage.handle(request, path: rest)
+        case "commpeak": response = commpeak.handle(request, path: rest)
         default:
             response = .json(404, ["error": .string("unknown sandbox backend '\(prefix)'; use /portsip, /rocketchat, /vonage or /commpeak")])
         }
@@ -82,6 +90,11 @@ public final class Sandbox: @unchecked Sendable {
             return .json(200, ["portsip": .object(JSONObject(operations))])
         case ("POST", "/portsip/cdrs"):
             return .json(201, .object(portsip.simulateCall()))
+        case ("POST", "/portsip/registrations"):
+            guard let number = request.queryValue("extension"), let registration = portsip.simulateRegistration(extensionNumber: number) else {
+                return .json(404, ["error": "no such extension"])
+            }
+            return .json(201, .object(registration))
         default:
             return .json(404, ["error": "unknown sandbox control"])
         }
@@ -95,6 +108,11 @@ public final class Sandbox: @unchecked Sendable {
 
               portsip     url \(base)/portsip   user \(SandboxCredentials.portsipUsername)  password \(SandboxCredentials.portsipPassword)
                           or PBXCTL_URL=\(base)/portsip PBXCTL_TOKEN=\(SandboxCredentials.portsipToken)
+              rocketchat  url \(base)/rocketchat   user \(SandboxCredentials.rocketchatUsername)  password \(SandboxCredentials.rocketchatPassword)   user_id \(SandboxCredentials.rocketchatUserId)
+                          auth_token \(SandboxCredentials.rocketchatAuthToken)\(options.rocketchatSigned ? "   answers signed, jwt_secret \(SandboxCredentials.rocketchatJWTSecret)" : "")
+              vonage      url \(base)/vonage/useradmin   token_url \(base)/vonage/Auth/connect/token
+                          client_id \(SandboxCredentials.vonageClientId)  client_secret \(SandboxCredentials.vonageClientSecret)   users agent-30 (30 numbers), agent-2, agent-0
+              commpeak    url \(base)/commpeak   username \(SandboxCredentials.commpeakUsername)  password \(SandboxCredentials.commpeakPassword)   users 1..50
 
             Seeded with \(options.users) users and the built-in roles. Ctrl-C stops it.
 

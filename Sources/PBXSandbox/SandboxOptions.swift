@@ -13,6 +13,8 @@ public struct SandboxOptions: Sendable {
     public var tokenTTL = 3600
     /// Seed of the fault injector, so a test run is repeatable.
     public var faultSeed: UInt64 = 42
+    /// Rocket.Chat answers registration requests with an HS256 JWS, as when a VoIP JWT secret is set.
+    public var rocketchatSigned = false
 
     public init() {}
 }

@@ -78,6 +78,18 @@ extension PortSIPSandbox {
         return items
     }
 
+    /// A phone registering for an extension (the sandbox's `POST /_sandbox/portsip/registrations?extension=N`).
+    func simulateRegistration(extensionNumber: String) -> JSONObject? {
+        guard let id = users.first(where: { $0["extension_number"]?.stringValue == extensionNumber })?["id"]?.stringValue else { return nil }
+        let registration = JSONObject([
+            ("instance_id", .string("urn:uuid:sandbox-\(extensionNumber)-\(collections[id + "/registrations"]?.count ?? 0)")),
+            ("user_agent", "Zoiper 5.6"), ("application", "Softphone"), ("ip", "198.51.100.7"), ("enable_push", false),
+            ("contact_address", .string("sip:\(extensionNumber)@198.51.100.7:5060;transport=tcp")),
+        ])
+        collections[id + "/registrations", default: []].append(registration)
+        return registration
+    }
+
     /// A new CDR, as if a call had just ended (the sandbox's `POST /_sandbox/portsip/cdrs`).
     func simulateCall() -> JSONObject {
         let key = adminSubject + "/cdrs"

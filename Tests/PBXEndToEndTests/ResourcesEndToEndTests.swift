@@ -123,3 +123,29 @@ final class ResourcesEndToEndTests: XCTestCase {
         XCTAssertEqual(PBX.run(["holidays", "list", "--user", "9999"], env: env).code, 4)
     }
 }
+
+extension ResourcesEndToEndTests {
+    func testRegistrationStatusCheckAndWait() throws {
+        let table = PBX.run(["registration", "status", "1004"], env: env)
+        XCTAssertEqual(table.code, 0, table.stderr)
+        let lines = table.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 2, "a header and one line per registration")
+        XCTAssertEqual(lines[0].split(separator: " ").prefix(4).map(String.init), ["STATUS", "PRESENCE", "INSTANCE_ID", "USER_AGENT"])
+        XCTAssertEqual(PBX.run(["registration", "check", "1004"], env: env).code, 0)
+        let none = PBX.run(["registration", "check", "1005"], env: env)
+        XCTAssertEqual(none.code, 7)
+        XCTAssertEqual(PBX.run(["registration", "status", "1005", "-q"], env: env).stdout, "")
+
+        // A phone registers a second into a 15-second wait.
+        let sandbox = Self.sandbox!
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1) { _ = try? sandbox.get("/_sandbox/portsip/registrations?extension=1005", method: "POST") }
+        let started = Date()
+        let waited = PBX.run(["registration", "check", "1005", "--wait", "15"], env: env)
+        XCTAssertEqual(waited.code, 0, waited.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 14, "it returns as soon as the phone registers")
+        let instance = PBX.run(["registration", "status", "1005", "-q"], env: env).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertTrue(instance.hasPrefix("urn:uuid:sandbox-1005"), "[\(instance)] \(waited.stderr)")
+        XCTAssertEqual(PBX.run(["registration", "unregister", "1005", instance, "--yes"], env: env).code, 0)
+        XCTAssertEqual(PBX.run(["registration", "check", "1005", "--wait", "1"], env: env).code, 7)
+    }
+}

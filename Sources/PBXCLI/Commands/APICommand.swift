@@ -22,10 +22,7 @@ enum APICommand {
     }
 
     static func backendType(_ app: App) throws -> BackendType {
-        if let name = app.line.string("profile") {
-            if app.sandbox != nil, name.hasPrefix("sandbox-"), let type = BackendType(rawValue: String(name.dropFirst(8))) { return type }
-            if let profile = try app.store().profile(named: name) { return profile.type }
-        }
+        if let name = app.line.string("profile"), let type = try app.profileType(named: name) { return type }
         return .portsip
     }
 
@@ -33,9 +30,6 @@ enum APICommand {
         let app = invocation.app
         let line = invocation.line
         let type = try backendType(app)
-        if app.sandbox != nil, line.string("profile")?.hasPrefix("sandbox-") == true {
-            app.line = ParsedCommandLine(command: line.command, positionals: line.positionals, values: line.values.filter { $0.key != "profile" }, helpRequested: false)
-        }
         let client = try app.client(type)
         var path = try invocation.require("PATH")
         if !path.hasPrefix("/") { path = "/" + path }

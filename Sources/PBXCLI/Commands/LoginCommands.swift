@@ -17,7 +17,7 @@ enum LoginCommands {
     }
 
     static var logout: Command {
-        Command("logout", "Forget the stored tokens of a profile",
+        Command("logout", "Forget the stored credentials (tokens, secrets) of a profile",
                 examples: ["pbxctl logout -p prod"],
                 run: { invocation in try runLogout(invocation) })
     }
@@ -25,7 +25,7 @@ enum LoginCommands {
     /// The profile `login`/`logout` act on: `--profile`, else the default or only profile of any type.
     static func targetProfile(_ app: App) throws -> ResolvedProfile {
         if app.sandbox != nil {
-            return try app.resolveProfile(.portsip)
+            return try app.resolveProfile(app.line.string("profile").flatMap(BackendType.sandboxType) ?? .portsip)
         }
         if let name = app.line.string("profile") ?? app.environment["PBXCTL_PROFILE"].flatMap({ $0.isEmpty ? nil : $0 }) {
             guard let profile = try app.store().profile(named: name) else {
@@ -96,9 +96,7 @@ enum LoginCommands {
         let profile = try targetProfile(app)
         guard let name = profile.name, profile.source != .sandbox else { return }
         let store = try app.store()
-        for key in ["token", "refresh_token", "expires_at", "auth_token", "access_token", "access_token_expires_at"] {
-            store.setSecret(name, key, nil)
-        }
+        for key in profile.secrets.keys { store.setSecret(name, key, nil) }
         try store.saveCredentials()
         invocation.io.err("Logged out of \(name)\n")
     }
@@ -106,6 +104,46 @@ enum LoginCommands {
 
 enum OtherBackendLogin {
     static func login(_ profile: ResolvedProfile, _ invocation: Invocation) throws {
-        throw APIError.usage("login is not supported for \(profile.type.rawValue) profiles yet")
+        let app = invocation.app
+        switch profile.type {
+        case .rocketchat:
+            // POST /api/v1/login {user, password} → data.userId, data.authToken.
+            let url = try Backends.requireURL(profile)
+            guard let username = invocation.line.string("username") ?? profile.setting("username") else {
+                throw APIError.usage("\(profile.label) has no username; pass --username NAME")
+            }
+            let password = try LoginCommands.readPassword(invocation, prompt: "Password for \(username) at \(url): ")
+            let client = try app.makeClient(Connection(backend: "rocketchat", baseURL: Backends.apiBase(url, prefix: "/api/v1"), auth: .none))
+            let answer = try client.call("POST", "/login", body: ["user": .string(username), "password": .string(password)])
+            if answer.dryRun { return }
+            guard let userId = answer.json?["data"]?["userId"]?.stringValue, let token = answer.json?["data"]?["authToken"]?.stringValue else {
+                throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "the login answer has no data.userId/authToken", backend: "rocketchat")
+            }
+            if let name = profile.name, profile.source != .sandbox {
+                let store = try app.store()
+                store.setSetting(name, "user_id", userId)
+                try store.saveConfig()
+            }
+            try LoginCommands.saveSecrets(app, profile, [("auth_token", token)])
+            invocation.io.err("Logged in to \(profile.name ?? url) as \(username) (user_id \(userId))\n")
+        case .vonage:
+            // The client secret is the credential; a token is fetched now to prove it works.
+            var withSecret = profile
+            if profile.secret("client_secret") == nil || invocation.line.bool("password-stdin") || invocation.io.stdinIsTTY {
+                withSecret.secrets["client_secret"] = try LoginCommands.readPassword(invocation, prompt: "Client secret for \(profile.setting("client_id") ?? "client"): ")
+            }
+            withSecret.secrets["access_token"] = nil
+            let token = try VonageAuth.fetch(profile: withSecret, scope: "users:read", app: app)
+            let keys = VonageAuth.cacheKeys("users:read")
+            try LoginCommands.saveSecrets(app, withSecret, [("client_secret", withSecret.secrets["client_secret"]), (keys.token, token.0), (keys.expires, RFC3339.format(token.1))])
+            invocation.io.err("Obtained a Vonage token for \(profile.name ?? "the environment profile"), valid until \(RFC3339.format(token.1))\n")
+        case .commpeak:
+            // Basic auth has no session: the password itself is stored (0600).
+            let password = try LoginCommands.readPassword(invocation, prompt: "Password for \(profile.setting("username") ?? "the API user"): ")
+            try LoginCommands.saveSecrets(app, profile, [("password", password)])
+            invocation.io.err("Stored the CommPeak API password for \(profile.name ?? "the profile")\n")
+        case .portsip:
+            break
+        }
     }
 }

@@ -8,7 +8,17 @@ public enum RootCommand {
         let root = Command("pbxctl", "Administer telephony backends from the command line",
                            details: "pbxctl administers telephony backends from the command line: the PortSIP PBX (users, roles, phones, meetings, contacts, CDRs…), Rocket.Chat VoIP registration, Vonage Contact Center callback numbers and CommPeak users.",
                            examples: ["pbxctl --sandbox users list", "pbxctl login -p prod", "pbxctl users get 1001 -o json"])
-        root.add(group("users", "Manage extension users", PortSIPUsersCatalog.users))
+        let users = group("users", "Manage extension users", PortSIPUsersCatalog.users)
+        if let get = users.child(named: "get"), let portsipGet = get.run {
+            // On a CommPeak profile, `users get ID` reads the dialer's user instead.
+            get.details = "Show a user. On a PortSIP profile USER is an ID or an extension number; on a CommPeak profile (-p NAME of type commpeak) it is the dialer's user ID, and the registration password is shown only with --show-secrets."
+            get.flags.append(Flag("show-secrets", help: "CommPeak: show the registration password instead of ***"))
+            get.examples.append("pbxctl users get 42 -p dialer")
+            get.run = { invocation in
+                if try invocation.app.backendForUsersGet() == .commpeak { try CommPeakCommands.getUser(invocation) } else { try portsipGet(invocation) }
+            }
+        }
+        root.add(users)
         root.add(group("roles", "Manage roles", PortSIPUsersCatalog.roles))
         root.add(group("me", "Your own user: profile, passwords, presence", PortSIPPersonalCatalog.me))
         root.add(group("groups", "Manage user groups and their members", PortSIPGroupsCatalog.groups))
@@ -22,7 +32,8 @@ public enum RootCommand {
         root.add(group("speed-dials", "Manage speed dials (--kind 8 or 100)", PortSIPPersonalCatalog.speedDials))
         root.add(group("greetings", "Manage voicemail greetings", PortSIPPersonalCatalog.greetings))
         root.add(group("call-queues", "Call queues you (or --user) belong to, and agent status", PortSIPPersonalCatalog.callQueues))
-        root.add(group("registration", "Is an agent's phone registered, and from what", PortSIPRegistrationCatalog.operations, extra: [PortSIPRegistrationCatalog.check]))
+        root.add(group("registration", "Is an agent's phone registered, and from what", PortSIPRegistrationCatalog.operations, extra: [PortSIPRegistrationCatalog.check, RocketChatCommands.get]))
+        root.add(VonageCommands.group)
         root.add(LoginCommands.login)
         root.add(LoginCommands.logout)
         root.add(ConfigCommands.group)

@@ -14,6 +14,7 @@ enum SandboxCommand {
                     Flag("write-config", help: "add sandbox-* profiles for this sandbox to the config and credentials files"),
                     Flag("users", .int, value: "N", default: "250", help: "how many users to seed"),
                     Flag("cdrs", .int, value: "N", default: "500", help: "how many CDRs to seed"),
+                    Flag("signed-registration", help: "Rocket.Chat answers registration requests with an HS256 JWS, as when a VoIP JWT secret is set"),
                     Flag("latency", .int, value: "MS", hidden: true, help: "test only: delay every answer"),
                     Flag("fail-rate", .number, value: "P", hidden: true, help: "test only: answer 503 with probability P"),
                     Flag("rate-limit", .int, value: "N", hidden: true, help: "test only: answer 429 past N requests a second"),
@@ -35,6 +36,7 @@ enum SandboxCommand {
         options.dropRate = line.double("drop-rate") ?? 0
         options.tokenTTL = line.int("token-ttl") ?? options.tokenTTL
         options.faultSeed = UInt64(max(0, line.int("fault-seed") ?? 42))
+        options.rocketchatSigned = line.bool("signed-registration")
         guard options.users >= 0, options.cdrs >= 0 else { throw APIError.usage("--users and --cdrs must not be negative") }
         guard (0...1).contains(options.failRate), (0...1).contains(options.dropRate) else { throw APIError.usage("--fail-rate and --drop-rate are probabilities from 0 to 1") }
         return options

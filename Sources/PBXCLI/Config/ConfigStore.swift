@@ -26,7 +26,8 @@ public final class ConfigStore {
     private let warn: (String) -> Void
 
     /// Keys that belong in `credentials`, never in `config`.
-    public static let secretKeys: Set<String> = ["token", "refresh_token", "expires_at", "auth_token", "client_secret", "password", "jwt_secret", "access_token", "access_token_expires_at"]
+    public static let secretKeys: Set<String> = ["token", "refresh_token", "expires_at", "auth_token", "client_secret", "password", "jwt_secret", "access_token", "access_token_expires_at",
+                                                      "users_read_token", "users_read_token_expires_at", "users_write_token", "users_write_token_expires_at"]
 
     public static func defaultPath(environment: [String: String]) -> String {
         if let explicit = environment["PBXCTL_CONFIG"], !explicit.isEmpty { return explicit }

@@ -15,11 +15,21 @@ public struct ResolvedProfile {
     public var label: String { name.map { "profile '\($0)'" } ?? "the \(type.rawValue) environment variables" }
 }
 
+extension BackendType {
+    /// `sandbox-portsip` → `.portsip`: the profile names `--sandbox` answers to.
+    static func sandboxType(_ name: String) -> BackendType? {
+        name.hasPrefix("sandbox-") ? BackendType(rawValue: String(name.dropFirst(8))) : nil
+    }
+}
+
 extension App {
     /// CLI.md's order: `--profile`; the type's connection variables; `PBXCTL_PROFILE`;
     /// the type's `default = true` profile; its only profile. Else exit 2 saying how to add one.
     public func resolveProfile(_ type: BackendType) throws -> ResolvedProfile {
         if let sandbox {
+            if let name = line.string("profile"), let named = BackendType.sandboxType(name), named != type {
+                throw APIError.usage("profile '\(name)' is a \(named.rawValue) profile, but '\(line.command.fullName)' needs a \(type.rawValue) one")
+            }
             return Backends.sandboxProfile(type, baseURL: sandbox.baseURL)
         }
         if let name = line.string("profile") {
@@ -48,6 +58,27 @@ extension App {
         }
         throw APIError.usage("no \(type.rawValue) profile is configured. Add one with:\n  pbxctl config set NAME --type \(type.rawValue) --url URL\n"
             + Backends.environmentHint(type) + "\nor try the built-in sandbox: pbxctl --sandbox ...")
+    }
+
+    /// The type of a named profile (`sandbox-TYPE` under --sandbox), if it exists.
+    func profileType(named name: String) throws -> BackendType? {
+        if sandbox != nil { return BackendType.sandboxType(name) }
+        return try store().profile(named: name)?.type
+    }
+
+    /// `users get` serves PortSIP and CommPeak: a CommPeak profile chosen by name, or
+    /// the only configured backend of the two, sends it to CommPeak.
+    func backendForUsersGet() throws -> BackendType {
+        if let name = line.string("profile") { return try profileType(named: name) == .commpeak ? .commpeak : .portsip }
+        if sandbox != nil || Backends.environmentProfile(.portsip, environment: environment) != nil { return .portsip }
+        if let name = environment["PBXCTL_PROFILE"], !name.isEmpty, try profileType(named: name) == .commpeak { return .commpeak }
+        do {
+            _ = try resolveProfile(.portsip)
+            return .portsip
+        } catch let error as APIError where error.kind == .usage {
+            if (try? resolveProfile(.commpeak)) != nil { return .commpeak }
+            throw error
+        }
     }
 
     private func named(_ name: String, type: BackendType, strict: Bool) throws -> ResolvedProfile? {

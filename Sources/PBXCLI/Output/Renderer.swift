@@ -99,8 +99,20 @@ public final class Renderer {
         return FieldSelection.project(item, fields: fields)
     }
 
+    /// `extension_number` → `EXTENSION_NUMBER`, `callbackNumberId` → `CALLBACK_NUMBER_ID`.
     static func heading(_ column: String) -> String {
-        column.uppercased().replacingOccurrences(of: ".", with: "_")
+        var out = ""
+        var previous: Character = " "
+        for character in column {
+            if character == "." {
+                out.append("_")
+            } else {
+                if character.isUppercase, previous.isLowercase || previous.isNumber { out.append("_") }
+                out += character.uppercased()
+            }
+            previous = character
+        }
+        return out
     }
 }
 

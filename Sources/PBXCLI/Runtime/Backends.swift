@@ -86,6 +86,7 @@ enum Backends {
     }
 
     static func makeClient(profile: ResolvedProfile, app: App) throws -> APIClient {
+        if profile.type == .vonage { return try makeOtherClient(profile: profile, url: "", app: app) }
         let url = try requireURL(profile)
         switch profile.type {
         case .portsip:
@@ -104,7 +105,41 @@ enum Backends {
     }
 
     static func makeOtherClient(profile: ResolvedProfile, url: String, app: App) throws -> APIClient {
-        throw APIError.usage("\(profile.type.rawValue) profiles are not supported by this command yet")
+        switch profile.type {
+        case .rocketchat:
+            guard let userId = profile.setting("user_id"), let token = profile.secret("auth_token") else {
+                throw APIError(kind: .http, status: 401, code: "NOT_LOGGED_IN",
+                               message: "\(profile.label) needs user_id and auth_token; run: pbxctl login" + (profile.name.map { " -p \($0)" } ?? ""), backend: "rocketchat")
+            }
+            return try app.makeClient(Connection(backend: "rocketchat", baseURL: apiBase(url, prefix: "/api/v1"),
+                                                 auth: .headerPair([("X-Auth-Token", token), ("X-User-Id", userId)]), secretVariable: "PBXCTL_ROCKETCHAT_AUTH_TOKEN"))
+        case .commpeak:
+            guard let username = profile.setting("username"), let password = profile.secret("password") else {
+                throw APIError(kind: .http, status: 401, code: "NOT_LOGGED_IN",
+                               message: "\(profile.label) needs username and password; run: pbxctl login" + (profile.name.map { " -p \($0)" } ?? ""), backend: "commpeak")
+            }
+            if url.hasPrefix("http://"), profile.source != .sandbox, !url.contains("://127.0.0.1"), !url.contains("://localhost") {
+                app.io.err("warning: \(profile.label) uses plain http; CommPeak's API is HTTPS only and Basic auth sends the password in the clear\n")
+            }
+            return try app.makeClient(Connection(backend: "commpeak", baseURL: apiBase(url, prefix: "/api"),
+                                                 auth: .basic(username: username, password: password), secretVariable: "PBXCTL_COMMPEAK_BASIC"))
+        case .vonage:
+            return try VonageAuth.client(profile: profile, scope: "users:read", app: app)
+        case .portsip:
+            throw APIError.usage("internal: portsip handled above")
+        }
+    }
+
+    /// Vonage's User Admin API root: `url`, else derived from `region`.
+    static func vonageURLs(_ profile: ResolvedProfile) throws -> (api: String, token: String) {
+        let region = profile.setting("region")
+        guard let api = profile.setting("url") ?? region.map({ "https://\($0).api.newvoicemedia.com/useradmin" }) else {
+            throw APIError.usage("\(profile.label) needs url or region (emea, nam, apac)")
+        }
+        guard api.hasPrefix("https://") || api.hasPrefix("http://") else { throw APIError.usage("\(profile.label): url must start with https://") }
+        let token = profile.setting("token_url") ?? region.map { "https://\($0).cc.vonage.com/Auth/connect/token" }
+        guard let token else { throw APIError.usage("\(profile.label) needs token_url (or region) to obtain a token") }
+        return (api, token)
     }
 }
 

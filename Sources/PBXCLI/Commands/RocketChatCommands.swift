@@ -1,0 +1,109 @@
+import Foundation
+import PBXClient
+import PBXCrypto
+import PBXJSON
+
+/// `registration get` on a Rocket.Chat profile.
+enum RocketChatCommands {
+    static let tableFields = ["host", "callServerConfig.websocketPort", "callServerConfig.websocketPath", "extensionDetails.extension",
+                              "extensionDetails.password", "extensionDetails.authtype", "extensionDetails.state"]
+
+    static var get: Command {
+        Command("get", "Show a Rocket.Chat user's VoIP registration (Rocket.Chat profile)",
+                details: "Show the VoIP registration Rocket.Chat holds for a user: call server, websocket, extension and SIP credentials. Rocket.Chat answers only for the logged-in user, so USER_ID defaults to the profile's own user_id. Signed answers ({\"result\": JWS}) are decoded, and verified when the profile has a jwt_secret. The SIP password is shown only with --show-secrets.",
+                arguments: [Argument("USER_ID", "Rocket.Chat user ID (default: the profile's user_id)", optional: true)],
+                flags: [Flag("show-secrets", help: "show the SIP password instead of ***")],
+                examples: ["pbxctl registration get -p chat", "pbxctl registration get -p chat -o json --show-secrets"],
+                backend: .rocketchat, run: { invocation in try run(invocation) })
+    }
+
+    static func run(_ invocation: Invocation) throws {
+        let app = invocation.app
+        let profile = try app.resolveProfile(.rocketchat)
+        let client = try app.client(.rocketchat)
+        let own = profile.setting("user_id") ?? ""
+        let userId = invocation.line.argument("USER_ID") ?? own
+        guard !userId.isEmpty else { throw APIError.usage("no USER_ID given and \(profile.label) has no user_id") }
+        let answer: APIResponse
+        do {
+            // The server reads `id` from the query string; a GET never carries a body.
+            answer = try client.call("GET", "/connector.extension.getRegistrationInfoByUserId", query: [("id", userId)])
+        } catch var error as APIError where error.status == 403 {
+            error.message = userId != own
+                ? "Rocket.Chat answers only for the logged-in user (\(own)), not for \(userId): \(error.message)"
+                : "the user lacks the permission view-agent-extension-association: \(error.message)"
+            throw error
+        } catch var error as APIError where error.status == 404 {
+            error.message = "user \(userId) has no VoIP extension: \(error.message)"
+            throw error
+        }
+        if answer.dryRun { return }
+        guard let json = answer.json else {
+            throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "empty answer", backend: "rocketchat")
+        }
+        var registration = try decode(json, secret: profile.secret("jwt_secret"), io: invocation.io)
+        if !invocation.line.bool("show-secrets") { registration = mask(registration) }
+        var options = app.output
+        if options.fields == nil, options.format != .json, options.format != .jsonl { options.fields = tableFields }
+        Renderer(options: options, sink: invocation.io.stdout, idKey: "extensionDetails.extension").single(registration)
+    }
+
+    /// The registration from either answer shape; a JWS's `context` claim holds it.
+    static func decode(_ json: JSON, secret: String?, io: IOContext) throws -> JSON {
+        guard let compact = json["result"]?.stringValue else {
+            var plain = json.objectValue ?? JSONObject()
+            plain["success"] = nil
+            return .object(plain)
+        }
+        let jws: JWS
+        do { jws = try JWS(compact: compact) } catch let error as JWSError {
+            throw APIError(kind: .malformed, code: "BAD_JWS", message: "the signed answer could not be decoded: \(error.description)", backend: "rocketchat")
+        }
+        if let secret {
+            do { try jws.verify(secret: Array(secret.utf8)) } catch let error as JWSError {
+                throw APIError(kind: .malformed, code: "BAD_SIGNATURE", message: "\(error.description); refusing to trust this answer", backend: "rocketchat")
+            }
+        } else {
+            io.err("note: the answer is signed but the profile has no jwt_secret, so its signature was not verified\n")
+        }
+        guard let context = jws.payload["context"], context.objectValue != nil else {
+            throw APIError(kind: .malformed, code: "BAD_JWS", message: "the signed answer has no context claim", backend: "rocketchat")
+        }
+        return context
+    }
+
+    static func mask(_ registration: JSON) -> JSON {
+        guard var object = registration.objectValue, var details = object["extensionDetails"]?.objectValue, details["password"] != nil else { return registration }
+        details["password"] = .string(Redaction.mask)
+        object["extensionDetails"] = .object(details)
+        return .object(object)
+    }
+}
+
+/// `users get ID` on a CommPeak profile.
+enum CommPeakCommands {
+    static let tableFields = ["id", "username", "first_name", "last_name", "email", "sip_uri", "virtual_extension", "is_active", "is_clockedin", "registration_password"]
+
+    static func getUser(_ invocation: Invocation) throws {
+        let app = invocation.app
+        let client = try app.client(.commpeak)
+        let id = try invocation.require("USER")
+        let answer = try client.call("GET", "/users/" + percentEncode(id))
+        if answer.dryRun { return }
+        let user: JSON
+        switch answer.json {
+        case .array(let items)?:
+            guard let first = items.first else {
+                throw APIError(kind: .http, status: 404, code: "NOT_FOUND", message: "no CommPeak user \(id)", backend: "commpeak")
+            }
+            user = first
+        case .object(let object)?: user = .object(object)
+        default: throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "expected a user array", backend: "commpeak")
+        }
+        var shown = user.objectValue ?? JSONObject()
+        if !invocation.line.bool("show-secrets"), shown["registration_password"] != nil { shown["registration_password"] = .string(Redaction.mask) }
+        var options = app.output
+        if options.fields == nil, options.format == .table { options.fields = tableFields }
+        Renderer(options: options, sink: invocation.io.stdout).single(.object(shown))
+    }
+}

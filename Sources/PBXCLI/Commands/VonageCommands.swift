@@ -1,0 +1,135 @@
+import CCurl
+import Foundation
+import PBXClient
+import PBXJSON
+
+/// `callback-numbers`: a Vonage Contact Center user's callback numbers. The API can
+/// only replace a user's whole list, so add/remove read every page first.
+enum VonageCommands {
+    static let columns = ["callbackNumberId", "callbackNumberName", "callbackNumberClid"]
+
+    static var group: Command {
+        let pageSize = Flag("page-size", .int, value: "N", default: "25", help: "numbers per request (1-5000)")
+        let user = Argument("USER_ID", "Vonage user ID")
+        let numbers = Argument("NUMBER_ID", "callback number IDs", variadic: true)
+        return Command("callback-numbers", "Vonage Contact Center users' callback numbers", children: [
+            Command("list", "List a user's callback numbers, or the account's",
+                    flags: [Flag("user", .string, value: "USER_ID", help: "list this user's numbers (default: every number in the account)"),
+                            Flag("all", help: "follow pagination to the end"), Flag("limit", .int, value: "N", help: "stop after N numbers"), pageSize],
+                    examples: ["pbxctl callback-numbers list --user USER_ID --all", "pbxctl callback-numbers list -o csv --all"],
+                    backend: .vonage, run: list),
+            Command("set", "Replace a user's callback numbers", arguments: [user, numbers],
+                    examples: ["pbxctl callback-numbers set USER_ID cbn-001 cbn-002"], backend: .vonage, run: set),
+            Command("add", "Add callback numbers to a user, keeping the others", arguments: [user, numbers], flags: [pageSize],
+                    examples: ["pbxctl callback-numbers add USER_ID cbn-031"], backend: .vonage, run: { try modify($0, adding: true) }),
+            Command("remove", "Remove callback numbers from a user, keeping the others", arguments: [user, numbers], flags: [pageSize],
+                    examples: ["pbxctl callback-numbers remove USER_ID cbn-001"], backend: .vonage, run: { try modify($0, adding: false) }),
+        ])
+    }
+
+    static func pageSize(_ line: ParsedCommandLine) throws -> Int {
+        let size = line.int("page-size") ?? 25
+        guard (1...5000).contains(size) else { throw APIError.usage("--page-size must be 1 to 5000 (Vonage's limit)") }
+        return size
+    }
+
+    /// Walks `limit`/`page` pages, handing each page's numbers to `each`; returns the answer's userId.
+    @discardableResult
+    static func walk(_ client: APIClient, path: String, pageSize: Int, all: Bool, limit: Int?, each: ([JSON]) -> Void) throws -> Bool {
+        var page = 1
+        var fetched = 0
+        while true {
+            if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
+            let answer = try client.call("GET", path, query: [("limit", String(pageSize)), ("page", String(page))])
+            if answer.dryRun { return false }
+            guard let json = answer.json, let numbers = json["callbackNumbers"]?.arrayValue else {
+                throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "expected callbackNumbers in the answer", backend: "vonage")
+            }
+            let keep = limit.map { min(numbers.count, $0 - fetched) } ?? numbers.count
+            each(Array(numbers.prefix(keep)))
+            fetched += keep
+            let pageCount = json["meta"]?["pageCount"]?.intValue ?? page
+            if numbers.isEmpty || page >= pageCount || (limit.map { fetched >= $0 } ?? false) || (!all && limit == nil) { return true }
+            page += 1
+        }
+    }
+
+    static func userPath(_ id: String) throws -> String {
+        guard !id.isEmpty, !id.contains("/") else { throw APIError.usage("'\(id)' is not a Vonage user ID") }
+        return "/users/" + percentEncode(id) + "/callbackNumbers"
+    }
+
+    static func list(_ invocation: Invocation) throws {
+        let line = invocation.line
+        let size = try pageSize(line)
+        if let limit = line.int("limit"), limit < 1 { throw APIError.usage("--limit must be at least 1") }
+        let path = try line.string("user").map(userPath) ?? "/callbackNumbers"
+        let client = try invocation.app.client(.vonage)
+        let renderer = Renderer(options: invocation.app.output, sink: invocation.io.stdout, defaultColumns: columns, idKey: "callbackNumberId")
+        if try walk(client, path: path, pageSize: size, all: line.bool("all"), limit: line.int("limit"), each: { page in
+            renderer.emit(page)
+            invocation.io.stdout.flush()
+        }) {
+            renderer.finishList()
+        }
+    }
+
+    static func writeClient(_ invocation: Invocation) throws -> APIClient {
+        let profile = try invocation.app.resolveProfile(.vonage)
+        return try VonageAuth.client(profile: profile, scope: "users:write", app: invocation.app)
+    }
+
+    static func put(_ client: APIClient, _ path: String, _ ids: [String]) throws {
+        let body: JSON = ["callbackNumbers": .array(ids.map { ["callbackNumberId": .string($0)] })]
+        try client.call("PUT", path, body: body)
+    }
+
+    static func requestedIDs(_ invocation: Invocation) throws -> [String] {
+        let ids = invocation.line.variadic("NUMBER_ID")
+        for id in ids where id.isEmpty || id.contains(where: \.isWhitespace) { throw APIError.usage("'\(id)' is not a callback number ID") }
+        var seen = Set<String>()
+        return ids.filter { seen.insert($0).inserted }
+    }
+
+    static func set(_ invocation: Invocation) throws {
+        let user = try invocation.require("USER_ID")
+        let path = try userPath(user)
+        let ids = try requestedIDs(invocation)
+        try put(try writeClient(invocation), path, ids)
+        if !invocation.app.clientSettings.dryRun { invocation.io.err("\(user) now has \(ids.count) callback number\(ids.count == 1 ? "" : "s")\n") }
+    }
+
+    /// Read every page, change the list, write it back whole; no-ops say so and write nothing.
+    static func modify(_ invocation: Invocation, adding: Bool) throws {
+        let user = try invocation.require("USER_ID")
+        let path = try userPath(user)
+        let wanted = try requestedIDs(invocation)
+        let size = try pageSize(invocation.line)
+        let reader = try invocation.app.client(.vonage)
+        var current: [String] = []
+        guard try walk(reader, path: path, pageSize: size, all: true, limit: nil, each: { page in
+            current += page.compactMap { $0["callbackNumberId"]?.stringValue }
+        }) else {
+            invocation.io.err("note: a dry run cannot read the current list; the PUT would carry it with the change applied\n")
+            return
+        }
+        var updated = current
+        var changed: [String] = []
+        for id in wanted {
+            if adding {
+                if current.contains(id) { invocation.io.err("\(id) is already assigned to \(user); nothing to add\n") } else {
+                    updated.append(id)
+                    changed.append(id)
+                }
+            } else if current.contains(id) {
+                updated.removeAll { $0 == id }
+                changed.append(id)
+            } else {
+                invocation.io.err("\(id) is not assigned to \(user); nothing to remove\n")
+            }
+        }
+        guard !changed.isEmpty else { return }
+        try put(try writeClient(invocation), path, updated)
+        invocation.io.err("\(adding ? "Added" : "Removed") \(changed.joined(separator: ", ")); \(user) now has \(updated.count) callback number\(updated.count == 1 ? "" : "s")\n")
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import PBXCrypto
+import PBXJSON
+
+/// Rocket.Chat's login and VoIP registration endpoint, with the real server's rules:
+/// `id` from the query string only, the X-Auth-Token/X-User-Id pair, 403 for anyone
+/// but the caller, 404 "Extension not found", and JWS-signed answers when a JWT
+/// secret is set (`signed`).
+final class RocketChatSandbox: @unchecked Sendable {
+    let lock = NSLock()
+    let signed: Bool
+    var tokens: [String: String] = [SandboxCredentials.rocketchatAuthToken: SandboxCredentials.rocketchatUserId]
+    /// user id → (username, password, extension or nil)
+    let accounts: [String: (username: String, password: String, extension: String?)] = [
+        SandboxCredentials.rocketchatUserId: (SandboxCredentials.rocketchatUsername, SandboxCredentials.rocketchatPassword, "1001"),
+        "noExtensionUser01": ("noext", "sandbox", nil),
+    ]
+
+    init(signed: Bool) { self.signed = signed }
+
+    func handle(_ request: ServerRequest, path: String) -> ServerResponse {
+        lock.lock()
+        defer { lock.unlock() }
+        switch (request.method, path) {
+        case ("POST", "/api/v1/login"):
+            let body = (try? JSONParser.parse(request.body)) ?? .null
+            let user = body["user"]?.stringValue ?? body["username"]?.stringValue ?? ""
+            let password = body["password"]?.stringValue ?? ""
+            guard let (id, _) = accounts.first(where: { $0.value.username == user && $0.value.password == password }) else {
+                return .json(401, ["status": "error", "error": "Unauthorized", "message": "Unauthorized"])
+            }
+            let token = "rc-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            tokens[token] = id
+            return .json(200, ["status": "success", "data": ["userId": .string(id), "authToken": .string(token)]])
+        case ("GET", "/api/v1/connector.extension.getRegistrationInfoByUserId"):
+            guard let token = request.headers["x-auth-token"], let userId = request.headers["x-user-id"], tokens[token] == userId else {
+                return .json(401, ["status": "error", "message": "You must be logged in to do this."])
+            }
+            guard let id = request.queryValue("id"), !id.isEmpty else {
+                return .json(400, ["success": false, "error": "Match error: Missing key 'id'"])
+            }
+            guard id == userId else { return .json(403, ["success": false, "error": "unauthorized"]) }
+            guard let number = accounts[id]?.extension else { return .json(404, ["success": false, "error": "Extension not found"]) }
+            let registration: JSON = [
+                "host": "omni-asterisk.sandbox.example.com",
+                "callServerConfig": ["websocketPort": "443", "websocketPath": "wss://omni-asterisk.sandbox.example.com/ws"],
+                "extensionDetails": ["extension": .string(number), "password": "my$up3erP@ssw0rd", "authtype": "password", "state": "Not in use"],
+            ]
+            if signed {
+                let payload: JSON = ["iat": 1_790_000_000, "context": registration]
+                return .json(200, ["result": .string(JWS.signHS256(payload: payload, secret: Array(SandboxCredentials.rocketchatJWTSecret.utf8))), "success": true])
+            }
+            var plain = registration.objectValue!
+            plain["success"] = true
+            return .json(200, .object(plain))
+        default:
+            return .json(404, ["success": false, "error": "Method '\(path)' not found"])
+        }
+    }
+}
+
+/// CommPeak's `GET /api/users/{id}`: HTTP Basic, an array of users, every scalar a string.
+final class CommPeakSandbox: @unchecked Sendable {
+    func handle(_ request: ServerRequest, path: String) -> ServerResponse {
+        let expected = "Basic " + Data("\(SandboxCredentials.commpeakUsername):\(SandboxCredentials.commpeakPassword)".utf8).base64EncodedString()
+        guard request.headers["authorization"] == expected else {
+            var response = ServerResponse.json(401, ["error": "Unauthorized"])
+            response.headers.append(("WWW-Authenticate", "Basic realm=\"CommPeak API\""))
+            return response
+        }
+        let parts = path.split(separator: "/")
+        guard request.method == "GET", parts.count == 3, parts[0] == "api", parts[1] == "users" else {
+            return .json(404, ["error": "Not found"])
+        }
+        guard let number = Int(parts[2]), (1...50).contains(number) else { return .json(404, ["error": "User not found"]) }
+        let user: JSON = [
+            "id": .string(String(number)), "username": .string("agent\(number)"), "email": .string("agent\(number)@acme.example.com"),
+            "registration_password": .string("Reg-\(number)-s3cret"), "is_active": "1", "is_clockedin": number % 2 == 0 ? "1" : "0",
+            "sip_uri": .string("sip:agent\(number)@acme.td.commpeak.com"), "auto_dial": "0", "is_deleted": "0", "use_extended_ip_acl": "0",
+            "user_route_caller_id": "", "timezone_id": "Europe/London", "use_webrtc": "1", "first_name": .string("Agent"),
+            "last_name": .string(String(number)), "virtual_extension": .string(String(2000 + number)), "default_language": "en",
+            "max_session_time": "0", "max_concurrent_sessions": "1", "twofa_type": "none", "member_all_desks": "0",
+            "desks": [["id": "1", "name": "Inbound"]], "roles": ["agent": "1"], "groups": [["id": "3", "name": "Sales"]],
+        ]
+        return .json(200, [user])
+    }
+}
