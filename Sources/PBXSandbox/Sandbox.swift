@@ -15,6 +15,8 @@ public final class Sandbox: @unchecked Sendable {
     private var windowCount = 0
     /// Requests served, by backend prefix; tests read it to prove what was (not) sent.
     public private(set) var requestCounts: [String: Int] = [:]
+    /// Faults injected so far, by kind (503, 429, drop), for tests to report.
+    private var injectedFaults: [String: Int] = [:]
 
     public init(options: SandboxOptions = SandboxOptions()) {
         self.options = options
@@ -53,12 +55,17 @@ public final class Sandbox: @unchecked Sendable {
             if windowCount > options.rateLimit {
                 injected = ServerResponse.json(429, ["errors": [["code": "TOO_MANY_REQUESTS", "message": "rate limit exceeded"]]])
                 injected!.headers.append(("Retry-After", "1"))
+                injectedFaults["429", default: 0] += 1
             }
         }
         if injected == nil, options.failRate > 0, faults.unit() < options.failRate {
             injected = ServerResponse(status: 503, headers: [("Content-Type", "text/html")], body: Array("<html><body>503 Service Unavailable</body></html>".utf8))
+            injectedFaults["503", default: 0] += 1
         }
-        if injected == nil, options.dropRate > 0, faults.unit() < options.dropRate { drop = true }
+        if injected == nil, options.dropRate > 0, faults.unit() < options.dropRate {
+            drop = true
+            injectedFaults["drop", default: 0] += 1
+        }
         faultLock.unlock()
         if let injected { return injected }
 
@@ -69,6 +76,7 @@ public final class Sandbox: @unchecked Sendable {
         case "rocketchat": response = rocketchat.handle(request, path: rest)
         case "vonage": response = vonage.handle(request, path: rest)
         case "commpeak": response = commpeak.handle(request, path: rest)
+        case "_broken": response = BrokenAnswers.response(rest)
         default:
             response = .json(404, ["error": .string("unknown sandbox backend '\(prefix)'; use /portsip, /rocketchat, /vonage or /commpeak")])
         }
@@ -87,7 +95,10 @@ public final class Sandbox: @unchecked Sendable {
         switch (request.method, path) {
         case ("GET", "/stats"):
             let operations = portsip.served.sorted { $0.key < $1.key }.map { ($0.key, JSON.int($0.value)) }
-            return .json(200, ["portsip": .object(JSONObject(operations))])
+            faultLock.lock()
+            let faults = injectedFaults.sorted { $0.key < $1.key }.map { ($0.key, JSON.int($0.value)) }
+            faultLock.unlock()
+            return .json(200, ["portsip": .object(JSONObject(operations)), "faults": .object(JSONObject(faults))])
         case ("POST", "/portsip/cdrs"):
             return .json(201, .object(portsip.simulateCall()))
         case ("POST", "/portsip/registrations"):

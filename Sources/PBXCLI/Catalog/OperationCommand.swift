@@ -74,6 +74,11 @@ enum OperationCommand {
         }
         let answer = try client.call(plan.method, plan.path, query: plan.query, body: plan.body.map(JSON.object))
         if answer.dryRun { return }
+        if plan.method == "GET", answer.json?.objectValue == nil {
+            throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED",
+                           message: answer.json == nil ? "the answer was empty where a JSON object was expected" : "expected a JSON object, got \(answer.json!.typeName)",
+                           backend: "portsip")
+        }
         if let present = operation.present {
             try present(answer.json, plan, invocation)
             return

@@ -69,7 +69,9 @@ public final class App {
         if line.bool("insecure") {
             io.err("warning: --insecure: TLS certificates are not verified; anyone on the path can read and change this traffic\n")
         }
-        let options = TransportOptions(timeout: timeout, insecure: line.bool("insecure"), caCertFile: line.string("cacert"))
+        var options = TransportOptions(timeout: timeout, insecure: line.bool("insecure"), caCertFile: line.string("cacert"))
+        // A smaller ceiling on answer size, for tests of the "huge answer" path.
+        if let megabytes = environment["PBXCTL_MAX_BODY_MB"].flatMap(Int.init), megabytes > 0 { options.maxBodyBytes = megabytes << 20 }
         do {
             let transport = try CurlTransport(options: options)
             cachedTransport = transport
