@@ -34,6 +34,13 @@ public final class Sandbox: @unchecked Sendable {
 
     public func stop() { server?.stop() }
 
+    /// Requests that reached any backend (test-only controls excluded).
+    public var totalRequests: Int {
+        faultLock.lock()
+        defer { faultLock.unlock() }
+        return requestCounts.values.reduce(0, +)
+    }
+
     public var port: UInt16 { server?.port ?? 0 }
     public var baseURL: String { "http://\(server.host):\(port)" }
 

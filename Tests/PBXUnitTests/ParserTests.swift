@@ -77,7 +77,7 @@ final class ParserTests: XCTestCase {
     }
 
     func testEveryCommandHasHelpAndAnExample() {
-        for command in root.allCommands where command.run != nil && command.name != "help" {
+        for command in root.allCommands where command.run != nil && command.name != "help" && !command.hidden {
             XCTAssertFalse(command.examples.isEmpty, "\(command.fullName) has no example")
             XCTAssertTrue(HelpRenderer.render(command).contains("Usage:\n  \(command.fullName)"))
         }
