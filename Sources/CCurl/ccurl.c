@@ -108,6 +108,10 @@ int pbx_curl_setopt_off(void *handle, int option, int64_t value) {
 static size_t append(char *ptr, size_t size, size_t nmemb, void *userdata) {
     pbx_buffer *buffer = (pbx_buffer *)userdata;
     size_t count = size * nmemb;
+    if (buffer->sink) {
+        buffer->length += count;
+        return buffer->sink(buffer->context, (const unsigned char *)ptr, count) ? count : 0;
+    }
     if (buffer->fd >= 0) {
         size_t done = 0;
         while (done < count) {

@@ -103,6 +103,50 @@ public final class APIClient: @unchecked Sendable {
 
     /// Sends with retries, one transparent re-authentication on 401, tracing and dry-run.
     public func send(_ original: HTTPRequest, download fileDescriptor: Int32? = nil) throws -> APIResponse {
+        try exchange(original, retryable: { fileDescriptor == nil }) { [transport] request in
+            if let fileDescriptor { return try transport.download(request, to: fileDescriptor) }
+            return try transport.send(request)
+        }
+    }
+
+    /// A GET whose list answer is parsed and handed over item by item while it
+    /// arrives: memory holds one item however long the list. It is retried only while
+    /// no item has been handed over, so nothing is printed twice.
+    public func streamList(_ request: HTTPRequest, itemsKey: String = "items", onItem: @escaping (JSON) throws -> Void) throws -> (envelope: JSONObject, count: Int, dryRun: Bool) {
+        var parser = StreamingListParser(itemsKey: itemsKey, onItem: onItem)
+        var failure: Error?
+        let answer = try exchange(request, retryable: { parser.itemCount == 0 }) { [transport] request in
+            parser = StreamingListParser(itemsKey: itemsKey, onItem: onItem)
+            failure = nil
+            do {
+                return try transport.stream(request) { bytes in
+                    do {
+                        try parser.feed(bytes)
+                        return true
+                    } catch {
+                        failure = error
+                        return false
+                    }
+                }
+            } catch TransportError.consumerStopped {
+                throw failure ?? TransportError.consumerStopped
+            } catch let error as TransportError where parser.itemCount > 0 {
+                throw TransportError.broken("\(error.message), after \(parser.itemCount) items were printed")
+            }
+        }
+        if answer.dryRun { return (JSONObject(), 0, true) }
+        guard (200..<300).contains(answer.raw.status) else {
+            throw APIError.fromResponse(status: answer.raw.status, body: answer.raw.body, backend: connection.backend)
+        }
+        do {
+            try parser.finish()
+        } catch let error as JSONParseError {
+            throw APIError(kind: .malformed, status: answer.raw.status, code: "MALFORMED", message: "the list answer is not valid JSON: \(error.description)", backend: connection.backend)
+        }
+        return (parser.envelope, parser.itemCount, false)
+    }
+
+    func exchange(_ original: HTTPRequest, retryable: () -> Bool, perform: (HTTPRequest) throws -> HTTPResponse) throws -> APIResponse {
         var request = original
         if settings.dryRun {
             stdout(CurlCommand.render(request, secretVariables: secretVariables(for: request)) + "\n")
@@ -115,12 +159,7 @@ public final class APIClient: @unchecked Sendable {
             let started = Date()
             trace(request)
             do {
-                let response: HTTPResponse
-                if let fileDescriptor {
-                    response = try transport.download(request, to: fileDescriptor)
-                } else {
-                    response = try transport.send(request)
-                }
+                let response = try perform(request)
                 traceResponse(response, since: started)
                 if response.status == 401, !refreshed, let refreshAuth, let fresh = try refreshAuth() {
                     refreshed = true
@@ -131,7 +170,7 @@ public final class APIClient: @unchecked Sendable {
                     continue
                 }
                 if Self.isRetryableStatus(response.status), attempt < settings.retries,
-                    request.idempotent || response.status == 429, fileDescriptor == nil
+                    request.idempotent || response.status == 429, retryable()
                 {
                     let delay = Backoff.delay(attempt: attempt, base: settings.backoffBase, cap: settings.backoffCap,
                                               retryAfter: response.header("Retry-After"), now: Date())
@@ -141,10 +180,12 @@ public final class APIClient: @unchecked Sendable {
                     continue
                 }
                 return APIResponse(status: response.status, json: nil, raw: response, dryRun: false)
+            } catch let error as JSONParseError {
+                throw APIError(kind: .malformed, code: "MALFORMED", message: "the list answer is not valid JSON: \(error.description)", backend: connection.backend)
             } catch let error as TransportError {
                 if error == .interrupted || pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
                 let safe = request.idempotent || error.requestNeverSent
-                if safe, attempt < settings.retries, fileDescriptor == nil {
+                if safe, attempt < settings.retries, retryable() {
                     let delay = Backoff.delay(attempt: attempt, base: settings.backoffBase, cap: settings.backoffCap, retryAfter: nil, now: Date())
                     note("retrying \(request.method) after a network error in \(String(format: "%.1f", delay))s: \(error.message)")
                     attempt += 1

@@ -24,6 +24,8 @@ public final class CurlTransport: Transport, @unchecked Sendable {
         static let sslVerifyHost: Int32 = 81
         static let caInfo: Int32 = 10065
         static let tcpKeepAlive: Int32 = 213
+        static let lowSpeedLimit: Int32 = 19
+        static let lowSpeedTime: Int32 = 20
     }
 
     public init(options: TransportOptions) throws {
@@ -61,14 +63,55 @@ public final class CurlTransport: Transport, @unchecked Sendable {
     }
 
     public func send(_ request: HTTPRequest) throws -> HTTPResponse {
-        try perform(request, fileDescriptor: -1)
+        try perform(request, fileDescriptor: -1, stream: nil)
     }
 
     public func download(_ request: HTTPRequest, to fileDescriptor: Int32) throws -> HTTPResponse {
-        try perform(request, fileDescriptor: fileDescriptor)
+        try perform(request, fileDescriptor: fileDescriptor, stream: nil)
     }
 
-    private func perform(_ request: HTTPRequest, fileDescriptor: Int32) throws -> HTTPResponse {
+    public func stream(_ request: HTTPRequest, consumer: @escaping (UnsafeRawBufferPointer) -> Bool) throws -> HTTPResponse {
+        let box = StreamBox(consumer: consumer, errorLimit: options.maxBodyBytes)
+        var response = try perform(request, fileDescriptor: -1, stream: box)
+        if !box.isSuccess { response.body = box.errorBody }
+        return response
+    }
+
+    /// Receives body bytes from C; decides on the first chunk whether the answer is a
+    /// success to stream or an error to keep.
+    final class StreamBox {
+        let consumer: (UnsafeRawBufferPointer) -> Bool
+        let errorLimit: Int
+        var handle: UnsafeMutableRawPointer?
+        var decided = false
+        var isSuccess = false
+        var errorBody: [UInt8] = []
+
+        init(consumer: @escaping (UnsafeRawBufferPointer) -> Bool, errorLimit: Int) {
+            self.consumer = consumer
+            self.errorLimit = errorLimit
+        }
+
+        func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
+            if !decided {
+                decided = true
+                let status = handle.map { pbx_curl_response_code($0) } ?? 0
+                isSuccess = (200..<300).contains(status)
+            }
+            if isSuccess { return consumer(bytes) }
+            guard errorBody.count + bytes.count <= min(errorLimit, 1 << 20) else { return false }
+            errorBody.append(contentsOf: bytes)
+            return true
+        }
+    }
+
+    private static let sinkFunction: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<UInt8>?, Int) -> Int32 = { context, bytes, count in
+        guard let context else { return 0 }
+        let box = Unmanaged<StreamBox>.fromOpaque(context).takeUnretainedValue()
+        return box.receive(UnsafeRawBufferPointer(start: bytes, count: count)) ? 1 : 0
+    }
+
+    private func perform(_ request: HTTPRequest, fileDescriptor: Int32, stream: StreamBox?) throws -> HTTPResponse {
         let handle = try acquire()
         var headerList: UnsafeMutableRawPointer?
         defer {
@@ -76,7 +119,14 @@ public final class CurlTransport: Transport, @unchecked Sendable {
             release(handle)
         }
         pbx_curl_setopt_str(handle, Option.url, request.url)
-        pbx_curl_setopt_long(handle, Option.timeoutMS, Int(options.timeout * 1000))
+        if fileDescriptor >= 0 || stream != nil {
+            // Long answers may take longer than --timeout in all; what must not happen
+            // is --timeout seconds without a byte.
+            pbx_curl_setopt_long(handle, Option.lowSpeedLimit, 1)
+            pbx_curl_setopt_long(handle, Option.lowSpeedTime, max(1, Int(options.timeout.rounded(.up))))
+        } else {
+            pbx_curl_setopt_long(handle, Option.timeoutMS, Int(options.timeout * 1000))
+        }
         pbx_curl_setopt_long(handle, Option.connectTimeoutMS, Int(min(options.timeout, 15) * 1000))
         pbx_curl_setopt_long(handle, Option.tcpKeepAlive, 1)
         if options.insecure {
@@ -107,8 +157,13 @@ public final class CurlTransport: Transport, @unchecked Sendable {
                 pbx_curl_setopt_off(handle, Option.postFieldSizeLarge, Int64(bodyBytes.count))
                 pbx_curl_setopt_ptr(handle, Option.postFields, bodyPointer.baseAddress ?? UnsafePointer(bitPattern: 1))
             }
-            var body = pbx_buffer(data: nil, length: 0, capacity: 0, limit: options.maxBodyBytes, fd: fileDescriptor, overflowed: 0)
-            var headers = pbx_buffer(data: nil, length: 0, capacity: 0, limit: 1 << 20, fd: -1, overflowed: 0)
+            var body = pbx_buffer(data: nil, length: 0, capacity: 0, limit: options.maxBodyBytes, fd: fileDescriptor, overflowed: 0, sink: nil, context: nil)
+            var headers = pbx_buffer(data: nil, length: 0, capacity: 0, limit: 1 << 20, fd: -1, overflowed: 0, sink: nil, context: nil)
+            if let stream {
+                stream.handle = handle
+                body.sink = Self.sinkFunction
+                body.context = Unmanaged.passUnretained(stream).toOpaque()
+            }
             defer {
                 pbx_buffer_free(&body)
                 pbx_buffer_free(&headers)
@@ -117,6 +172,7 @@ public final class CurlTransport: Transport, @unchecked Sendable {
             let code = pbx_curl_perform(handle, &body, &headers, &errorBuffer)
             if code != 0 {
                 if body.overflowed != 0 { throw TransportError.bodyTooLarge(options.maxBodyBytes) }
+                if code == 23, let stream, stream.isSuccess { throw TransportError.consumerStopped }
                 let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: pbx_curl_strerror(code))
                 throw Self.classify(code: code, detail: detail, url: request.url)
             }
@@ -131,6 +187,7 @@ public final class CurlTransport: Transport, @unchecked Sendable {
         let host = hostPart(of: url)
         switch code {
         case 42: return .interrupted
+        case 23: return .other("writing the answer failed: \(detail)")
         case 5, 6: return .dns("could not resolve \(host): \(detail)")
         case 7: return .connect("could not connect to \(host): \(detail)")
         case 28: return .timeout("timed out talking to \(host): \(detail)")

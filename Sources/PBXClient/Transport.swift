@@ -23,6 +23,8 @@ public enum TransportError: Error, Sendable, Equatable {
     case broken(String)
     case bodyTooLarge(Int)
     case interrupted
+    /// The streaming consumer asked to stop (it failed, e.g. on invalid JSON).
+    case consumerStopped
     case other(String)
 
     public var message: String {
@@ -32,6 +34,7 @@ public enum TransportError: Error, Sendable, Equatable {
             return text
         case .bodyTooLarge(let limit): return "the answer is larger than \(limit) bytes"
         case .interrupted: return "interrupted"
+        case .consumerStopped: return "stopped reading the answer"
         }
     }
 
@@ -51,4 +54,8 @@ public protocol Transport: Sendable {
     func send(_ request: HTTPRequest) throws -> HTTPResponse
     /// Streams the answer body into a file descriptor instead of memory.
     func download(_ request: HTTPRequest, to fileDescriptor: Int32) throws -> HTTPResponse
+    /// Hands a 2xx answer's body to `consumer` chunk by chunk as it arrives (the
+    /// returned response's body is then empty); other answers are kept whole.
+    /// `consumer` returns false to abort the transfer.
+    func stream(_ request: HTTPRequest, consumer: @escaping (UnsafeRawBufferPointer) -> Bool) throws -> HTTPResponse
 }

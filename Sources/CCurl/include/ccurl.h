@@ -15,6 +15,9 @@ typedef struct pbx_buffer {
     size_t limit;      // 0 = unlimited; past it the transfer is aborted
     int fd;            // >= 0: write the body to this file descriptor instead
     int overflowed;
+    // When set, body bytes go to sink instead; it returns 0 to abort the transfer.
+    int (*sink)(void *context, const unsigned char *bytes, size_t count);
+    void *context;
 } pbx_buffer;
 
 // Set by the SIGINT handler; a transfer in progress aborts at its next progress tick.

@@ -79,6 +79,8 @@ public struct Operation: @unchecked Sendable {
     public var rules: String?
     public var examples: [String] = []
     public var confirm = false
+    /// Lists every page whether or not `--all` is given (`users export`).
+    public var alwaysAll = false
     /// What the success message calls the object (`user`, `role`).
     public var noun: String
     /// Fixed body fields (e.g. roles start with no permissions).

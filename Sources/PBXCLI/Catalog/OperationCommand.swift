@@ -12,7 +12,7 @@ enum OperationCommand {
         var flags: [Flag] = []
         let spec = operation.specOperation
         if operation.shape == .list {
-            flags.append(Flag("all", help: "follow pagination to the end"))
+            if !operation.alwaysAll { flags.append(Flag("all", help: "follow pagination to the end")) }
             flags.append(Flag("limit", .int, value: "N", help: "stop after N items"))
             if spec?.queryParameter("top") != nil {
                 flags.append(Flag("page-size", .int, value: "N", default: "100", help: "items per request (1-100)"))
@@ -235,7 +235,11 @@ enum OperationCommand {
             throw APIError.usage("--page-size must be 1 to 100 (PortSIP's top limit)")
         }
         if let limit = line.int("limit"), limit < 1 { throw APIError.usage("--limit must be at least 1") }
-        var walker = PageWalker(pageSize: pageSize, limit: line.int("limit"), all: line.bool("all"), paged: spec?.queryParameter("top") != nil)
+        var walker = PageWalker(pageSize: pageSize, limit: line.int("limit"), all: line.bool("all") || operation.alwaysAll, paged: spec?.queryParameter("top") != nil)
+        if !walker.paged, app.output.format != .table || app.output.quiet {
+            try streamUnpagedList(plan, operation, invocation, client, renderer: renderer)
+            return
+        }
         while let page = walker.next() {
             if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
             var query = plan.query
@@ -256,6 +260,28 @@ enum OperationCommand {
         if let remaining = walker.remaining, remaining > 0, invocation.io.stderrIsTTY, !app.output.quiet {
             invocation.io.err("Showing \(walker.fetched) of \(walker.total ?? walker.fetched) \(operation.noun)s; use --all or --limit N for more.\n")
         }
+    }
+}
+
+extension OperationCommand {
+    struct LimitReached: Error {}
+
+    /// Lists PortSIP answers in one piece (CDRs, messages…) can be long: parse and print
+    /// them item by item as they arrive instead of holding the whole answer.
+    static func streamUnpagedList(_ plan: RequestPlan, _ operation: Operation, _ invocation: Invocation, _ client: APIClient, renderer: Renderer) throws {
+        let limit = invocation.line.int("limit")
+        var printed = 0
+        let request = client.makeRequest(method: "GET", path: plan.path, query: plan.query)
+        do {
+            let result = try client.streamList(request) { item in
+                if let limit, printed >= limit { throw LimitReached() }
+                renderer.emit([item])
+                printed += 1
+                if printed % 256 == 0 { invocation.io.stdout.flush() }
+            }
+            if result.dryRun { return }
+        } catch is LimitReached {}
+        renderer.finishList()
     }
 }
 

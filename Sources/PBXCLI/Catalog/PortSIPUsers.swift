@@ -98,7 +98,12 @@ enum PortSIPUsersCatalog {
         unbind.confirm = true
         unbind.examples = ["pbxctl users ms365-unbind 1001 --yes"]
 
-        return [list, get, create, update, delete, setPassword, setExtensionPassword, setRole, resetProfile, status, balance, bind, unbind]
+        var export = Operation(["users", "export"], "Write every user, in any output format (CSV re-imports)", .list, "GET", "/users", noun: "user")
+        export.alwaysAll = true
+        export.columns = ["id", "name", "display_name", "email", "role", "extension_number", "enabled", "department", "mobile_phone", "work_phone", "home_phone", "address"]
+        export.examples = ["pbxctl users export -o csv > users.csv", "pbxctl users export -o jsonl --filter \"role eq 'Admin'\""]
+
+        return [list, get, create, update, delete, setPassword, setExtensionPassword, setRole, resetProfile, status, balance, bind, unbind, export]
     }
 
     static var roles: [Operation] {

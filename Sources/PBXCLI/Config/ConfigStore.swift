@@ -114,7 +114,8 @@ public final class ConfigStore {
     /// Writes a sibling temp file with the final mode, then renames it over the
     /// target, so a reader never sees half a file and a secret is never world-readable.
     public static func atomicWrite(_ text: String, to path: String, mode: mode_t) throws {
-        let directory = (path as NSString).deletingLastPathComponent
+        let parent = (path as NSString).deletingLastPathComponent
+        let directory = parent.isEmpty ? "." : parent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let temporary = directory + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)

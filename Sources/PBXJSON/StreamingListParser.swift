@@ -1,0 +1,176 @@
+/// Parses a list answer — `{"count": N, "items": [...]}` or a bare array — as its
+/// bytes arrive, handing over one item at a time. Memory holds one item, not the
+/// answer, however long the list. Other top-level fields land in `envelope`.
+public final class StreamingListParser {
+    public private(set) var envelope = JSONObject()
+    public private(set) var itemCount = 0
+    private let onItem: (JSON) throws -> Void
+    private let itemsKey: String
+
+    private enum State { case start, key, colon, valueStart, value, items, afterItems, done }
+    private var state = State.start
+    private var depth = 0
+    private var itemsDepth = 0
+    private var inString = false
+    private var escaped = false
+    private var buffer: [UInt8] = []
+    private var currentKey = ""
+    private var offset = 0
+
+    public init(itemsKey: String = "items", onItem: @escaping (JSON) throws -> Void) {
+        self.itemsKey = itemsKey
+        self.onItem = onItem
+    }
+
+    public func feed<Bytes: Sequence>(_ bytes: Bytes) throws where Bytes.Element == UInt8 {
+        for byte in bytes {
+            try step(byte)
+            offset += 1
+        }
+    }
+
+    /// Call at the end of the answer: a list cut short is an error.
+    public func finish() throws {
+        guard state == .done else { throw JSONParseError(offset: offset, reason: "the answer ended before the list was complete") }
+    }
+
+    private func fail(_ reason: String) -> JSONParseError { JSONParseError(offset: offset, reason: reason) }
+
+    private func step(_ byte: UInt8) throws {
+        if inString {
+            buffer.append(byte)
+            if escaped {
+                escaped = false
+            } else if byte == UInt8(ascii: "\\") {
+                escaped = true
+            } else if byte == UInt8(ascii: "\"") {
+                inString = false
+                if state == .key {
+                    guard case .string(let key) = try JSONParser.parse(buffer) else { throw fail("invalid key") }
+                    currentKey = key
+                    buffer.removeAll(keepingCapacity: true)
+                    state = .colon
+                }
+            }
+            return
+        }
+        switch byte {
+        case 0x20, 0x0A, 0x0D, 0x09:
+            if state == .value || state == .items { buffer.append(byte) }
+            return
+        default:
+            break
+        }
+        switch state {
+        case .start:
+            if byte == UInt8(ascii: "{") {
+                depth = 1
+                state = .key
+            } else if byte == UInt8(ascii: "[") {
+                depth = 1
+                itemsDepth = 1
+                state = .items
+            } else {
+                throw fail("expected a JSON object or array")
+            }
+        case .key:
+            if byte == UInt8(ascii: "\"") {
+                buffer = [byte]
+                inString = true
+            } else if byte == UInt8(ascii: "}") {
+                depth = 0
+                state = .done
+            } else if byte != UInt8(ascii: ",") {
+                throw fail("expected a key")
+            }
+        case .colon:
+            guard byte == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            state = .valueStart
+        case .valueStart:
+            if currentKey == itemsKey, byte == UInt8(ascii: "[") {
+                depth = 2
+                itemsDepth = 2
+                state = .items
+                return
+            }
+            state = .value
+            buffer.removeAll(keepingCapacity: true)
+            try step(byte)
+        case .value:
+            switch byte {
+            case UInt8(ascii: "\""):
+                inString = true
+                buffer.append(byte)
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                buffer.append(byte)
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                if depth == 1 {
+                    try finishValue()
+                    depth = 0
+                    state = .done
+                } else {
+                    depth -= 1
+                    buffer.append(byte)
+                }
+            case UInt8(ascii: ",") where depth == 1:
+                try finishValue()
+                state = .key
+            default:
+                buffer.append(byte)
+            }
+        case .items:
+            switch byte {
+            case UInt8(ascii: "\""):
+                inString = true
+                buffer.append(byte)
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                buffer.append(byte)
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                if depth == itemsDepth {
+                    guard byte == UInt8(ascii: "]") else { throw fail("unbalanced brackets") }
+                    try flushItem()
+                    depth -= 1
+                    state = itemsDepth == 1 ? .done : .afterItems
+                } else {
+                    depth -= 1
+                    buffer.append(byte)
+                }
+            case UInt8(ascii: ",") where depth == itemsDepth:
+                guard try flushItem() else { throw fail("empty list element") }
+            default:
+                buffer.append(byte)
+            }
+        case .afterItems:
+            if byte == UInt8(ascii: ",") {
+                state = .key
+            } else if byte == UInt8(ascii: "}") {
+                depth = 0
+                state = .done
+            } else {
+                throw fail("expected ',' or '}' after the items")
+            }
+        case .done:
+            throw fail("unexpected data after the answer")
+        }
+    }
+
+    private func finishValue() throws {
+        envelope[currentKey] = try JSONParser.parse(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    @discardableResult
+    private func flushItem() throws -> Bool {
+        guard buffer.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else {
+            buffer.removeAll(keepingCapacity: true)
+            return false
+        }
+        let item = try JSONParser.parse(buffer)
+        buffer.removeAll(keepingCapacity: true)
+        itemCount += 1
+        try onItem(item)
+        return true
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import XCTest
+
+/// Issue 6: `users import` and `users export` as CLI.md's "Bulk provisioning" describes.
+final class ImportExportEndToEndTests: XCTestCase {
+    func write(_ text: String, _ name: String) -> String {
+        let path = PBX.temporaryDirectory() + "/" + name
+        try! text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static let header = "name,display_name,email,role,extension_number,password,extension_password,voicemail_pin,office_hours.mode"
+
+    func row(_ index: Int, name: String? = nil, pin: String = "385920") -> String {
+        "\(name ?? "imp.user\(index)"),Imported \(index),imp\(index)@example.com,StandardUser,\(8000 + index),Pass#\(index),Sip#\(index),\(pin),"
+    }
+
+    func testInvalidRowsAreAllReportedAndNothingIsSent() throws {
+        let file = write([Self.header, row(1), row(2, name: "admin"), row(3, pin: "123456"), row(4, name: "imp.user1"), "x,y"].joined(separator: "\n") + "\n", "bad.csv")
+        let closed = PBX.environment(home: PBX.temporaryDirectory(), extra: ["PBXCTL_URL": PBX.closedURL, "PBXCTL_TOKEN": "t"])
+        let result = PBX.run(["users", "import", file], env: closed)
+        XCTAssertEqual(result.code, 2, result.stderr)
+        XCTAssertTrue(result.stderr.contains("line 6: 2 cells for 9 columns"), result.stderr)
+
+        let file2 = write([Self.header, row(1), row(2, name: "admin"), row(3, pin: "123456"), row(4, name: "imp.user1")].joined(separator: "\n") + "\n", "bad2.csv")
+        let second = PBX.run(["users", "import", file2], env: closed)
+        XCTAssertEqual(second.code, 2)
+        XCTAssertTrue(second.stderr.contains("3 of 4 rows are invalid; nothing was sent"), second.stderr)
+        XCTAssertTrue(second.stderr.contains("line 3: name: 'admin' is reserved"), second.stderr)
+        XCTAssertTrue(second.stderr.contains("line 4: voicemail_pin: must not contain a sequence"), second.stderr)
+        XCTAssertTrue(second.stderr.contains("line 5: name: 'imp.user1' is also on line 2"), second.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: file2 + ".failed.csv"))
+    }
+
+    func testImportCreatesReportsFailuresAndReRunsWithoutDuplicates() throws {
+        let sandbox = try SandboxProcess(arguments: ["--users", "20"])
+        defer { sandbox.stop() }
+        let env = sandbox.env()
+        // Row 3 takes an extension the sandbox already has (1005): the server refuses it.
+        var lines = [Self.header] + (1...40).map { row($0) }
+        lines[3] = "imp.user3,Imported 3,imp3@example.com,StandardUser,1005,Pass#3,Sip#3,385920,CUSTOM"
+        let file = write(lines.joined(separator: "\r\n") + "\r\n", "users.csv")
+        let first = PBX.run(["users", "import", file, "--concurrency", "8"], env: env)
+        XCTAssertEqual(first.code, 6, first.stderr)
+        XCTAssertTrue(first.stderr.contains("created 39, skipped 0, failed 1"), first.stderr)
+        let failed = try String(contentsOfFile: file + ".failed.csv", encoding: .utf8)
+        XCTAssertTrue(failed.hasPrefix("name,display_name,email,role,extension_number,password,extension_password,voicemail_pin,office_hours.mode,error\r\n"), failed)
+        XCTAssertTrue(failed.contains("imp.user3,") && failed.contains("line 4: 409 CONFLICT"), failed)
+        XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: file + ".failed.csv")[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+
+        let created = PBX.run(["users", "get", "8010", "-o", "json"], env: env)
+        XCTAssertEqual((PBX.json(created.stdout) as? [String: Any])?["display_name"] as? String, "Imported 10")
+
+        let again = PBX.run(["users", "import", file, "--skip-existing"], env: env)
+        XCTAssertEqual(again.code, 0, again.stderr)
+        XCTAssertTrue(again.stderr.contains("created 0, skipped 40, failed 0"), again.stderr)
+        let all = PBX.run(["users", "list", "--all", "-o", "jsonl", "--fields", "name"], env: env).stdout.split(separator: "\n")
+        XCTAssertEqual(all.count, 20 + 39, "no duplicates")
+        XCTAssertEqual(Set(all).count, all.count)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: file + ".failed.csv"), "a clean run removes the stale failures file")
+        XCTAssertEqual(try self.stats(sandbox)["createUser"], 40, "the re-run sent no create at all")
+    }
+
+    func stats(_ sandbox: SandboxProcess) throws -> [String: Int] {
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: sandbox.get("/_sandbox/stats")) as? [String: Any])
+        return (object["portsip"] as? [String: Int]) ?? [:]
+    }
+
+    func testJSONLinesFromStdinAndDryRun() throws {
+        let sandbox = try SandboxProcess(arguments: ["--users", "0"])
+        defer { sandbox.stop() }
+        let jsonl = (1...3).map { #"{"name":"jl.\#($0)","display_name":"J \#($0)","email":"j\#($0)@example.com","role":"StandardUser","extension_number":"90\#($0)","password":"p","extension_password":"q","voicemail_pin":"385920","enable_dnd":true}"# }.joined(separator: "\n")
+        let dry = PBX.run(["users", "import", "-", "--dry-run"], env: sandbox.env(), stdin: jsonl)
+        XCTAssertEqual(dry.code, 0, dry.stderr)
+        XCTAssertEqual(dry.stdout.split(separator: "\n").filter { $0.hasPrefix("curl -X POST") }.count, 3)
+        XCTAssertFalse(dry.stdout.contains(#""password":"p""#))
+        XCTAssertEqual(try stats(sandbox)["createUser"], nil, "a dry run sends nothing")
+        let real = PBX.run(["users", "import", "-", "-q"], env: sandbox.env(), stdin: jsonl)
+        XCTAssertEqual(real.code, 0, real.stderr)
+        XCTAssertEqual(real.stdout.split(separator: "\n").count, 3, "-q prints the new IDs")
+        let user = try XCTUnwrap(PBX.json(PBX.run(["users", "get", "902", "-o", "json"], env: sandbox.env()).stdout) as? [String: Any])
+        XCTAssertEqual(user["enable_dnd"] as? Bool, true)
+    }
+
+    /// Export as CSV from one PBX, import into an empty one: the same users.
+    func testExportCSVRoundTrips() throws {
+        let source = try SandboxProcess(arguments: ["--users", "150"])
+        let target = try SandboxProcess(arguments: ["--users", "0"])
+        defer {
+            source.stop()
+            target.stop()
+        }
+        let export = PBX.run(["users", "export", "-o", "csv"], env: source.env())
+        XCTAssertEqual(export.code, 0, export.stderr)
+        XCTAssertEqual(export.stdout.components(separatedBy: "\r\n").count, 152, "header, 150 users (every page), trailing CRLF")
+        let file = write(export.stdout, "export.csv")
+        let imported = PBX.run(["users", "import", file, "--generate-secrets"], env: target.env())
+        XCTAssertEqual(imported.code, 0, imported.stderr)
+        XCTAssertTrue(imported.stderr.contains("created 150"), imported.stderr)
+        let secrets = file + ".secrets.csv"
+        XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: secrets)[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        func comparable(_ csv: String) -> [String] {
+            csv.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }.map { $0.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false).last.map(String.init) ?? "" }.sorted()
+        }
+        XCTAssertEqual(comparable(PBX.run(["users", "export", "-o", "csv"], env: target.env()).stdout), comparable(export.stdout))
+        let secretsBefore = try String(contentsOfFile: secrets, encoding: .utf8)
+        let rerun = PBX.run(["users", "import", file, "--generate-secrets", "--skip-existing"], env: target.env())
+        XCTAssertEqual(rerun.code, 0)
+        XCTAssertEqual(try String(contentsOfFile: secrets, encoding: .utf8), secretsBefore, "recorded secrets are reused, never replaced")
+        let jsonl = PBX.run(["users", "export", "-o", "jsonl"], env: source.env())
+        XCTAssertEqual(jsonl.stdout.split(separator: "\n").count, 150)
+    }
+}
