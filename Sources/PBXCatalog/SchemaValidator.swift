@@ -144,9 +144,16 @@ public enum SchemaValidator {
 
     static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
-    /// JSON Schema patterns are unanchored ECMA-262 regular expressions.
+    private static let regexLock = NSLock()
+    nonisolated(unsafe) private static var regexes: [String: NSRegularExpression] = [:]
+
+    /// JSON Schema patterns are unanchored ECMA-262 regular expressions, compiled once.
     static func patternMatches(_ pattern: String, _ text: String) -> Bool {
-        guard let regex = try? NSRegularExpression(pattern: pattern) else { return true }
+        regexLock.lock()
+        let cached = regexes[pattern] ?? (try? NSRegularExpression(pattern: pattern))
+        regexes[pattern] = cached
+        regexLock.unlock()
+        guard let regex = cached else { return true }
         return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 }

@@ -76,7 +76,6 @@ public struct JSONParser {
             index += 1
             return .object(object)
         }
-        var seen = Set<String>()
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key") }
@@ -86,7 +85,12 @@ public struct JSONParser {
             index += 1
             skipWhitespace()
             let value = try parseValue()
-            if seen.insert(key).inserted { object.appendUnchecked(key, value) } else { object[key] = value }
+            // A repeated key keeps its last value; small objects are checked by scanning.
+            if object.count < 64 ? !object.entries.contains(where: { $0.key == key }) : object[key] == nil {
+                object.appendUnchecked(key, value)
+            } else {
+                object[key] = value
+            }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -156,17 +160,22 @@ public struct JSONParser {
     private mutating func parseString() throws -> String {
         index += 1
         let start = index
-        // Fast path: no escapes.
+        var ascii = true
+        // Fast path: no escapes. ASCII needs no UTF-8 validation, the common case.
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let slice = bytes[start..<index]
+                let end = index
                 index += 1
-                guard let text = String(validating: slice, as: UTF8.self) else { throw error("invalid UTF-8 in string") }
+                if ascii {
+                    return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+                }
+                guard let text = String(validating: bytes[start..<end], as: UTF8.self) else { throw error("invalid UTF-8 in string") }
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("control character in string") }
+            if byte >= 0x80 { ascii = false }
             index += 1
         }
         var scalars: [UInt8] = Array(bytes[start..<index])

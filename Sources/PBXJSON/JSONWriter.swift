@@ -1,83 +1,92 @@
 extension JSON {
     /// One line, no spaces: the form for JSON Lines, CSV cells and request bodies.
-    public var compactText: String {
-        var out = ""
-        JSONWriter.write(self, into: &out, indent: nil, level: 0)
+    public var compactText: String { String(decoding: compactBytes, as: UTF8.self) }
+
+    public var compactBytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        JSONWriter.write(self, into: &out, pretty: false, level: 0)
         return out
     }
 
     /// Two-space indentation, `"key": value`, like jq.
     public var prettyText: String {
-        var out = ""
-        JSONWriter.write(self, into: &out, indent: "  ", level: 0)
-        return out
+        var out: [UInt8] = []
+        JSONWriter.write(self, into: &out, pretty: true, level: 0)
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
+/// Writes UTF-8 bytes directly: this is the hot path of every list printed as JSON.
 enum JSONWriter {
-    static func write(_ value: JSON, into out: inout String, indent: String?, level: Int) {
+    static func write(_ value: JSON, into out: inout [UInt8], pretty: Bool, level: Int) {
         switch value {
-        case .null: out += "null"
-        case .bool(let flag): out += flag ? "true" : "false"
-        case .number(let text): out += text
+        case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+        case .bool(let flag): out.append(contentsOf: flag ? [0x74, 0x72, 0x75, 0x65] : [0x66, 0x61, 0x6C, 0x73, 0x65])
+        case .number(let text): out.append(contentsOf: text.utf8)
         case .string(let text): writeString(text, into: &out)
         case .array(let items):
             if items.isEmpty {
-                out += "[]"
+                out.append(contentsOf: [0x5B, 0x5D])
                 return
             }
-            out += "["
+            out.append(0x5B)
             for (position, item) in items.enumerated() {
-                if position > 0 { out += "," }
-                newline(&out, indent, level + 1)
-                write(item, into: &out, indent: indent, level: level + 1)
+                if position > 0 { out.append(0x2C) }
+                if pretty { newline(&out, level + 1) }
+                write(item, into: &out, pretty: pretty, level: level + 1)
             }
-            newline(&out, indent, level)
-            out += "]"
+            if pretty { newline(&out, level) }
+            out.append(0x5D)
         case .object(let object):
             if object.isEmpty {
-                out += "{}"
+                out.append(contentsOf: [0x7B, 0x7D])
                 return
             }
-            out += "{"
+            out.append(0x7B)
             for (position, entry) in object.entries.enumerated() {
-                if position > 0 { out += "," }
-                newline(&out, indent, level + 1)
+                if position > 0 { out.append(0x2C) }
+                if pretty { newline(&out, level + 1) }
                 writeString(entry.key, into: &out)
-                out += indent == nil ? ":" : ": "
-                write(entry.value, into: &out, indent: indent, level: level + 1)
+                out.append(0x3A)
+                if pretty { out.append(0x20) }
+                write(entry.value, into: &out, pretty: pretty, level: level + 1)
             }
-            newline(&out, indent, level)
-            out += "}"
+            if pretty { newline(&out, level) }
+            out.append(0x7D)
         }
     }
 
-    private static func newline(_ out: inout String, _ indent: String?, _ level: Int) {
-        guard let indent else { return }
-        out += "\n"
-        for _ in 0..<level { out += indent }
+    private static func newline(_ out: inout [UInt8], _ level: Int) {
+        out.append(0x0A)
+        out.append(contentsOf: repeatElement(0x20, count: level * 2))
     }
 
-    static func writeString(_ text: String, into out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
+    static func writeString(_ text: String, into out: inout [UInt8]) {
+        out.append(0x22)
+        var copy = text
+        copy.withUTF8 { bytes in
+            var runStart = 0
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                switch byte {
+                case 0x22: out.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
+                case 0x0D: out.append(contentsOf: [0x5C, 0x72])
+                case 0x09: out.append(contentsOf: [0x5C, 0x74])
+                case 0x08: out.append(contentsOf: [0x5C, 0x62])
+                case 0x0C: out.append(contentsOf: [0x5C, 0x66])
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
                 }
+                runStart = index + 1
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         }
-        out += "\""
+        out.append(0x22)
     }
 }

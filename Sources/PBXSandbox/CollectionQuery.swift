@@ -23,6 +23,10 @@ struct CollectionQuery {
     }
 
     func apply(_ items: [JSONObject]) -> (count: Int, page: [JSONObject]) {
+        if filter == nil, search == nil, orderBy.isEmpty {
+            let start = min(skip, items.count)
+            return (items.count, Array(items[start..<min(start + top, items.count)]))
+        }
         var matched = items.filter { item in
             let value = JSON.object(item)
             if let filter, !filter.matches(value) { return false }

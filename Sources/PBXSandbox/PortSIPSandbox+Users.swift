@@ -101,18 +101,14 @@ extension PortSIPSandbox {
         if !problems.isEmpty { throw Failure.invalid(problems.joined(separator: "; ")) }
         let name = c.body["name"]?.stringValue ?? ""
         let extensionNumber = c.body["extension_number"]?.stringValue ?? ""
-        if users.contains(where: { $0["name"]?.stringValue?.lowercased() == name.lowercased() }) {
-            throw Failure.conflict("a user named '\(name)' already exists")
-        }
-        if users.contains(where: { $0["extension_number"]?.stringValue == extensionNumber }) {
-            throw Failure.conflict("extension number \(extensionNumber) is already in use")
-        }
+        if nameTaken(name) { throw Failure.conflict("a user named '\(name)' already exists") }
+        if extensionTaken(extensionNumber) { throw Failure.conflict("extension number \(extensionNumber) is already in use") }
         let id = newID()
         var user = JSONObject([("id", .string(id))])
         for (key, value) in c.body where Self.userWritableOnCreate.contains(key) { user[key] = value }
         if user["enabled"] == nil { user["enabled"] = true }
         user["created_at"] = .string(Self.now())
-        users.append(user)
+        appendUser(user)
         userSecrets[id] = (c.body["password"]?.stringValue ?? "", c.body["extension_password"]?.stringValue ?? "")
         return .json(201, ["id": .string(id)])
     }

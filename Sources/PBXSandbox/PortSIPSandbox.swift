@@ -11,7 +11,13 @@ final class PortSIPSandbox: @unchecked Sendable {
     let options: SandboxOptions
     var tokens: [String: (subject: String, expires: Date)] = [:]
     var refreshTokens: [String: String] = [:]
-    var users: [JSONObject] = []
+    var users: [JSONObject] = [] {
+        didSet { indexesValid = false }
+    }
+    /// Lower-cased names and extension numbers in use, for O(1) conflict checks.
+    private var nameIndex = Set<String>()
+    private var extensionIndex = Set<String>()
+    private var indexesValid = false
     var userSecrets: [String: (password: String, extensionPassword: String)] = [:]
     var roles: [JSONObject] = []
     /// Nested and per-user collections, keyed "OWNER/collection".
@@ -33,6 +39,32 @@ final class PortSIPSandbox: @unchecked Sendable {
             ("role", "SystemAdmin"), ("enabled", true), ("extension_number", "100"),
         ])
         SeedData.seed(self)
+    }
+
+    func nameTaken(_ name: String) -> Bool {
+        rebuildIndexes()
+        return nameIndex.contains(name.lowercased())
+    }
+
+    func extensionTaken(_ number: String) -> Bool {
+        rebuildIndexes()
+        return extensionIndex.contains(number)
+    }
+
+    private func rebuildIndexes() {
+        guard !indexesValid else { return }
+        nameIndex = Set(users.compactMap { $0["name"]?.stringValue?.lowercased() })
+        extensionIndex = Set(users.compactMap { $0["extension_number"]?.stringValue })
+        indexesValid = true
+    }
+
+    /// Appends a user and keeps the indexes current without a rebuild.
+    func appendUser(_ user: JSONObject) {
+        rebuildIndexes()
+        users.append(user)
+        if let name = user["name"]?.stringValue { nameIndex.insert(name.lowercased()) }
+        if let number = user["extension_number"]?.stringValue { extensionIndex.insert(number) }
+        indexesValid = true
     }
 
     func newID() -> String {

@@ -37,3 +37,43 @@ final class JSONTests: XCTestCase {
         XCTAssertEqual(JSON.object(base).compactText, #"{"a":{"x":1,"y":3},"b":1,"c":true}"#)
     }
 }
+
+final class StreamingListParserTests: XCTestCase {
+    func items(_ text: String, chunk: Int, key: String = "items") throws -> (JSONObject, [JSON]) {
+        var seen: [JSON] = []
+        let parser = StreamingListParser(itemsKey: key) { seen.append($0) }
+        let bytes = Array(text.utf8)
+        var index = 0
+        while index < bytes.count {
+            try parser.feed(bytes[index..<min(index + chunk, bytes.count)])
+            index += chunk
+        }
+        try parser.finish()
+        return (parser.envelope, seen)
+    }
+
+    func testAnyChunkingGivesTheWholeParse() throws {
+        let text = #"{"count": 3, "meta": {"page": [1, {"x": "]}"}]}, "items": [ {"id":"a","s":"q\"uo]te,"}, [1,[2]] , "str" ], "tail": null}"#
+        let whole = try JSONParser.parse(text)
+        for chunk in [1, 2, 3, 7, 64, 10_000] {
+            let (envelope, seen) = try items(text, chunk: chunk)
+            XCTAssertEqual(seen, whole["items"]?.arrayValue, "chunk \(chunk)")
+            XCTAssertEqual(envelope["count"], 3)
+            XCTAssertEqual(envelope["meta"], whole["meta"])
+            XCTAssertEqual(envelope["tail"], .null)
+        }
+    }
+
+    func testBareArraysEmptyListsAndOtherKeys() throws {
+        XCTAssertEqual(try items(#"[{"a":1},{"b":2}]"#, chunk: 1).1, [["a": 1], ["b": 2]])
+        XCTAssertEqual(try items(#"{"count":0,"items":[]}"#, chunk: 1).1, [])
+        XCTAssertEqual(try items(#"{"meta":{},"callbackNumbers":[{"id":"x"}]}"#, chunk: 5, key: "callbackNumbers").1, [["id": "x"]])
+    }
+
+    func testTruncatedAndInvalidAnswersFail() {
+        XCTAssertThrowsError(try items(#"{"count":2,"items":[{"id":"a"},{"id":"#, chunk: 4))
+        XCTAssertThrowsError(try items(#"{"items":[{"id":"a"},,{"id":"b"}]}"#, chunk: 4))
+        XCTAssertThrowsError(try items(#"<html>"#, chunk: 4))
+        XCTAssertThrowsError(try items(#"{"items":[1]} trailing"#, chunk: 4))
+    }
+}

@@ -240,21 +240,40 @@ enum OperationCommand {
             try streamUnpagedList(plan, operation, invocation, client, renderer: renderer)
             return
         }
-        while let page = walker.next() {
-            if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
+        let paged = walker.paged
+        // Called from prefetch threads too: it touches no mutable state.
+        func fetch(_ page: (skip: Int, top: Int)) throws -> (items: [JSON], total: Int?)? {
             var query = plan.query
-            if walker.paged {
+            if paged {
                 query.append(("skip", String(page.skip)))
                 query.append(("top", String(page.top)))
             }
             let answer = try client.call("GET", plan.path, query: query)
-            if answer.dryRun { return }
+            if answer.dryRun { return nil }
             guard let json = answer.json, let items = json["items"]?.arrayValue ?? json.arrayValue else {
                 throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "expected {\"count\", \"items\"} in the answer", backend: "portsip")
             }
-            let kept = walker.accept(count: items.count, total: json["count"]?.intValue)
+            return (items, json["count"]?.intValue)
+        }
+        while let page = walker.next() {
+            if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
+            guard let (items, total) = try fetch(page) else { return }
+            let kept = walker.accept(count: items.count, total: total)
             renderer.emit(Array(items.prefix(kept)))
             invocation.io.stdout.flush()
+            // Once the first page has told the total, the rest are known: fetch them a
+            // few at a time and print them in order.
+            if walker.paged, walker.total != nil, walker.fetched == kept, kept > 0 {
+                let pages = walker.remainingPages()
+                if pages.count > 1 {
+                    try PagePrefetcher.run(pages, concurrency: 4, fetch: { try fetch($0)?.items ?? [] }) { items in
+                        let kept = walker.accept(count: items.count, total: walker.total)
+                        renderer.emit(Array(items.prefix(kept)))
+                        invocation.io.stdout.flush()
+                    }
+                    break
+                }
+            }
         }
         renderer.finishList()
         if let remaining = walker.remaining, remaining > 0, invocation.io.stderrIsTTY, !app.output.quiet {
@@ -323,8 +342,88 @@ public struct PageWalker: Equatable {
         return kept
     }
 
+    /// Every page still to fetch, once the total is known (the pages `next()` would give).
+    public func remainingPages() -> [(skip: Int, top: Int)] {
+        guard let total, paged, all || limit != nil else { return [] }
+        let end = min(total, limit ?? total)
+        return stride(from: fetched, to: end, by: pageSize).map { ($0, min(pageSize, end - $0)) }
+    }
+
     /// Items the server has beyond what was fetched, when known.
     public var remaining: Int? { total.map { max(0, $0 - fetched) } }
+}
+
+/// Fetches known pages with a few concurrent requests and hands them over in order,
+/// holding at most a window of pages in memory.
+enum PagePrefetcher {
+    /// What the fetching threads and the printing thread share, under `condition`.
+    final class Shared: @unchecked Sendable {
+        let condition = NSCondition()
+        var results: [Int: [JSON]] = [:]
+        var failure: Error?
+        var nextToFetch = 0
+        var nextToEmit = 0
+        var running = 0
+    }
+
+    static func run(_ pages: [(skip: Int, top: Int)], concurrency: Int, fetch: @escaping ((skip: Int, top: Int)) throws -> [JSON], emit: ([JSON]) throws -> Void) throws {
+        let shared = Shared()
+        let condition = shared.condition
+        let window = concurrency * 2
+        shared.running = min(concurrency, pages.count)
+        for _ in 0..<shared.running {
+            Thread {
+                while true {
+                    condition.lock()
+                    while shared.nextToFetch < pages.count, shared.nextToFetch >= shared.nextToEmit + window, shared.failure == nil { condition.wait() }
+                    guard shared.nextToFetch < pages.count, shared.failure == nil, pbx_interrupted == 0 else {
+                        shared.running -= 1
+                        condition.broadcast()
+                        condition.unlock()
+                        return
+                    }
+                    let index = shared.nextToFetch
+                    shared.nextToFetch += 1
+                    condition.unlock()
+                    let outcome = Result { try fetch(pages[index]) }
+                    condition.lock()
+                    switch outcome {
+                    case .success(let items): shared.results[index] = items
+                    case .failure(let error): if shared.failure == nil { shared.failure = error }
+                    }
+                    condition.broadcast()
+                    condition.unlock()
+                }
+            }.start()
+        }
+        defer {
+            condition.lock()
+            if shared.failure == nil { shared.failure = CancellationError() }
+            condition.broadcast()
+            while shared.running > 0 { condition.wait() }
+            condition.unlock()
+        }
+        while shared.nextToEmit < pages.count {
+            condition.lock()
+            while shared.results[shared.nextToEmit] == nil, shared.failure == nil, pbx_interrupted == 0 {
+                condition.wait(until: Date().addingTimeInterval(0.2))
+            }
+            if pbx_interrupted != 0 {
+                condition.unlock()
+                throw APIError(kind: .interrupted, message: "interrupted")
+            }
+            guard let items = shared.results.removeValue(forKey: shared.nextToEmit) else {
+                let error = shared.failure!
+                condition.unlock()
+                throw error
+            }
+            shared.nextToEmit += 1
+            condition.broadcast()
+            condition.unlock()
+            try emit(items)
+            if items.isEmpty { return }
+        }
+    }
 }
 
 extension String {

@@ -35,7 +35,11 @@ public final class Renderer {
         }
         switch options.format {
         case .jsonl:
-            for item in items { sink.write(shape(item).compactText + "\n") }
+            for item in items {
+                var line = shape(item).compactBytes
+                line.append(0x0A)
+                sink.write(bytes: line)
+            }
         case .json:
             for item in items {
                 sink.write(emitted == 0 ? "[\n  " : ",\n  ")

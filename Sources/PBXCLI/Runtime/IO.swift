@@ -7,7 +7,13 @@ import Foundation
 /// Where a command writes. Real runs use the process's streams; tests use strings.
 public protocol TextSink: AnyObject {
     func write(_ text: String)
+    /// UTF-8 bytes, for output that is already encoded (JSON Lines).
+    func write(bytes: [UInt8])
     func flush()
+}
+
+extension TextSink {
+    public func write(bytes: [UInt8]) { write(String(decoding: bytes, as: UTF8.self)) }
 }
 
 /// Buffered writes to a file descriptor; large outputs are written in big chunks.
@@ -26,6 +32,14 @@ public final class FileSink: TextSink, @unchecked Sendable {
     public func write(_ text: String) {
         lock.lock()
         buffer.append(contentsOf: text.utf8)
+        let full = buffer.count >= limit
+        lock.unlock()
+        if full { flush() }
+    }
+
+    public func write(bytes: [UInt8]) {
+        lock.lock()
+        buffer.append(contentsOf: bytes)
         let full = buffer.count >= limit
         lock.unlock()
         if full { flush() }
