@@ -48,7 +48,14 @@ enum OperationCommand {
             flags.append(Flag("yes", short: "y", help: "do not ask for confirmation"))
         }
         flags += operation.extraFlags
-        let arguments = operation.arguments.map { Argument($0.name, $0.help, optional: $0.optional, variadic: $0.variadic) }
+        let arguments = operation.arguments.map { argument -> Argument in
+            // A body field with an enum in the vendor document completes to its values.
+            var completion = CompletionHint.none
+            if case .body(let key) = argument.role, let values = spec?.bodySchema.flatMap({ SchemaValidator.schema(of: $0, path: key) }).flatMap(SchemaValidator.enumValues(of:)) {
+                completion = .values(values)
+            }
+            return Argument(argument.name, argument.help, optional: argument.optional, variadic: argument.variadic, completion: completion)
+        }
         return Command(operation.words.last!, operation.summary, arguments: arguments, flags: flags, examples: operation.examples,
                        backend: .portsip, run: { invocation in try run(operation, invocation) })
     }

@@ -42,11 +42,22 @@ public enum RootCommand {
         root.add(Command("version", "Print the version", examples: ["pbxctl version"], run: { invocation in
             invocation.io.out("pbxctl \(version)\n")
         }))
-        root.add(Command("__reference", "Print generated reference documents", arguments: [Argument("DOC", "operations")],
+        root.add(Command("completion", "Print a shell completion script",
+                         details: "Print a completion script for bash, zsh or fish, generated from the command tree. Load it with `source <(pbxctl completion bash)` (bash, zsh), or save it as ~/.config/fish/completions/pbxctl.fish. Profile names complete from `pbxctl config list -q`.",
+                         arguments: [Argument("SHELL", "bash, zsh or fish", completion: .values(["bash", "zsh", "fish"]))],
+                         examples: ["source <(pbxctl completion bash)", "pbxctl completion fish > ~/.config/fish/completions/pbxctl.fish"],
+                         run: { invocation in
+            let shell = try invocation.require("SHELL")
+            guard ["bash", "zsh", "fish"].contains(shell) else { throw APIError.usage("no completion for '\(shell)': choose bash, zsh or fish" + Suggest.hint(shell, among: ["bash", "zsh", "fish"])) }
+            invocation.io.out(Completions.script(shell, root: invocation.command.root))
+        }))
+        root.add(Command("__reference", "Print generated reference documents", arguments: [Argument("DOC", "operations, commands or man")],
                          hidden: true, run: { invocation in
             switch try invocation.require("DOC") {
             case "operations": invocation.io.out(PortSIPCatalog.markdown)
-            default: throw APIError.usage("unknown document; choose operations")
+            case "commands": invocation.io.out(ReferenceDocs.commandsMarkdown(invocation.command.root))
+            case "man": invocation.io.out(ReferenceDocs.manPage(invocation.command.root))
+            default: throw APIError.usage("unknown document; choose operations, commands or man")
             }
         }))
         root.add(Command("help", "Show help for a command", arguments: [Argument("COMMAND", "command words", optional: true, variadic: true)],
