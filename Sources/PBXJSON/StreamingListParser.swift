@@ -97,50 +97,25 @@ public final class StreamingListParser {
             buffer.removeAll(keepingCapacity: true)
             try step(byte)
         case .value:
-            switch byte {
-            case UInt8(ascii: "\""):
-                inString = true
-                buffer.append(byte)
-            case UInt8(ascii: "{"), UInt8(ascii: "["):
-                depth += 1
-                buffer.append(byte)
-            case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                if depth == 1 {
-                    try finishValue()
-                    depth = 0
-                    state = .done
-                } else {
-                    depth -= 1
-                    buffer.append(byte)
-                }
-            case UInt8(ascii: ",") where depth == 1:
-                try finishValue()
+            // A top-level value other than the items ends at a ',' or '}' of depth 1.
+            if accumulate(byte, boundary: 1) { return }
+            try finishValue()
+            if byte == UInt8(ascii: ",") {
                 state = .key
-            default:
-                buffer.append(byte)
+            } else {
+                depth = 0
+                state = .done
             }
         case .items:
-            switch byte {
-            case UInt8(ascii: "\""):
-                inString = true
-                buffer.append(byte)
-            case UInt8(ascii: "{"), UInt8(ascii: "["):
-                depth += 1
-                buffer.append(byte)
-            case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                if depth == itemsDepth {
-                    guard byte == UInt8(ascii: "]") else { throw fail("unbalanced brackets") }
-                    try flushItem()
-                    depth -= 1
-                    state = itemsDepth == 1 ? .done : .afterItems
-                } else {
-                    depth -= 1
-                    buffer.append(byte)
-                }
-            case UInt8(ascii: ",") where depth == itemsDepth:
+            // An item ends at a ',' or the closing ']' of the items array.
+            if accumulate(byte, boundary: itemsDepth) { return }
+            if byte == UInt8(ascii: ",") {
                 guard try flushItem() else { throw fail("empty list element") }
-            default:
-                buffer.append(byte)
+            } else {
+                guard byte == UInt8(ascii: "]") else { throw fail("unbalanced brackets") }
+                try flushItem()
+                depth -= 1
+                state = itemsDepth == 1 ? .done : .afterItems
             }
         case .afterItems:
             if byte == UInt8(ascii: ",") {
@@ -154,6 +129,26 @@ public final class StreamingListParser {
         case .done:
             throw fail("unexpected data after the answer")
         }
+    }
+
+    /// Adds a byte of a value being collected, tracking strings and nesting. Returns
+    /// false at the value's end: a ',' or closing bracket at `boundary` depth.
+    private func accumulate(_ byte: UInt8, boundary: Int) -> Bool {
+        switch byte {
+        case UInt8(ascii: "\""):
+            inString = true
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            depth += 1
+        case UInt8(ascii: "}"), UInt8(ascii: "]"):
+            if depth == boundary { return false }
+            depth -= 1
+        case UInt8(ascii: ","):
+            if depth == boundary { return false }
+        default:
+            break
+        }
+        buffer.append(byte)
+        return true
     }
 
     private func finishValue() throws {

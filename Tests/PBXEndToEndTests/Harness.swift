@@ -138,3 +138,22 @@ final class SandboxProcess {
 
     deinit { stop() }
 }
+
+/// A test class whose tests share one sandbox process, started with `sandboxArguments`.
+class SandboxTestCase: XCTestCase {
+    class var sandboxArguments: [String] { [] }
+    nonisolated(unsafe) static var sandboxes: [ObjectIdentifier: SandboxProcess] = [:]
+
+    override class func setUp() {
+        super.setUp()
+        sandboxes[ObjectIdentifier(self)] = try! SandboxProcess(arguments: sandboxArguments)
+    }
+
+    override class func tearDown() {
+        sandboxes.removeValue(forKey: ObjectIdentifier(self))?.stop()
+        super.tearDown()
+    }
+
+    var sandbox: SandboxProcess { Self.sandboxes[ObjectIdentifier(type(of: self))]! }
+    var env: [String: String] { sandbox.env() }
+}

@@ -2,23 +2,13 @@ import Foundation
 import XCTest
 
 /// Profiles, login/logout, help and `api`, end to end.
-final class ProfilesEndToEndTests: XCTestCase {
-    static var sandbox: SandboxProcess!
-
-    override class func setUp() {
-        super.setUp()
-        sandbox = try! SandboxProcess(arguments: ["--token-ttl", "2"])
-    }
-
-    override class func tearDown() {
-        sandbox.stop()
-        super.tearDown()
-    }
+final class ProfilesEndToEndTests: SandboxTestCase {
+    override class var sandboxArguments: [String] { ["--token-ttl", "2"] }
 
     func testLoginStoresTokensPrivatelyAndConfigNeverPrintsThem() throws {
         let home = PBX.temporaryDirectory()
         let env = PBX.environment(home: home)
-        let url = Self.sandbox.baseURL + "/portsip"
+        let url = sandbox.baseURL + "/portsip"
         XCTAssertEqual(PBX.run(["config", "set", "lab", "--type", "portsip", "--url", url, "username=admin"], env: env).code, 0)
         let wrong = PBX.run(["login", "-p", "lab", "--password-stdin"], env: env, stdin: "nope\n")
         XCTAssertEqual(wrong.code, 3, wrong.stderr)
@@ -60,7 +50,7 @@ final class ProfilesEndToEndTests: XCTestCase {
     func testLooseCredentialsModeWarns() throws {
         let home = PBX.temporaryDirectory()
         let env = PBX.environment(home: home)
-        XCTAssertEqual(PBX.run(["config", "set", "lab", "--type", "portsip", "--url", Self.sandbox.baseURL + "/portsip", "token=sandbox-portsip-token"], env: env).code, 0)
+        XCTAssertEqual(PBX.run(["config", "set", "lab", "--type", "portsip", "--url", sandbox.baseURL + "/portsip", "token=sandbox-portsip-token"], env: env).code, 0)
         let credentials = home + "/.config/pbxctl/credentials"
         XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: credentials)[.posixPermissions] as? NSNumber)?.intValue, 0o600)
         chmod(credentials, 0o644)
@@ -72,7 +62,7 @@ final class ProfilesEndToEndTests: XCTestCase {
     func testProfileRouting() {
         let home = PBX.temporaryDirectory()
         let env = PBX.environment(home: home)
-        let url = Self.sandbox.baseURL + "/portsip"
+        let url = sandbox.baseURL + "/portsip"
         let none = PBX.run(["users", "list"], env: env)
         XCTAssertEqual(none.code, 2)
         XCTAssertTrue(none.stderr.contains("pbxctl config set"), none.stderr)
@@ -116,7 +106,7 @@ final class ProfilesEndToEndTests: XCTestCase {
     }
 
     func testAPIEscapeHatch() throws {
-        let env = Self.sandbox.env()
+        let env = sandbox.env()
         let one = PBX.run(["api", "-X", "GET", "/users", "-f", "filter=extension_number eq '1003'"], env: env)
         XCTAssertEqual(one.code, 0, one.stderr)
         let object = try XCTUnwrap(PBX.json(one.stdout) as? [String: Any])
@@ -129,7 +119,7 @@ final class ProfilesEndToEndTests: XCTestCase {
     }
 
     func testRolesLifecycle() throws {
-        let env = Self.sandbox.env()
+        let env = sandbox.env()
         XCTAssertTrue(PBX.run(["roles", "list", "-q"], env: env).stdout.contains("QueueManager\n"))
         let create = PBX.run(["roles", "create", "Auditors", "--description", "Read-only", "-F", "permissions.analytics.call_report_view_only=true"], env: env)
         XCTAssertEqual(create.code, 0, create.stderr)

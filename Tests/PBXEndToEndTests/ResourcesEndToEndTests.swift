@@ -2,20 +2,8 @@ import Foundation
 import XCTest
 
 /// Behaviour beyond "the request was sent": state, sync tokens, downloads, rules.
-final class ResourcesEndToEndTests: XCTestCase {
-    static var sandbox: SandboxProcess!
+final class ResourcesEndToEndTests: SandboxTestCase {
 
-    override class func setUp() {
-        super.setUp()
-        sandbox = try! SandboxProcess()
-    }
-
-    override class func tearDown() {
-        sandbox.stop()
-        super.tearDown()
-    }
-
-    var env: [String: String] { Self.sandbox.env() }
 
     func nextToken(_ stderr: String) -> String? {
         stderr.split(separator: "\n").first { $0.hasPrefix("next sync token: ") }.map { String($0.dropFirst("next sync token: ".count)) }
@@ -56,7 +44,7 @@ final class ResourcesEndToEndTests: XCTestCase {
         XCTAssertGreaterThan(lines.count, 0)
         XCTAssertTrue(lines.allSatisfy { $0 >= "{\"started_at\":\"2026-09-22" }, "only calls since --since")
         let token = try XCTUnwrap(nextToken(recent.stderr))
-        _ = try Self.sandbox.get("/_sandbox/portsip/cdrs", method: "POST")
+        _ = try sandbox.get("/_sandbox/portsip/cdrs", method: "POST")
         let after = PBX.run(["cdrs", "sync", "--token", token, "-o", "json"], env: env)
         let items = try XCTUnwrap((PBX.json(after.stdout) as? [String: Any])?["items"] as? [[String: Any]])
         XCTAssertEqual(items.count, 1)
@@ -137,7 +125,7 @@ extension ResourcesEndToEndTests {
         XCTAssertEqual(PBX.run(["registration", "status", "1005", "-q"], env: env).stdout, "")
 
         // A phone registers a second into a 15-second wait.
-        let sandbox = Self.sandbox!
+        let sandbox = sandbox
         DispatchQueue.global().asyncAfter(deadline: .now() + 1) { _ = try? sandbox.get("/_sandbox/portsip/registrations?extension=1005", method: "POST") }
         let started = Date()
         let waited = PBX.run(["registration", "check", "1005", "--wait", "15"], env: env)

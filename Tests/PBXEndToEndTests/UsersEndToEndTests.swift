@@ -2,20 +2,8 @@ import Foundation
 import XCTest
 
 /// `users` against the sandbox over loopback, as CLI.md and issue 2's acceptance describe.
-final class UsersEndToEndTests: XCTestCase {
-    static var sandbox: SandboxProcess!
+final class UsersEndToEndTests: SandboxTestCase {
 
-    override class func setUp() {
-        super.setUp()
-        sandbox = try! SandboxProcess()
-    }
-
-    override class func tearDown() {
-        sandbox.stop()
-        super.tearDown()
-    }
-
-    var env: [String: String] { Self.sandbox.env() }
 
     func testReadmeMainCommandPrintsATable() {
         let result = PBX.run(["--sandbox", "users", "list"], env: PBX.environment(home: PBX.temporaryDirectory()))
@@ -156,7 +144,7 @@ final class UsersEndToEndTests: XCTestCase {
         let home = PBX.temporaryDirectory()
         XCTAssertEqual(PBX.run(["users", "lst"], env: env).code, 2)
         XCTAssertEqual(PBX.run(["users", "get", "NOPE"], env: env).code, 4)
-        let unauthorized = PBX.run(["users", "list"], env: Self.sandbox.env(["PBXCTL_TOKEN": "wrong"]))
+        let unauthorized = PBX.run(["users", "list"], env: sandbox.env(["PBXCTL_TOKEN": "wrong"]))
         XCTAssertEqual(unauthorized.code, 3, unauthorized.stderr)
         let noAnswer = PBX.run(["users", "list", "--retries", "0", "--timeout", "3"], env: PBX.environment(home: home, extra: ["PBXCTL_URL": PBX.closedURL, "PBXCTL_TOKEN": "t"]))
         XCTAssertEqual(noAnswer.code, 5, noAnswer.stderr)
