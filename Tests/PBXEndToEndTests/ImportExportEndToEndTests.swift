@@ -111,3 +111,35 @@ final class ImportExportEndToEndTests: XCTestCase {
         XCTAssertEqual(jsonl.stdout.split(separator: "\n").count, 150)
     }
 }
+
+extension ImportExportEndToEndTests {
+    /// Ctrl-C mid-import: exit 130, the rows not sent are listed, and a re-run with
+    /// --skip-existing creates exactly the rest.
+    func testInterruptedImportResumesWithoutDuplicates() throws {
+        let sandbox = try SandboxProcess(arguments: ["--users", "0", "--latency", "40"])
+        defer { sandbox.stop() }
+        let file = write(([Self.header] + (1...200).map { row($0) }).joined(separator: "\n") + "\n", "big.csv")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: PBX.binary)
+        process.arguments = ["users", "import", file, "--concurrency", "2"]
+        process.environment = sandbox.env()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        process.interrupt()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130)
+        let failed = try String(contentsOfFile: file + ".failed.csv", encoding: .utf8)
+        XCTAssertTrue(failed.contains("not attempted: interrupted"), failed.prefix(300).description)
+        let createdBefore = try stats(sandbox)["createUser"] ?? 0
+        XCTAssertGreaterThan(createdBefore, 0)
+        XCTAssertLessThan(createdBefore, 200)
+
+        let resume = PBX.run(["users", "import", file, "--skip-existing"], env: sandbox.env())
+        XCTAssertEqual(resume.code, 0, resume.stderr)
+        let names = PBX.run(["users", "list", "--all", "-q"], env: sandbox.env()).stdout.split(separator: "\n")
+        XCTAssertEqual(names.count, 200, "every user exactly once")
+        XCTAssertEqual(try stats(sandbox)["createUser"], 200, "no create was sent twice")
+    }
+}

@@ -57,8 +57,8 @@ enum SandboxCommand {
             let store = try invocation.app.store()
             for type in BackendType.allCases {
                 let profile = Backends.sandboxProfile(type, baseURL: sandbox.baseURL)
-                for (key, value) in profile.settings.sorted(by: { $0.key < $1.key }) { store.setSetting(profile.name!, key, value) }
                 store.setSetting(profile.name!, "type", type.rawValue)
+                for (key, value) in profile.settings.sorted(by: { $0.key < $1.key }) { store.setSetting(profile.name!, key, value) }
                 for (key, value) in profile.secrets.sorted(by: { $0.key < $1.key }) { store.setSecret(profile.name!, key, value) }
             }
             try store.saveConfig()
