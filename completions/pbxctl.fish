@@ -69,7 +69,7 @@ complete -c pbxctl -n '__pbxctl_is \'pbxctl\'' -a 'logout' -d 'Forget the stored
 complete -c pbxctl -n '__pbxctl_is \'pbxctl\'' -a 'config' -d 'Manage profiles (backends and their credentials)'
 complete -c pbxctl -n '__pbxctl_is \'pbxctl\'' -a 'api' -d 'Send a raw request to a backend with the profile\'s auth'
 complete -c pbxctl -n '__pbxctl_is \'pbxctl\'' -a 'sandbox' -d 'Serve all four APIs from memory on a loopback port'
-complete -c pbxctl -n '__pbxctl_is \'pbxctl\'' -a 'version' -d 'Print the version'
+complete -c pbxctl -n '__pbxctl_is \'pbxctl\'' -a 'version' -d 'Print the version (with -v, also the libcurl in use)'
 complete -c pbxctl -n '__pbxctl_is \'pbxctl\'' -a 'completion' -d 'Print a shell completion script'
 complete -c pbxctl -n '__pbxctl_is \'pbxctl\'' -a 'help' -d 'Show help for a command'
 complete -c pbxctl -n '__pbxctl_is \'pbxctl users\'' -a 'list' -d 'List users'

@@ -7,6 +7,7 @@ public enum Redaction {
 
     static let secretHeaders: Set<String> = ["authorization", "x-auth-token", "cookie", "set-cookie", "proxy-authorization"]
 
+    /// `result` is Rocket.Chat's signed registration answer: its payload carries the SIP password.
     static let secretKeys: Set<String> = [
         "password", "new_password", "old_password", "extension_password", "voicemail_pin", "access_token",
         "refresh_token", "token", "authtoken", "auth_token", "client_secret", "registration_password", "secret",

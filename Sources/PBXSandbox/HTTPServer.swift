@@ -205,10 +205,10 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard haystack.count >= needle.count else { return nil }
+        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
         var index = 0
         while index <= haystack.count - needle.count {
-            if haystack[index] == needle[0] && Array(haystack[index..<(index + needle.count)]) == needle { return index }
+            if haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
             index += 1
         }
         return nil

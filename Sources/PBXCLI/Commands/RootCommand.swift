@@ -39,8 +39,12 @@ public enum RootCommand {
         root.add(ConfigCommands.group)
         root.add(APICommand.command)
         root.add(SandboxCommand.command)
-        root.add(Command("version", "Print the version", examples: ["pbxctl version"], run: { invocation in
+        root.add(Command("version", "Print the version (with -v, also the libcurl in use)", examples: ["pbxctl version", "pbxctl version -v"], run: { invocation in
             invocation.io.out("pbxctl \(version)\n")
+            if invocation.line.bool("verbose") {
+                let curl = CurlTransport.libraryVersion
+                invocation.io.out(curl.isEmpty ? "libcurl: not found (install libcurl4)\n" : "\(curl)\n")
+            }
         }))
         root.add(Command("completion", "Print a shell completion script",
                          details: "Print a completion script for bash, zsh or fish, generated from the command tree. Load it with `source <(pbxctl completion bash)` (bash, zsh), or save it as ~/.config/fish/completions/pbxctl.fish. Profile names complete from `pbxctl config list -q`.",

@@ -86,7 +86,8 @@ enum Backends {
     }
 
     static func makeClient(profile: ResolvedProfile, app: App) throws -> APIClient {
-        if profile.type == .vonage { return try makeOtherClient(profile: profile, url: "", app: app) }
+        // Vonage's API root may come from `region` instead of `url`.
+        if profile.type == .vonage { return try VonageAuth.client(profile: profile, scope: "users:read", app: app) }
         let url = try requireURL(profile)
         switch profile.type {
         case .portsip:
@@ -99,8 +100,10 @@ enum Backends {
                 client.refreshAuth = { [weak app] in try app?.refreshPortSIPToken(profile: name) }
             }
             return client
-        case .rocketchat, .vonage, .commpeak:
+        case .rocketchat, .commpeak:
             return try makeOtherClient(profile: profile, url: url, app: app)
+        case .vonage:
+            throw APIError.usage("internal: vonage handled above")
         }
     }
 
@@ -123,10 +126,8 @@ enum Backends {
             }
             return try app.makeClient(Connection(backend: "commpeak", baseURL: apiBase(url, prefix: "/api"),
                                                  auth: .basic(username: username, password: password), secretVariable: "PBXCTL_COMMPEAK_BASIC"))
-        case .vonage:
-            return try VonageAuth.client(profile: profile, scope: "users:read", app: app)
-        case .portsip:
-            throw APIError.usage("internal: portsip handled above")
+        case .portsip, .vonage:
+            throw APIError.usage("internal: \(profile.type.rawValue) handled in makeClient")
         }
     }
 
