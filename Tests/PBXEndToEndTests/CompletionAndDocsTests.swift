@@ -107,21 +107,25 @@ final class CompletionAndDocsTests: XCTestCase {
         let output = try shell("zsh", ["-f"], script: """
             zmodload zsh/zpty
             zpty -b z zsh -f -i
-            zpty -w z 'PS1="%% "; autoload -U compinit; compinit -u -d $HOME/.zcompdump; source completions/_pbxctl; setopt autolist nolistbeep'
-            press() {
-              local out more
-              zpty -w -n z "$1"$'\\t'
-              sleep 0.6
+            zpty -w z 'PS1="%% "; autoload -U compinit; compinit -u -d $HOME/.zcompdump; source completions/_pbxctl; setopt autolist nolistbeep; print READY-$((6*7))'
+            # Read until the shell goes quiet (or 10 s pass), so a slow machine is waited for.
+            drain() {
+              local more quiet=0 tries=0
               out=
-              while zpty -r -t z more; do out+=$more; done
+              while (( tries++ < 100 )); do
+                if zpty -r -t z more; then out+=$more; quiet=0
+                else (( quiet++ )); (( quiet >= 5 && ${#out} > 0 )) && break; sleep 0.1; fi
+              done
+            }
+            until [[ $out == *READY-42* ]]; do drain; (( SECONDS > 20 )) && break; done
+            press() {
+              zpty -w -n z "$1"$'\\t'
+              drain
               print -r -- "=== $1"
               print -r -- "${out//$'\\e'\\[[0-9;]#[A-Za-z]/}" | tr -d '\\r\\b'
               zpty -w -n z $'\\x15'
-              sleep 0.2
-              while zpty -r -t z more; do :; done
+              drain
             }
-            sleep 1
-            while zpty -r -t z more; do :; done
             press 'pbxctl us'
             press 'pbxctl -o '
             press 'pbxctl users li'
