@@ -137,3 +137,22 @@ extension ResourcesEndToEndTests {
         XCTAssertEqual(PBX.run(["registration", "check", "1005", "--wait", "1"], env: env).code, 7)
     }
 }
+
+extension ResourcesEndToEndTests {
+    /// Secrets the server returns (a phone's web and door passwords) print as *** unless asked for.
+    func testReturnedSecretsAreMaskedUnlessShown() throws {
+        let create = PBX.run(["phones", "create", "--mac", "00:15:65:00:00:09", "--vendor", "Yealink", "--model", "T54W", "--filename", "y.xml", "--language", "ENGLISH",
+                              "--transfer", "BLIND", "--timezone", "UTC", "--interface", "PRIVATE_IPV4", "--transport", "UDP", "-F", #"codecs=["PCMA"]"#,
+                              "-f", "password=web-secret", "-f", "door_password1=4321", "-q"], env: env)
+        XCTAssertEqual(create.code, 0, create.stderr)
+        let id = create.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let masked = PBX.run(["phones", "get", id, "-o", "json"], env: env)
+        XCTAssertFalse(masked.stdout.contains("web-secret") || masked.stdout.contains("4321"), masked.stdout)
+        XCTAssertTrue(masked.stdout.contains(#""password": "***""#), masked.stdout)
+        XCTAssertFalse(PBX.run(["phones", "list", "-o", "jsonl"], env: env).stdout.contains("web-secret"))
+        let shown = try XCTUnwrap(PBX.json(PBX.run(["phones", "get", id, "-o", "json", "--show-secrets"], env: env).stdout) as? [String: Any])
+        XCTAssertEqual(shown["password"] as? String, "web-secret")
+        XCTAssertEqual(shown["door_password1"] as? String, "4321")
+        XCTAssertEqual(PBX.run(["phones", "create", "--mac", "x", "-f", "door_password1=12ab"], env: env).code, 2, "door passwords are digits")
+    }
+}

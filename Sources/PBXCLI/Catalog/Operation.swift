@@ -79,6 +79,9 @@ public struct Operation: @unchecked Sendable {
     public var rules: String?
     public var examples: [String] = []
     public var confirm = false
+    /// Fields of the answer that hold secrets (a phone's web password): shown as ***
+    /// unless `--show-secrets`.
+    public var secretOutputFields: [String] = []
     /// Lists every page whether or not `--all` is given (`users export`).
     public var alwaysAll = false
     /// What the success message calls the object (`user`, `role`).

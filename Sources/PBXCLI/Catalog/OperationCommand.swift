@@ -47,6 +47,9 @@ enum OperationCommand {
         if operation.confirm {
             flags.append(Flag("yes", short: "y", help: "do not ask for confirmation"))
         }
+        if !operation.secretOutputFields.isEmpty {
+            flags.append(Flag("show-secrets", help: "show " + operation.secretOutputFields.joined(separator: ", ") + " instead of ***"))
+        }
         flags += operation.extraFlags
         let arguments = operation.arguments.map { argument -> Argument in
             // A body field with an enum in the vendor document completes to its values.
@@ -90,7 +93,8 @@ enum OperationCommand {
             try present(answer.json, plan, invocation)
             return
         }
-        let renderer = Renderer(options: app.output, sink: invocation.io.stdout, defaultColumns: operation.columns, idKey: operation.idKey)
+        let renderer = Renderer(options: app.output, sink: invocation.io.stdout, defaultColumns: operation.columns, idKey: operation.idKey,
+                                masking: masked(operation, invocation))
         switch operation.shape {
         case .get:
             if let json = answer.json { renderer.single(json) }
@@ -107,6 +111,11 @@ enum OperationCommand {
                 invocation.io.err(successMessage(operation, plan, invocation) + "\n")
             }
         }
+    }
+
+    /// The answer fields to mask for this run (none with --show-secrets).
+    static func masked(_ operation: Operation, _ invocation: Invocation) -> [String] {
+        invocation.line.bool("show-secrets") ? [] : operation.secretOutputFields
     }
 
     static func successMessage(_ operation: Operation, _ plan: RequestPlan, _ invocation: Invocation) -> String {
@@ -236,7 +245,8 @@ enum OperationCommand {
         let app = invocation.app
         let line = invocation.line
         let spec = PortSIPSpec.shared.operation(plan.method, plan.template)
-        let renderer = Renderer(options: app.output, sink: invocation.io.stdout, defaultColumns: operation.columns, idKey: operation.idKey)
+        let renderer = Renderer(options: app.output, sink: invocation.io.stdout, defaultColumns: operation.columns, idKey: operation.idKey,
+                                masking: masked(operation, invocation))
         let pageSize = line.int("page-size") ?? 100
         if spec?.queryParameter("top") != nil, !(1...100).contains(pageSize) {
             throw APIError.usage("--page-size must be 1 to 100 (PortSIP's top limit)")

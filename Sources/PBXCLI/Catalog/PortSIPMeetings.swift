@@ -24,6 +24,7 @@ enum PortSIPMeetingsCatalog {
             createExample: "pbxctl meetings create --subject 'Weekly sync' --mode VIDEO --timezone Europe/Paris -f room_pin=4321",
             updateExample: "pbxctl meetings update MEETING_ID --subject 'Weekly sync (moved)'")
         ops[0].examples.append("pbxctl meetings list --filter \"mode eq 'VIDEO'\"")
+        for index in [0, 1] { ops[index].secretOutputFields = ["admin_pin", "room_pin"] }
         var status = Operation(["meetings", "status"], "Show whether a meeting is online, locked, muted, recording", .get, "GET", "/user/meetings/{id}/status", noun: "meeting")
         status.arguments = [CatalogBuilders.item(meeting)]
         status.examples = ["pbxctl meetings status MEETING_ID"]

@@ -23,6 +23,7 @@ enum PortSIPPersonalCatalog {
             createExample: "pbxctl phones create --user 1001 --mac 00:15:65:12:34:56 --vendor Yealink --model T54W --filename yealink.xml --language ENGLISH --transfer BLIND --timezone Europe/London --interface PRIVATE_IPV4 --transport UDP -F codecs='[\"PCMA\",\"G722\"]'",
             updateExample: "pbxctl phones update ID --language FRENCH")
         ops[2].secrets = [SecretField("password", "Phone web interface password")]
+        for index in [0, 1] { ops[index].secretOutputFields = ["password", "door_password1", "door_password2"] }
         return ops
     }
 

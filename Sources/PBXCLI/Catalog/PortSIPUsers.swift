@@ -14,6 +14,7 @@ enum PortSIPUsersCatalog {
 
         var get = Operation(["users", "get"], "Show a user", .get, "GET", "/users/{id}", noun: "user")
         get.arguments = [user]
+        get.secretOutputFields = ["voicemail_pin"]
         get.examples = ["pbxctl users get 1001", "pbxctl users get NzAwNTUxOTA5NzczMTQ4MTYx -o json"]
 
         var create = Operation(["users", "create"], "Create a user", .create, "POST", "/users", noun: "user")

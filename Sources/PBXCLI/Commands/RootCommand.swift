@@ -12,7 +12,9 @@ public enum RootCommand {
         if let get = users.child(named: "get"), let portsipGet = get.run {
             // On a CommPeak profile, `users get ID` reads the dialer's user instead.
             get.details = "Show a user. On a PortSIP profile USER is an ID or an extension number; on a CommPeak profile (-p NAME of type commpeak) it is the dialer's user ID, and the registration password is shown only with --show-secrets."
-            get.flags.append(Flag("show-secrets", help: "CommPeak: show the registration password instead of ***"))
+            if let index = get.flags.firstIndex(where: { $0.long == "show-secrets" }) {
+                get.flags[index].help = "show voicemail_pin (CommPeak: registration_password) instead of ***"
+            }
             get.examples.append("pbxctl users get 42 -p dialer")
             get.run = { invocation in
                 if try invocation.app.backendForUsersGet() == .commpeak { try CommPeakCommands.getUser(invocation) } else { try portsipGet(invocation) }

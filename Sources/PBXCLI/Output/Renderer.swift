@@ -8,16 +8,25 @@ public final class Renderer {
     let sink: TextSink
     let defaultColumns: [String]
     let idKey: String
+    /// Top-level fields printed as *** (secrets the server returns).
+    let masking: [String]
     private var tableRows: [[String]] = []
     private var columns: [String]?
     private var emitted = 0
     private var started = false
 
-    public init(options: OutputOptions, sink: TextSink, defaultColumns: [String] = [], idKey: String = "id") {
+    public init(options: OutputOptions, sink: TextSink, defaultColumns: [String] = [], idKey: String = "id", masking: [String] = []) {
         self.options = options
         self.sink = sink
         self.defaultColumns = defaultColumns
         self.idKey = idKey
+        self.masking = masking
+    }
+
+    private func masked(_ item: JSON) -> JSON {
+        guard !masking.isEmpty, var object = item.objectValue else { return item }
+        for field in masking where object[field] != nil && object[field] != .null { object[field] = .string("***") }
+        return .object(object)
     }
 
     private func chosenColumns(for items: [JSON]) -> [String] {
@@ -28,7 +37,8 @@ public final class Renderer {
     }
 
     /// One page of a list.
-    public func emit(_ items: [JSON]) {
+    public func emit(_ rawItems: [JSON]) {
+        let items = masking.isEmpty ? rawItems : rawItems.map(masked)
         if options.quiet {
             for item in items { sink.write((item.value(atPath: idKey) ?? .null).cellText + "\n") }
             return
@@ -78,7 +88,8 @@ public final class Renderer {
     }
 
     /// A single object (get, create answers, status).
-    public func single(_ object: JSON) {
+    public func single(_ rawObject: JSON) {
+        let object = masked(rawObject)
         if options.quiet {
             let id = object.value(atPath: idKey) ?? .null
             if !id.isNull { sink.write(id.cellText + "\n") }
