@@ -144,10 +144,9 @@ final class PortSIPSandbox: @unchecked Sendable {
     func route(_ c: Context) throws -> ServerResponse {
         switch c.operation.operationId {
         case "login": return try login(c)
-        case "refreshToken", "refreshAccessToken": return try refresh(c)
+        case "refreshToken": return try refresh(c)
         default: break
         }
-        if c.operation.path == "/auth/refresh_token" { return try refresh(c) }
         if let response = try routeUsers(c) { return response }
         if let response = try routeRoles(c) { return response }
         if let response = try routeSpecial(c) { return response }

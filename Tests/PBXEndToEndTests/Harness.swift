@@ -129,6 +129,12 @@ final class SandboxProcess {
         return data
     }
 
+    /// What the sandbox served, by operationId, and the faults it injected, by kind.
+    func stats() throws -> (operations: [String: Int], faults: [String: Int]) {
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: get("/_sandbox/stats")) as? [String: Any])
+        return ((object["portsip"] as? [String: Int]) ?? [:], (object["faults"] as? [String: Int]) ?? [:])
+    }
+
     func stop() {
         if process.isRunning {
             process.interrupt()

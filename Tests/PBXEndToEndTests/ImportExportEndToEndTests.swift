@@ -58,12 +58,7 @@ final class ImportExportEndToEndTests: XCTestCase {
         XCTAssertEqual(all.count, 20 + 39, "no duplicates")
         XCTAssertEqual(Set(all).count, all.count)
         XCTAssertFalse(FileManager.default.fileExists(atPath: file + ".failed.csv"), "a clean run removes the stale failures file")
-        XCTAssertEqual(try self.stats(sandbox)["createUser"], 40, "the re-run sent no create at all")
-    }
-
-    func stats(_ sandbox: SandboxProcess) throws -> [String: Int] {
-        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: sandbox.get("/_sandbox/stats")) as? [String: Any])
-        return (object["portsip"] as? [String: Int]) ?? [:]
+        XCTAssertEqual(try sandbox.stats().operations["createUser"], 40, "the re-run sent no create at all")
     }
 
     func testJSONLinesFromStdinAndDryRun() throws {
@@ -74,7 +69,7 @@ final class ImportExportEndToEndTests: XCTestCase {
         XCTAssertEqual(dry.code, 0, dry.stderr)
         XCTAssertEqual(dry.stdout.split(separator: "\n").filter { $0.hasPrefix("curl -X POST") }.count, 3)
         XCTAssertFalse(dry.stdout.contains(#""password":"p""#))
-        XCTAssertEqual(try stats(sandbox)["createUser"], nil, "a dry run sends nothing")
+        XCTAssertEqual(try sandbox.stats().operations["createUser"], nil, "a dry run sends nothing")
         let real = PBX.run(["users", "import", "-", "-q"], env: sandbox.env(), stdin: jsonl)
         XCTAssertEqual(real.code, 0, real.stderr)
         XCTAssertEqual(real.stdout.split(separator: "\n").count, 3, "-q prints the new IDs")
@@ -132,7 +127,7 @@ extension ImportExportEndToEndTests {
         XCTAssertEqual(process.terminationStatus, 130)
         let failed = try String(contentsOfFile: file + ".failed.csv", encoding: .utf8)
         XCTAssertTrue(failed.contains("not attempted: interrupted"), failed.prefix(300).description)
-        let createdBefore = try stats(sandbox)["createUser"] ?? 0
+        let createdBefore = try sandbox.stats().operations["createUser"] ?? 0
         XCTAssertGreaterThan(createdBefore, 0)
         XCTAssertLessThan(createdBefore, 200)
 
@@ -140,6 +135,6 @@ extension ImportExportEndToEndTests {
         XCTAssertEqual(resume.code, 0, resume.stderr)
         let names = PBX.run(["users", "list", "--all", "-q"], env: sandbox.env()).stdout.split(separator: "\n")
         XCTAssertEqual(names.count, 200, "every user exactly once")
-        XCTAssertEqual(try stats(sandbox)["createUser"], 200, "no create was sent twice")
+        XCTAssertEqual(try sandbox.stats().operations["createUser"], 200, "no create was sent twice")
     }
 }

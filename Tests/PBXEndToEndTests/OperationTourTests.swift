@@ -148,7 +148,7 @@ final class OperationTourTests: XCTestCase {
         step("registration check 1001", expect: 7)
         step("users delete 7301 --yes")
 
-        let served = try XCTUnwrap((JSONSerialization.jsonObject(with: sandbox.get("/_sandbox/stats")) as? [String: Any])?["portsip"] as? [String: Int])
+        let served = try sandbox.stats().operations
         let seed = try SeedOperations.operationIds()
         XCTAssertEqual(seed.count, 142)
         let missing = seed.filter { served[$0] == nil }

@@ -5,11 +5,6 @@ import XCTest
 /// bad answers, interrupts and TLS. The figures asserted here are the ones
 /// docs/reliability.md quotes.
 final class ReliabilityEndToEndTests: XCTestCase {
-    func stats(_ sandbox: SandboxProcess) throws -> (operations: [String: Int], faults: [String: Int]) {
-        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: sandbox.get("/_sandbox/stats")) as? [String: Any])
-        return ((object["portsip"] as? [String: Int]) ?? [:], (object["faults"] as? [String: Int]) ?? [:])
-    }
-
     /// 1,000 users in 10 pages under 10% 503s, 5% dropped connections and a rate limit
     /// of 3 requests a second (429 + Retry-After): every user exactly once.
     func testListAllSurvivesFaultsExactly() throws {
@@ -20,7 +15,7 @@ final class ReliabilityEndToEndTests: XCTestCase {
         let ids = result.stdout.split(separator: "\n")
         XCTAssertEqual(ids.count, 1000)
         XCTAssertEqual(Set(ids).count, 1000, "no page twice, none missing")
-        let (operations, faults) = try stats(sandbox)
+        let (operations, faults) = try sandbox.stats()
         let faultCount = faults.values.reduce(0, +)
         XCTAssertGreaterThan(faultCount, 0, "faults were injected: \(faults)")
         XCTAssertGreaterThan(faults["429"] ?? 0, 0, "the rate limit was hit: \(faults)")
@@ -35,7 +30,7 @@ final class ReliabilityEndToEndTests: XCTestCase {
         let create = PBX.run(["users", "create", "--name", "once.only", "--display-name", "Once", "--email", "once@example.com", "--role", "StandardUser",
                               "--extension", "7401", "-f", "password=p", "-f", "extension_password=q", "-f", "voicemail_pin=385920", "--retries", "5"], env: sandbox.env())
         XCTAssertEqual(create.code, 5, create.stderr)
-        XCTAssertEqual(try stats(sandbox).operations["createUser"], 1, "sent once, not retried")
+        XCTAssertEqual(try sandbox.stats().operations["createUser"], 1, "sent once, not retried")
 
         let failing = try SandboxProcess(arguments: ["--fail-rate", "1"])
         defer { failing.stop() }
@@ -59,7 +54,7 @@ final class ReliabilityEndToEndTests: XCTestCase {
         Thread.sleep(forTimeInterval: 1.5)
         let result = PBX.run(["users", "list", "--limit", "3", "-q"], env: env)
         XCTAssertEqual(result.code, 0, result.stderr)
-        XCTAssertEqual(try stats(sandbox).operations["refreshToken"], 1)
+        XCTAssertEqual(try sandbox.stats().operations["refreshToken"], 1)
         // Both tokens stale: one refresh attempt fails, and the message says what to do.
         let credentials = home + "/.config/pbxctl/credentials"
         let text = try String(contentsOfFile: credentials, encoding: .utf8)
@@ -69,7 +64,7 @@ final class ReliabilityEndToEndTests: XCTestCase {
         let expired = PBX.run(["users", "list"], env: env)
         XCTAssertEqual(expired.code, 3)
         XCTAssertTrue(expired.stderr.contains("run pbxctl login"), expired.stderr)
-        XCTAssertEqual(try stats(sandbox).operations["refreshToken"], 2)
+        XCTAssertEqual(try sandbox.stats().operations["refreshToken"], 2)
     }
 
     func testBadAnswersGiveClearErrorsNotCrashes() throws {
