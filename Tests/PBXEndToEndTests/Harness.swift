@@ -62,6 +62,21 @@ enum PBX {
         return Result(code: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Starts pbxctl, lets it run for `seconds`, presses Ctrl-C, and returns its exit code.
+    static func interrupted(_ arguments: [String], env: [String: String], after seconds: Double) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: seconds)
+        process.interrupt()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
     static func temporaryDirectory() -> String {
         let path = NSTemporaryDirectory() + "pbxctl-test-" + UUID().uuidString
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

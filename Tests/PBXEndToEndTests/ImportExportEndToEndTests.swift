@@ -114,17 +114,7 @@ extension ImportExportEndToEndTests {
         let sandbox = try SandboxProcess(arguments: ["--users", "0", "--latency", "40"])
         defer { sandbox.stop() }
         let file = write(([Self.header] + (1...200).map { row($0) }).joined(separator: "\n") + "\n", "big.csv")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PBX.binary)
-        process.arguments = ["users", "import", file, "--concurrency", "2"]
-        process.environment = sandbox.env()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        Thread.sleep(forTimeInterval: 1.5)
-        process.interrupt()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 130)
+        XCTAssertEqual(try PBX.interrupted(["users", "import", file, "--concurrency", "2"], env: sandbox.env(), after: 1.5), 130)
         let failed = try String(contentsOfFile: file + ".failed.csv", encoding: .utf8)
         XCTAssertTrue(failed.contains("not attempted: interrupted"), failed.prefix(300).description)
         let createdBefore = try sandbox.stats().operations["createUser"] ?? 0

@@ -109,16 +109,7 @@ final class ReliabilityEndToEndTests: XCTestCase {
         XCTAssertFalse(stderr.contains("Fatal") || stderr.contains("Stack"), stderr)
 
         let dir = PBX.temporaryDirectory()
-        let download = Process()
-        download.executableURL = URL(fileURLWithPath: PBX.binary)
-        download.arguments = ["recordings", "download", "rec-admin-1", "-O", dir + "/r.wav"]
-        download.environment = sandbox.env()
-        download.standardError = FileHandle.nullDevice
-        try download.run()
-        Thread.sleep(forTimeInterval: 0.6)
-        download.interrupt()
-        download.waitUntilExit()
-        XCTAssertEqual(download.terminationStatus, 130)
+        XCTAssertEqual(try PBX.interrupted(["recordings", "download", "rec-admin-1", "-O", dir + "/r.wav"], env: sandbox.env(), after: 0.6), 130)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), [], "no half-written file, no temp file")
     }
 
