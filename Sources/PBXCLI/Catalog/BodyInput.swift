@@ -67,10 +67,7 @@ enum BodyInput {
         let io = invocation.io
         for (index, secret) in secrets.enumerated() where body[secret.key] == nil {
             if index == 0, invocation.line.bool("password-stdin") {
-                var text = String(decoding: io.stdinBytes(), as: UTF8.self)
-                while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
-                guard !text.isEmpty else { throw APIError.usage("--password-stdin: standard input was empty") }
-                body[secret.key] = .string(text)
+                body[secret.key] = .string(try io.secretFromStdin())
             } else if io.stdinIsTTY, !invocation.app.clientSettings.dryRun {
                 guard let text = io.secret(prompt: secret.prompt + ": "), !text.isEmpty else {
                     throw APIError.usage("no \(secret.key.replacingOccurrences(of: "_", with: " ")) given")

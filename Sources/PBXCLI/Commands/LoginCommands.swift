@@ -42,12 +42,7 @@ enum LoginCommands {
     }
 
     static func readPassword(_ invocation: Invocation, prompt: String) throws -> String {
-        if invocation.line.bool("password-stdin") {
-            var text = String(decoding: invocation.io.stdinBytes(), as: UTF8.self)
-            while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
-            guard !text.isEmpty else { throw APIError.usage("--password-stdin: standard input was empty") }
-            return text
-        }
+        if invocation.line.bool("password-stdin") { return try invocation.io.secretFromStdin() }
         guard invocation.io.stdinIsTTY else {
             throw APIError.usage("no terminal to ask for the password on; use --password-stdin")
         }

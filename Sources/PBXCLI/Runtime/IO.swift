@@ -1,4 +1,5 @@
 import Foundation
+import PBXClient
 
 #if canImport(Glibc)
     import Glibc
@@ -122,6 +123,14 @@ public final class IOContext: @unchecked Sendable {
     public func out(_ text: String) { stdout.write(text) }
     public func err(_ text: String) { stderr.write(text) }
     public func stdinBytes() -> [UInt8] { readStdin() }
+
+    /// A secret given with `--password-stdin`: standard input without its trailing line end.
+    public func secretFromStdin() throws -> String {
+        var text = String(decoding: readStdin(), as: UTF8.self)
+        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+        guard !text.isEmpty else { throw APIError.usage("--password-stdin: standard input was empty") }
+        return text
+    }
     public func secret(prompt: String) -> String? { promptSecret(prompt) }
     public func confirm(_ question: String) -> Bool { askConfirmation(question) }
 }
