@@ -41,11 +41,11 @@ enum RocketChatCommands {
         guard let json = answer.json else {
             throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "empty answer", backend: "rocketchat")
         }
-        var registration = try decode(json, secret: profile.secret("jwt_secret"), io: invocation.io)
-        if !invocation.line.bool("show-secrets") { registration = mask(registration) }
+        let registration = try decode(json, secret: profile.secret("jwt_secret"), io: invocation.io)
         var options = app.output
         if options.fields == nil, options.format != .json, options.format != .jsonl { options.fields = tableFields }
-        Renderer(options: options, sink: invocation.io.stdout, idKey: "extensionDetails.extension").single(registration)
+        Renderer(options: options, sink: invocation.io.stdout, idKey: "extensionDetails.extension",
+                 masking: invocation.line.bool("show-secrets") ? [] : ["extensionDetails.password"]).single(registration)
     }
 
     /// The registration from either answer shape; a JWS's `context` claim holds it.
@@ -71,13 +71,6 @@ enum RocketChatCommands {
         }
         return context
     }
-
-    static func mask(_ registration: JSON) -> JSON {
-        guard var object = registration.objectValue, var details = object["extensionDetails"]?.objectValue, details["password"] != nil else { return registration }
-        details["password"] = .string(Redaction.mask)
-        object["extensionDetails"] = .object(details)
-        return .object(object)
-    }
 }
 
 /// `users get ID` on a CommPeak profile.
@@ -100,10 +93,8 @@ enum CommPeakCommands {
         case .object(let object)?: user = .object(object)
         default: throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "expected a user array", backend: "commpeak")
         }
-        var shown = user.objectValue ?? JSONObject()
-        if !invocation.line.bool("show-secrets"), shown["registration_password"] != nil { shown["registration_password"] = .string(Redaction.mask) }
         var options = app.output
         if options.fields == nil, options.format == .table { options.fields = tableFields }
-        Renderer(options: options, sink: invocation.io.stdout).single(.object(shown))
+        Renderer(options: options, sink: invocation.io.stdout, masking: invocation.line.bool("show-secrets") ? [] : ["registration_password"]).single(user)
     }
 }

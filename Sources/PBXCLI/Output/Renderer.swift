@@ -1,3 +1,4 @@
+import PBXClient
 import PBXJSON
 
 /// Renders lists (page by page) and single objects in the chosen format. JSON Lines,
@@ -8,7 +9,7 @@ public final class Renderer {
     let sink: TextSink
     let defaultColumns: [String]
     let idKey: String
-    /// Top-level fields printed as *** (secrets the server returns).
+    /// Fields, dotted paths allowed, printed as *** (secrets the server returns).
     let masking: [String]
     private var tableRows: [[String]] = []
     private var columns: [String]?
@@ -25,7 +26,10 @@ public final class Renderer {
 
     private func masked(_ item: JSON) -> JSON {
         guard !masking.isEmpty, var object = item.objectValue else { return item }
-        for field in masking where object[field] != nil && object[field] != .null { object[field] = .string("***") }
+        for field in masking {
+            guard let value = item.value(atPath: field), !value.isNull else { continue }
+            object.set(path: field, to: .string(Redaction.mask))
+        }
         return .object(object)
     }
 
