@@ -1,3 +1,4 @@
+import Foundation
 import PBXClient
 import PBXJSON
 
@@ -141,14 +142,6 @@ extension String {
         out.reserveCapacity(count)
         for character in self {
             if character == "\n" { out += replacement } else { out.append(character) }
-        }
-        return out
-    }
-
-    func replacingOccurrences(of target: Character, with replacement: String) -> String {
-        var out = ""
-        for character in self {
-            if character == target { out += replacement } else { out.append(character) }
         }
         return out
     }
