@@ -20,7 +20,7 @@ public enum PBXCLI {
 
     public static func exitProcess(_ code: Int32) -> Never { exit(code) }
 
-    /// Runs one command line against the given I/O; returns the exit code (CLI.md).
+    /// Runs one command line against the given I/O; returns the exit code (docs/cli.md).
     public static func run(_ arguments: [String], io: IOContext) -> Int32 {
         let root = RootCommand.build()
         let app = App(io: io, root: root)

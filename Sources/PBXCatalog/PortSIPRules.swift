@@ -1,7 +1,7 @@
 import PBXJSON
 
 /// Constraints the PortSIP server enforces that its OpenAPI document states only in
-/// prose (PROVIDERS.md), checked before anything is sent.
+/// prose (docs/cli.md, "Writing"), checked before anything is sent.
 public enum PortSIPRules {
     public static let reservedUserNames: Set<String> = ["admin", "system", "administrator", "root"]
     public static let builtInRoles = ["SystemAdmin", "Replicator", "Dealer", "Admin", "StandardUser", "StandardInternationalUser", "QueueManager"]

@@ -73,6 +73,39 @@ public enum SchemaValidator {
         return problems
     }
 
+    /// Fields of `value` that its schema does not name, at any depth. The vendor's answer
+    /// schemas never say `additionalProperties: false`, yet a field they do not name is a
+    /// field a real server does not send; a sandbox that sends one hides a client bug.
+    public static func undeclaredFields(_ value: JSON, against schema: JSON, at path: String) -> [SchemaViolation] {
+        switch value {
+        case .object(let object):
+            let names = propertyNames(of: schema)
+            guard !names.isEmpty else { return [] }
+            var problems: [SchemaViolation] = []
+            for (key, child) in object {
+                if let childSchema = property(key, of: schema) {
+                    problems += undeclaredFields(child, against: childSchema, at: join(path, key))
+                } else {
+                    problems.append(SchemaViolation(field: join(path, key), message: "is not a field of the documented answer"))
+                }
+            }
+            return problems
+        case .array(let items):
+            guard let itemSchema = itemsSchema(of: schema) else { return [] }
+            return items.enumerated().flatMap { undeclaredFields($0.element, against: itemSchema, at: join(path, String($0.offset))) }
+        default:
+            return []
+        }
+    }
+
+    private static func itemsSchema(of schema: JSON) -> JSON? {
+        if let items = schema["items"] { return items }
+        for part in schema["allOf"]?.arrayValue ?? [] {
+            if let found = itemsSchema(of: part) { return found }
+        }
+        return nil
+    }
+
     /// The properties an object schema names, following allOf.
     public static func propertyNames(of schema: JSON) -> [String] {
         var names = schema["properties"]?.objectValue?.keys ?? []

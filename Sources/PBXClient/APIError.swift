@@ -1,6 +1,6 @@
 import PBXJSON
 
-/// Every failure pbxctl reports, with the exit code CLI.md gives it.
+/// Every failure pbxctl reports, with the exit code docs/cli.md gives it.
 public struct APIError: Error, Sendable {
     public enum Kind: Sendable { case usage, http, transport, malformed, interrupted, notRegistered, partial, local }
 

@@ -42,7 +42,7 @@ extension PortSIPSandbox {
         }
         defer { collections[key] = items }
         if rest.count == 2 {
-            if method == "GET" { return .json(200, .object(items[index])) }
+            if method == "GET" { return .json(200, recordAnswer(items[index], of: collection, c)) }
             items[index].merge(c.body)
             recordChange(key, "UPDATED", items[index])
             return .empty(200)
@@ -62,5 +62,15 @@ extension PortSIPSandbox {
             items[index]["last_action"] = .string(action)
         }
         return .empty(200)
+    }
+
+    /// PortSIP wraps one CDR as `{"items": {…}}` and one recording as `{"items": [{…}]}`;
+    /// every other record is the answer itself.
+    func recordAnswer(_ record: JSONObject, of collection: String, _ c: Context) -> JSON {
+        switch collection {
+        case "cdrs": return ["items": .object(shown(record, c, at: "items"))]
+        case "recordings": return ["items": [.object(shown(record, c, at: "items.0"))]]
+        default: return .object(shown(record, c))
+        }
     }
 }

@@ -8,7 +8,7 @@ extension PortSIPSandbox {
         let id = c.operation.operationId
         switch id {
         case "getDetailsOfCurrentUser":
-            return .json(200, .object(try currentUser(c)))
+            return .json(200, .object(shown(try currentUser(c), c)))
         case "updateCurrentUser":
             try updateCurrent(c) { $0.merge(c.body) }
             return .empty(200)
@@ -54,7 +54,7 @@ extension PortSIPSandbox {
             let wanted = c.body["items"]?.arrayValue?.compactMap(\.stringValue) ?? []
             if let unknown = wanted.first(where: { !tenant.contains($0) }) { throw Failure.invalid("holiday \(unknown) is not a tenant holiday") }
             collections[owner + "/global_holiday_ids"] = wanted.map { JSONObject([("id", .string($0))]) }
-            return .json(201, ["items": .array(wanted.map(JSON.string))])
+            return .json(201, .object(JSONObject(wanted.first.map { [("id", JSON.string($0))] } ?? [])))
         case "createGreetingForCurrentUser", "createGreeting":
             let (owner, _, _) = try self.owner(c)
             guard let file = c.body["file_id"]?.stringValue, !file.isEmpty else { throw Failure.invalid("file_id is required") }
@@ -148,7 +148,7 @@ extension PortSIPSandbox {
         case (let method, "participants", let count) where count >= 4:
             let participantID = c.param("participant_id")
             guard let index = participants.firstIndex(where: { $0["id"]?.stringValue == participantID }) else { throw Failure.notFound("participant \(participantID)") }
-            if method == "GET" { return .json(200, .object(participants[index])) }
+            if method == "GET" { return .json(200, .object(shown(participants[index], c))) }
             switch String(rest[4]) {
             case "mute": participants[index]["muted"] = true
             case "unmute": participants[index]["muted"] = false
@@ -180,7 +180,7 @@ extension PortSIPSandbox {
         switch (c.request.method, c.operation.path.hasSuffix("/destroy")) {
         case ("GET", _):
             guard let index else { throw Failure.notFound("extension \(number) in group \(groupID)") }
-            return .json(200, .object(members[index]))
+            return .json(200, .object(shown(members[index], c)))
         case ("POST", false):
             guard index == nil else { return .empty(200) }
             guard let user = users.first(where: { $0["extension_number"]?.stringValue == number }) else { throw Failure.notFound("extension \(number)") }
@@ -212,26 +212,32 @@ extension PortSIPSandbox {
             return .portsipError(403, "FORBIDDEN", "unknown or expired sync token")
         }
         let since = mark["seq"]?.intValue ?? -1
-        var items: [JSON] = []
+        var changes: [(type: String, item: JSONObject)] = []
         if since < 0 {
             let from = mark["since"]?.stringValue.flatMap(RFC3339.parse)
             for item in seeded(key) {
                 if let from, let started = item["started_at"]?.stringValue.flatMap(RFC3339.parse), started < from { continue }
-                var change = item
-                change["change_type"] = "CREATED"
-                items.append(.object(change))
+                changes.append(("CREATED", item))
             }
         } else {
-            var latest: [String: JSONObject] = [:]
+            var latest: [String: (String, JSONObject)] = [:]
             var order: [String] = []
             for entry in changeLog where entry.key == key && entry.seq > since {
                 let id = entry.item["id"]?.stringValue ?? ""
                 if latest[id] == nil { order.append(id) }
-                var change = entry.item
-                change["change_type"] = .string(entry.type)
-                latest[id] = change
+                latest[id] = (entry.type, entry.item)
             }
-            items = order.compactMap { latest[$0].map(JSON.object) }
+            changes = order.compactMap { latest[$0] }
+        }
+        let items = changes.map { change -> JSON in
+            // A CDR change carries the call's legs under its own `items`; a contact change is the contact itself.
+            if rest[0] == "cdrs" {
+                let legs: [JSON] = change.type == "DELETED" ? [] : [.object(shown(change.item, c, at: "items.0.items.0"))]
+                return ["id": change.item["id"] ?? "", "change_type": .string(change.type), "items": .array(legs)]
+            }
+            var contact = change.item
+            contact["change_type"] = .string(change.type)
+            return .object(shown(contact, c, at: "items.0"))
         }
         let next = "st-" + newID()
         syncTokens[next] = JSONObject([("key", .string(key)), ("seq", .int(changeSeq))])

@@ -18,7 +18,7 @@ extension PortSIPSandbox {
         case "createUser":
             return try createUser(c)
         case "showUser":
-            return .json(200, .object(users[try userIndex(c.param("id"))]))
+            return .json(200, .object(shown(users[try userIndex(c.param("id"))], c)))
         case "updateUser":
             let index = try userIndex(c.param("id"))
             users[index].merge(c.body)
@@ -48,13 +48,13 @@ extension PortSIPSandbox {
             return .empty(200)
         case "resetUserProfile":
             let index = try userIndex(c.param("id"))
-            users[index]["profile"] = ["reset_at": .string(Self.now())]
+            users[index]["profile_reset_at"] = .string(Self.now())
             return .empty(200)
         case "resetAllUserProfiles":
             let ids = c.request.queryValue("id").map { [$0] } ?? users.compactMap { $0["id"]?.stringValue }
             for id in ids {
                 let index = try userIndex(id)
-                users[index]["profile"] = ["reset_at": .string(Self.now())]
+                users[index]["profile_reset_at"] = .string(Self.now())
             }
             return .empty(200)
         case "addUserMs365Binding":
@@ -143,7 +143,7 @@ extension PortSIPSandbox {
         case "listRoles":
             return try listAnswer(roles, c)
         case "showRole":
-            return .json(200, .object(roles[try roleIndex()]))
+            return .json(200, .object(shown(roles[try roleIndex()], c)))
         case "createRole":
             let name = c.body["name"]?.stringValue ?? ""
             if let problem = PortSIPRules.bodyProblems(c.body, resource: "roles").first { throw Failure.invalid(problem.text) }

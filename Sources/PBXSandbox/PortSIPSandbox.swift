@@ -27,6 +27,8 @@ final class PortSIPSandbox: @unchecked Sendable {
     var admin: JSONObject
     /// Operations served, by operationId: tests use it to prove every operation was driven.
     var served: [String: Int] = [:]
+    /// Answers that did not fit the vendor document (the first 100); tests assert none.
+    var answerViolations: [String] = []
     var syncTokens: [String: JSONObject] = [:]
     var changeLog: [(seq: Int, key: String, type: String, item: JSONObject)] = []
     var changeSeq = 0
@@ -114,15 +116,27 @@ final class PortSIPSandbox: @unchecked Sendable {
         }
         served[operation.operationId, default: 0] += 1
         let context = Context(request: request, operation: operation, parameters: parameters, body: body?.objectValue ?? JSONObject(), subject: subject)
+        let response: ServerResponse
         do {
-            return try route(context)
+            response = try route(context)
         } catch let error as FilterError {
-            return .portsipError(400, "VALIDATE_FAILED", error.message)
+            response = .portsipError(400, "VALIDATE_FAILED", error.message)
         } catch let failure as Failure {
-            return failure.response
+            response = failure.response
         } catch {
-            return .portsipError(500, "UNKNOWN", "\(error)")
+            response = .portsipError(500, "UNKNOWN", "\(error)")
         }
+        return checked(response, operation)
+    }
+
+    /// Answers, like requests, must be what the vendor document says: an answer that is
+    /// not is a sandbox bug, recorded for the tests and turned into a loud 500 rather
+    /// than shown to pbxctl as if a real PBX could send it.
+    func checked(_ response: ServerResponse, _ operation: SpecOperation) -> ServerResponse {
+        let problems = PortSIPAnswers.shared.violations(operationId: operation.operationId, status: response.status, body: response.body)
+        guard !problems.isEmpty else { return response }
+        if answerViolations.count < 100 { answerViolations += problems.prefix(100 - answerViolations.count) }
+        return .portsipError(500, "SANDBOX_ANSWER_INVALID", problems.prefix(5).joined(separator: "; "))
     }
 
     struct Context {
@@ -197,14 +211,35 @@ final class PortSIPSandbox: @unchecked Sendable {
         return users[try userIndex(c.subject)]
     }
 
+    /// A list answer: `{"count", "items"}` where the vendor documents a count (paged
+    /// collections), `{"items"}` where it does not; each item as this operation shows it.
     func listAnswer(_ items: [JSONObject], _ c: Context) throws -> ServerResponse {
-        let supportsQuery = c.operation.queryParameter("top") != nil
-        if supportsQuery {
-            let query = try CollectionQuery(c.request)
-            let (count, page) = query.apply(items)
-            return .json(200, ["count": .int(count), "items": .array(page.map(JSON.object))])
+        var count = items.count
+        var page = items
+        if c.operation.queryParameter("top") != nil {
+            (count, page) = try CollectionQuery(c.request).apply(items)
         }
-        return .json(200, ["count": .int(items.count), "items": .array(items.map(JSON.object))])
+        var answer = JSONObject()
+        if answerSchema(c).map(SchemaValidator.propertyNames)?.contains("count") ?? true { answer["count"] = .int(count) }
+        answer["items"] = .array(page.map { .object(shown($0, c, at: "items.0")) })
+        return .json(200, .object(answer))
+    }
+
+    /// A stored record as this operation's answer shows it: the fields the vendor
+    /// documents for the record at `path` of the answer ("" for the answer itself,
+    /// "items.0" for a list's items). The sandbox keeps bookkeeping fields a real server
+    /// would not send (creation times, bindings, balances); each view shows only its own.
+    /// The wrapper around the record stays the route's own, so the answer check still
+    /// catches a record sent without the wrapper the vendor documents.
+    func shown(_ record: JSONObject, _ c: Context, at path: String = "") -> JSONObject {
+        guard let answer = answerSchema(c), let schema = path.isEmpty ? answer : SchemaValidator.schema(of: answer, path: path) else { return record }
+        let names = Set(SchemaValidator.propertyNames(of: schema))
+        guard !names.isEmpty else { return record }
+        return JSONObject(record.filter { names.contains($0.key) })
+    }
+
+    func answerSchema(_ c: Context) -> JSON? {
+        PortSIPAnswers.shared.schema(operationId: c.operation.operationId, status: c.operation.successStatus)
     }
 
     static func now() -> String { RFC3339.format(Date()) }

@@ -105,7 +105,10 @@ public final class Sandbox: @unchecked Sendable {
             faultLock.lock()
             let faults = injectedFaults.sorted { $0.key < $1.key }.map { ($0.key, JSON.int($0.value)) }
             faultLock.unlock()
-            return .json(200, ["portsip": .object(JSONObject(operations)), "faults": .object(JSONObject(faults))])
+            return .json(200, [
+                "portsip": .object(JSONObject(operations)), "faults": .object(JSONObject(faults)),
+                "answer_violations": .array(portsip.answerViolations.map(JSON.string)),
+            ])
         case ("POST", "/portsip/cdrs"):
             return .json(201, .object(portsip.simulateCall()))
         case ("POST", "/portsip/registrations"):

@@ -37,7 +37,7 @@ extension PortSIPSandbox {
             for index in 0..<5 {
                 items.append(JSONObject([
                     ("id", .string("msg-\(index + 1)")), ("sender", .string("+1555010\(index)")), ("receiver", .string(ownerExtension)),
-                    ("channel_name", "SMS"), ("msg_type", "TEXT"), ("direction", .string(index % 2 == 0 ? "INBOUND" : "OUTBOUND")),
+                    ("channel_name", "SMS"), ("msg_type", "SMS"), ("direction", .string(index % 2 == 0 ? "IN" : "OUT")),
                     ("content", .string("Sandbox message \(index + 1)")), ("delivery", "DELIVERED"), ("created_at", .string("2026-11-1\(index)T09:30:00Z")),
                 ]))
             }
@@ -57,8 +57,8 @@ extension PortSIPSandbox {
             }
         case "extension_contacts":
             items = users.prefix(20).map { user in
-                JSONObject([("id", user["id"]!), ("name", user["display_name"] ?? ""), ("email", user["email"] ?? ""),
-                            ("business", user["extension_number"] ?? ""), ("favorite", false)])
+                JSONObject([("id", user["id"]!), ("display_name", user["display_name"] ?? ""), ("email", user["email"] ?? ""),
+                            ("extension_number", user["extension_number"] ?? ""), ("favorite", false)])
             }
         case "meetings" where isAdmin:
             items = [JSONObject([("id", "meeting-1"), ("subject", "Sandbox all-hands"), ("mode", "VIDEO"), ("extension_number", "800"),
@@ -105,7 +105,7 @@ extension PortSIPSandbox {
 
 extension SeedData {
     static func cdrs(count: Int, ownerExtension: String, idPrefix: String) -> [JSONObject] {
-        let reasons = ["NORMAL_CLEARING", "NO_ANSWER", "USER_BUSY", "CALL_REJECTED"]
+        let reasons = ["CALLER_DISCONNECTED", "CALLEE_DISCONNECTED", "CANCELLED", "BLIND_TRANSFER_COMPLETED"]
         let base = Date(timeIntervalSince1970: 1_790_000_000)
         var items: [JSONObject] = []
         items.reserveCapacity(count)
@@ -118,7 +118,7 @@ extension SeedData {
                 ("id", .string("cdr-\(idPrefix.prefix(8))-\(index + 1)")),
                 ("caller", .string(outbound ? ownerExtension : other)), ("callee", .string(outbound ? other : ownerExtension)),
                 ("started_at", .string(RFC3339.format(started))), ("ended_at", .string(RFC3339.format(started.addingTimeInterval(Double(duration))))),
-                ("direction", .string(outbound ? "OUTBOUND" : "INBOUND")), ("duration", .int(duration)),
+                ("direction", .string(outbound ? "OUTBOUND_CALL" : "INBOUND_CALL")), ("duration", .int(duration)),
                 ("end_reason", .string(reasons[index % reasons.count])), ("call_id", .string("call-\(index + 1)@sandbox")),
             ]))
         }

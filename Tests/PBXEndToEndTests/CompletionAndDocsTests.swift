@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// Issue 7: completions and docs come from the command tree, stay in sync with what the
+/// Completions and docs come from the command tree, stay in sync with what the
 /// binary generates, and work in real bash, zsh and fish.
 final class CompletionAndDocsTests: XCTestCase {
     let env = PBX.environment(home: PBX.temporaryDirectory())

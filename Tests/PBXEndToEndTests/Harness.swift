@@ -150,6 +150,12 @@ final class SandboxProcess {
         return ((object["portsip"] as? [String: Int]) ?? [:], (object["faults"] as? [String: Int]) ?? [:])
     }
 
+    /// Answers the sandbox sent that the vendor document does not allow (it answered 500 instead).
+    func answerViolations() throws -> [String] {
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: get("/_sandbox/stats")) as? [String: Any])
+        return try XCTUnwrap(object["answer_violations"] as? [String], "the sandbox reports the answers it checked")
+    }
+
     func stop() {
         if process.isRunning {
             process.interrupt()
@@ -176,5 +182,11 @@ class SandboxTestCase: XCTestCase {
     }
 
     var sandbox: SandboxProcess { Self.sandboxes[ObjectIdentifier(type(of: self))]! }
+
+    /// Every answer of every test fits the vendor document, not just what pbxctl reads.
+    override func tearDownWithError() throws {
+        XCTAssertEqual(try sandbox.answerViolations(), [], "the sandbox answered outside the vendor document")
+        try super.tearDownWithError()
+    }
     var env: [String: String] { sandbox.env() }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// Issue 6: `users import` and `users export` as CLI.md's "Bulk provisioning" describes.
+/// `users import` and `users export` as docs/cli.md's "Bulk provisioning" describes.
 final class ImportExportEndToEndTests: XCTestCase {
     func write(_ text: String, _ name: String) -> String {
         let path = PBX.temporaryDirectory() + "/" + name

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 
 /// Rocket.Chat registration, Vonage callback numbers and CommPeak users, against
-/// sandboxes that behave as PROVIDERS.md describes.
+/// sandboxes that behave as the real servers do.
 final class OtherBackendsEndToEndTests: XCTestCase {
     static var plain: SandboxProcess!
     static var signed: SandboxProcess!

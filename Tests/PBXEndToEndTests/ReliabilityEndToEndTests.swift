@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// Issue 5: retries under injected faults, at-most-once creates, token refresh,
+/// Retries under injected faults, at-most-once creates, token refresh,
 /// bad answers, interrupts and TLS. The figures asserted here are the ones
 /// docs/reliability.md quotes.
 final class ReliabilityEndToEndTests: XCTestCase {

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// `users` against the sandbox over loopback, as CLI.md and issue 2's acceptance describe.
+/// `users` against the sandbox over loopback, as docs/cli.md describes.
 final class UsersEndToEndTests: SandboxTestCase {
 
 

@@ -6,7 +6,7 @@ import PBXSandbox
 
 /// Bounded fuzzing (a fixed seed, so a failure reproduces): random and mutated
 /// command lines from the grammar, run in-process against an in-process sandbox.
-/// No crash; only CLI.md's exit codes; a usage error (exit 2) sends nothing.
+/// No crash; only docs/cli.md's exit codes; a usage error (exit 2) sends nothing.
 final class FuzzTests: XCTestCase {
     struct Generator {
         var random: SeededRandom

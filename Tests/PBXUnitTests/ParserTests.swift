@@ -51,6 +51,17 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(line.positionals, ["-weird-id"])
     }
 
+    /// A value that looks like a negative number is a value wherever one is expected.
+    func testNegativeNumbersAreValues() throws {
+        let position = try CommandLineParser(root: root).parse(["meetings", "participants", "position", "M", "P", "-1"])
+        XCTAssertEqual(position.positionals, ["M", "P", "-1"])
+        let decimal = try CommandLineParser(root: root).parse(["users", "balance", "7301", "--set", "-2.5"])
+        XCTAssertEqual(decimal.string("set"), "-2.5")
+        XCTAssertEqual(try CommandLineParser(root: root).parse(["users", "balance", "7301", "--set=-0.5"]).string("set"), "-0.5")
+        XCTAssertEqual(try CommandLineParser(root: root).parse(["users", "list", "--limit", "-3"]).string("limit"), "-3")
+        XCTAssertNotNil(usageMessage(["users", "list", "-1x"]), "not a number: still a (bad) flag")
+    }
+
     func testBoolFlagTakesExplicitValue() throws {
         XCTAssertFalse(try parse("users list --all=false").bool("all"))
         XCTAssertNotNil(usageMessage(["users", "list", "--all=maybe"]))

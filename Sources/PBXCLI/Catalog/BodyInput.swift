@@ -2,7 +2,7 @@ import Foundation
 import PBXClient
 import PBXJSON
 
-/// Request bodies from `--data`, `-f`, `-F` and secret prompts (CLI.md, "Writing").
+/// Request bodies from `--data`, `-f`, `-F` and secret prompts (docs/cli.md, "Writing").
 enum BodyInput {
     static func readJSONObject(_ source: String, io: IOContext) throws -> JSONObject {
         let bytes: [UInt8]
@@ -78,7 +78,7 @@ enum BodyInput {
     }
 }
 
-/// `USER` arguments take an ID or an extension number (CLI.md).
+/// `USER` arguments take an ID or an extension number (docs/cli.md).
 enum UserResolver {
     static func resolve(_ value: String, client: APIClient, io: IOContext) throws -> String {
         guard value.count >= 3, value.count <= 64, value.allSatisfy({ $0.isASCII && $0.isNumber }) else { return value }

@@ -12,6 +12,9 @@ public enum ArgumentRole: Sendable {
     case path
     /// A user ID or extension number, resolved to the ID, filling the next placeholder.
     case user
+    /// `.user` when the flag has the value, `.path` otherwise: an extension contact's
+    /// ID is its user's ID (`contacts favorite 1001 --kind extension`).
+    case userWhen(flag: String, is: String)
     /// A body field.
     case body(String)
     /// A body field holding a list of the values (`layout MID PID...`).
@@ -19,6 +22,15 @@ public enum ArgumentRole: Sendable {
 }
 
 public struct OperationArgument: Sendable {
+    /// Whether this run resolves the argument as a USER (an ID or an extension number).
+    func resolvesUser(_ line: ParsedCommandLine) -> Bool {
+        switch role {
+        case .user: return true
+        case .userWhen(let flag, let value): return line.string(flag) == value
+        default: return false
+        }
+    }
+
     public var name: String
     public var help: String
     public var role: ArgumentRole
@@ -75,6 +87,8 @@ public struct Operation: @unchecked Sendable {
     /// Default table columns of what it prints.
     public var columns: [String] = []
     public var idKey = "id"
+    /// Where a `get` answer holds the record (`AnswerRecord`): nil for the answer itself.
+    public var recordPath: String?
     /// Which prose rules (PortSIPRules) its body must follow.
     public var rules: String?
     public var examples: [String] = []

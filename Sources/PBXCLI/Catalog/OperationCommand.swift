@@ -89,15 +89,19 @@ enum OperationCommand {
                            message: answer.json == nil ? "the answer was empty where a JSON object was expected" : "expected a JSON object, got \(answer.json!.typeName)",
                            backend: "portsip")
         }
+        let record = AnswerRecord.extract(answer.json, at: operation.recordPath)
+        if let path = operation.recordPath, record?.objectValue == nil {
+            throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "the answer holds no \(operation.noun) at '\(path)'", backend: "portsip")
+        }
         if let present = operation.present {
-            try present(answer.json, plan, invocation)
+            try present(record, plan, invocation)
             return
         }
         let renderer = Renderer(options: app.output, sink: invocation.io.stdout, defaultColumns: operation.columns, idKey: operation.idKey,
                                 masking: masked(operation, invocation))
         switch operation.shape {
         case .get:
-            if let json = answer.json { renderer.single(json) }
+            if let record { renderer.single(record) }
         case .create:
             if let json = answer.json { renderer.single(json) }
             if !app.output.quiet {
@@ -160,10 +164,8 @@ enum OperationCommand {
             let values = argument.variadic ? Array(line.positionals.dropFirst(index)) : (index < line.positionals.count ? [line.positionals[index]] : [])
             guard let first = values.first else { continue }
             switch argument.role {
-            case .path:
-                pathValues.append(percentEncode(first))
-            case .user:
-                pathValues.append("{user:\(first)}")
+            case .path, .user, .userWhen:
+                pathValues.append(argument.resolvesUser(line) ? "{user:\(first)}" : percentEncode(first))
             case .body(let key):
                 if body == nil { body = JSONObject() }
                 let schema = spec?.bodySchema.flatMap { SchemaValidator.schema(of: $0, path: key) }

@@ -21,6 +21,7 @@ enum PortSIPRecordsCatalog {
                                        updateExample: "pbxctl contacts update CONTACT_ID --title CTO")
         for (word, summary) in [("favorite", "Mark a contact as a favorite"), ("unfavorite", "Unmark a favorite contact")] {
             var op = CatalogBuilders.action(r, word, summary, word)
+            op.arguments = [OperationArgument("ID", "contact ID; for --kind extension, the user's ID or extension number", .userWhen(flag: "kind", is: "extension"))]
             op.extraFlags = [Flag("kind", .choice(["personal", "business", "extension"]), value: "KIND", default: "personal", help: "which contact list the ID is in")]
             op.prepare = { plan, invocation in
                 CatalogBuilders.swapSegment(&plan, "contacts", contactKinds[invocation.line.string("kind") ?? "personal"]!)
@@ -38,15 +39,21 @@ enum PortSIPRecordsCatalog {
         list.examples = ["pbxctl cdrs list --all -o jsonl", "pbxctl cdrs list --limit 20"]
         var get = CatalogBuilders.get(r)
         get.summary = "Show a call detail record"
+        get.recordPath = "items"
         return [list, get]
     }
+
+    /// Where `GET /user/recordings/{id}` holds the recording.
+    static let recordingRecordPath = "items.0"
 
     static var recordings: [Operation] {
         let r = R(group: ["recordings"], noun: "recording", base: "/user/recordings", admin: nil,
                   columns: ["id", "caller", "callee", "started_at", "ended_at"], idHelp: "recording ID", example: "RECORDING_ID")
         var list = CatalogBuilders.list(r)
         list.examples.append("pbxctl recordings list --filter \"caller eq '1001'\"")
-        return [list, CatalogBuilders.get(r), CatalogBuilders.delete(r)]
+        var get = CatalogBuilders.get(r)
+        get.recordPath = recordingRecordPath
+        return [list, get, CatalogBuilders.delete(r)]
     }
 
     static var messages: [Operation] {

@@ -30,10 +30,12 @@ enum DownloadCommand {
             invocation.io.err("note: the file would then be fetched from the recording's file_url\n")
             return
         }
-        guard let fileURL = recording.json?["file_url"]?.stringValue, !fileURL.isEmpty else {
+        // One recording is the first of `items`, as the recordings get command reads it.
+        let record = AnswerRecord.extract(recording.json, at: PortSIPRecordsCatalog.recordingRecordPath)
+        guard let fileURL = record?["file_url"]?.stringValue, !fileURL.isEmpty else {
             throw APIError(kind: .malformed, status: recording.status, code: "MALFORMED", message: "recording \(id) has no file_url", backend: "portsip")
         }
-        let target = invocation.line.string("output-file") ?? safeName(recording.json?["file_name"]?.stringValue ?? "\(id).wav")
+        let target = invocation.line.string("output-file") ?? safeName(record?["file_name"]?.stringValue ?? "\(id).wav")
         // file_url is server-relative (/api/blobs/…); the profile's base already ends in /api.
         let path = fileURL.hasPrefix("/api/") ? String(fileURL.dropFirst(4)) : fileURL
         var request = client.makeRequest(method: "GET", path: path, accept: "*/*")

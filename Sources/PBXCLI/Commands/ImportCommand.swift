@@ -4,7 +4,7 @@ import PBXCatalog
 import PBXClient
 import PBXJSON
 
-/// `users import FILE`: bulk provisioning from CSV or JSON Lines (CLI.md, "Bulk
+/// `users import FILE`: bulk provisioning from CSV or JSON Lines (docs/cli.md, "Bulk
 /// provisioning"). Every row is validated before anything is sent; then rows are
 /// created by `--concurrency` workers over kept-alive connections.
 enum ImportCommand {

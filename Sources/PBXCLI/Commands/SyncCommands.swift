@@ -25,7 +25,7 @@ enum SyncCommands {
 
     static var cdrs: Command {
         Command("sync", "Print CDRs since a time or a sync token",
-                details: "Print call detail records since --since (RFC 3339) or since a sync token." + details,
+                details: "Print call detail records since --since (RFC 3339) or since a sync token, one row per call leg." + details,
                 flags: [
                     Flag("since", .string, value: "RFC3339", help: "start time for a new token, e.g. 2026-11-01T00:00:00Z"),
                     Flag("token", .string, value: "TOKEN", help: "the token the previous sync printed"),
@@ -38,11 +38,28 @@ enum SyncCommands {
                         guard RFC3339.isValid(since) else { throw APIError.usage("--since: '\(since)' is not an RFC 3339 time such as 2026-11-01T00:00:00Z") }
                         query = [("date_from", since)]
                     }
-                    try run(invocation, base: "/user/cdrs", query: query, columns: ["change_type", "started_at", "caller", "callee", "direction", "duration"], again: "pbxctl cdrs sync")
+                    try run(invocation, base: "/user/cdrs", query: query, columns: ["change_type", "id", "started_at", "caller", "callee", "ended_at"],
+                            again: "pbxctl cdrs sync", rows: legRows)
                 })
     }
 
-    static func run(_ invocation: Invocation, base: String, query: [(String, String)], columns: [String], again: String) throws {
+    /// A CDR change holds the call's legs under its own `items`: one row per leg, each
+    /// with the change's id and change_type (a deleted CDR, with no legs, is one row).
+    static func legRows(_ changes: [JSON]) -> [JSON] {
+        changes.flatMap { change -> [JSON] in
+            let head = JSONObject([("id", change["id"] ?? .null), ("change_type", change["change_type"] ?? .null)])
+            let legs = change["items"]?.arrayValue ?? []
+            guard !legs.isEmpty else { return [.object(head)] }
+            return legs.map { leg in
+                var row = head
+                for (key, value) in leg.objectValue ?? JSONObject() where row[key] == nil { row[key] = value }
+                return .object(row)
+            }
+        }
+    }
+
+    static func run(_ invocation: Invocation, base: String, query: [(String, String)], columns: [String], again: String,
+                    rows: ([JSON]) -> [JSON] = { $0 }) throws {
         let app = invocation.app
         let client = try app.client(.portsip)
         var token = invocation.line.string("token")
@@ -67,7 +84,7 @@ enum SyncCommands {
         }
         if diff.dryRun { return }
         let next = diff.json?["token"]?.stringValue ?? ""
-        let items = diff.json?["items"]?.arrayValue ?? []
+        let items = rows(diff.json?["items"]?.arrayValue ?? [])
         let output = app.output
         if output.format == .json, !output.quiet {
             let shaped = output.fields.map { fields in items.map { FieldSelection.project($0, fields: fields) } } ?? items

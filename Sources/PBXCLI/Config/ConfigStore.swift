@@ -17,7 +17,7 @@ public struct Profile: Sendable {
     public var isDefault: Bool { ["true", "yes", "1"].contains(settings["default"]?.lowercased() ?? "") }
 }
 
-/// The `config` and `credentials` files (CLI.md, "Backends and profiles").
+/// The `config` and `credentials` files (docs/cli.md, "Backends and profiles").
 public final class ConfigStore {
     public let configPath: String
     public var credentialsPath: String { (configPath as NSString).deletingLastPathComponent + "/credentials" }

@@ -23,7 +23,7 @@ extension BackendType {
 }
 
 extension App {
-    /// CLI.md's order: `--profile`; the type's connection variables; `PBXCTL_PROFILE`;
+    /// docs/cli.md's order: `--profile`; the type's connection variables; `PBXCTL_PROFILE`;
     /// the type's `default = true` profile; its only profile. Else exit 2 saying how to add one.
     public func resolveProfile(_ type: BackendType) throws -> ResolvedProfile {
         if let sandbox {

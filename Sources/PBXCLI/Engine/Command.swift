@@ -1,6 +1,6 @@
 import Foundation
 
-/// The four backend types a profile can be (CLI.md).
+/// The four backend types a profile can be (docs/cli.md).
 public enum BackendType: String, CaseIterable, Sendable {
     case portsip, rocketchat, vonage, commpeak
 }

@@ -1,4 +1,4 @@
-/// Flags accepted by every command, before or after the command words (CLI.md).
+/// Flags accepted by every command, before or after the command words (docs/cli.md).
 public enum GlobalFlags {
     public static let outputFormats = ["table", "json", "jsonl", "csv", "tsv"]
 

@@ -19,7 +19,7 @@ public struct CommandLineParser {
         while index < arguments.count {
             let token = arguments[index]
             index += 1
-            if endOfFlags || token == "-" || !token.hasPrefix("-") {
+            if endOfFlags || token == "-" || !token.hasPrefix("-") || Self.isNegativeNumber(token) {
                 if !endOfFlags, positionals.isEmpty, node === root, token == "help", !helpWords {
                     helpWords = true
                     continue
@@ -98,6 +98,14 @@ public struct CommandLineParser {
             try checkArguments(positionals, for: node)
         }
         return ParsedCommandLine(command: node, positionals: positionals, values: values, helpRequested: wantsHelp)
+    }
+
+    /// `-1` and `-2.5` are values (a participant's position, a balance), never flags:
+    /// no flag is named with a digit.
+    static func isNegativeNumber(_ token: String) -> Bool {
+        let rest = token.utf8.dropFirst()
+        guard token.utf8.first == UInt8(ascii: "-"), let first = rest.first, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) || first == UInt8(ascii: ".") else { return false }
+        return Double(token) != nil
     }
 
     private func record(_ flag: Flag, value: String?, explicitInline: Bool, into values: inout [String: [String]], node: Command) throws {
