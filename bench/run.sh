@@ -21,7 +21,9 @@ swift build -c release --static-swift-stdlib -Xswiftc -cross-module-optimization
 BIN=$PWD/.build-release/release/pbxctl
 RUNS=${RUNS:-10}
 
-"$BIN" sandbox --port 0 --users 10000 --cdrs 100000 > "$OUT/sandbox.log" 2>&1 &
+# Answers are checked against the vendor document in every test; here that checking
+# would be timed as if it were the server, so it is off.
+"$BIN" sandbox --port 0 --users 10000 --cdrs 100000 --no-answer-check > "$OUT/sandbox.log" 2>&1 &
 SANDBOX=$!
 trap 'kill -INT $SANDBOX 2>/dev/null; wait $SANDBOX 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q "listening on" "$OUT/sandbox.log" 2>/dev/null && break; sleep 0.1; done

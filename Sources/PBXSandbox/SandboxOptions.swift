@@ -15,6 +15,9 @@ public struct SandboxOptions: Sendable {
     public var faultSeed: UInt64 = 42
     /// Rocket.Chat answers registration requests with an HS256 JWS, as when a VoIP JWT secret is set.
     public var rocketchatSigned = false
+    /// Check every PortSIP answer against the vendor document (a benchmark turns it off,
+    /// so that the sandbox's own checking is not timed as if it were the network).
+    public var checkAnswers = true
 
     public init() {}
 }

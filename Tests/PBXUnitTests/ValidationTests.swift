@@ -70,6 +70,19 @@ final class ValidationTests: XCTestCase {
         XCTAssertFalse(RFC3339.isValid("2017-02-30T00:00:00Z"))
         XCTAssertFalse(RFC3339.isValid("yesterday"))
         XCTAssertEqual(RFC3339.parse("2017-07-21T19:32:28+02:00"), RFC3339.parse("2017-07-21T17:32:28Z"))
+        XCTAssertEqual(RFC3339.parse("2017-07-21T17:32:28Z"), Date(timeIntervalSince1970: 1_500_658_348))
+        XCTAssertEqual(RFC3339.parse("1969-12-31T23:59:59.5Z"), Date(timeIntervalSince1970: -0.5))
+        XCTAssertTrue(RFC3339.isValid("2024-02-29T00:00:00z"))
+        XCTAssertFalse(RFC3339.isValid("2023-02-29T00:00:00Z"))
+        XCTAssertFalse(RFC3339.isValid("2017-07-21T17:32:28.Z"))
+        XCTAssertFalse(RFC3339.isValid("2017-07-21T17:32:28Z "))
+        XCTAssertFalse(RFC3339.isValid("2017-07-21T17:32:28+0200"))
+        for seconds in [0, 951_782_400, 1_500_658_348, 4_102_444_799, -86_401] {
+            let date = Date(timeIntervalSince1970: Double(seconds))
+            XCTAssertEqual(RFC3339.parse(RFC3339.format(date)), date, RFC3339.format(date))
+        }
+        XCTAssertEqual(RFC3339.format(Date(timeIntervalSince1970: 1_500_658_348.9)), "2017-07-21T17:32:28Z")
+        XCTAssertEqual(RFC3339.format(Date(timeIntervalSince1970: 951_782_400)), "2000-02-29T00:00:00Z")
     }
 
     /// The embedded request and answer schemas are what scripts/extract-portsip-spec.py
