@@ -22,7 +22,7 @@ public final class Sandbox: @unchecked Sendable {
         self.options = options
         portsip = PortSIPSandbox(options: options)
         rocketchat = RocketChatSandbox(signed: options.rocketchatSigned)
-        vonage = VonageSandbox(tokenTTL: options.tokenTTL)
+        vonage = VonageSandbox(options: options)
         faults = SeededRandom(seed: options.faultSeed)
     }
 

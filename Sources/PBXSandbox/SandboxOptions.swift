@@ -15,6 +15,15 @@ public struct SandboxOptions: Sendable {
     public var faultSeed: UInt64 = 42
     /// Rocket.Chat answers registration requests with an HS256 JWS, as when a VoIP JWT secret is set.
     public var rocketchatSigned = false
+    /// Vonage pages carry no `meta`, so only a short or empty page marks the end.
+    public var vonageNoMeta = false
+    /// The first N times a page of a user's numbers is served with more to follow,
+    /// another admin then takes away the user's first number and assigns an
+    /// unassigned one at the end: the next page starts one number later.
+    public var vonageChurnRemove = 0
+    /// The same, but the other admin assigns an unassigned number at the front:
+    /// the next page repeats the previous page's last number.
+    public var vonageChurnInsert = 0
 
     public init() {}
 }
