@@ -50,6 +50,16 @@ final class RendererTests: XCTestCase {
         XCTAssertEqual(text, "ID  NAME\n1   a, \"quoted\"\n2   line break\n")
     }
 
+    func testTableKeepsOneLinePerRowWhateverTheLineBreak() {
+        var options = OutputOptions()
+        options.format = .table
+        let sink = StringSink()
+        let renderer = Renderer(options: options, sink: sink, defaultColumns: ["id", "name"])
+        renderer.emit([["id": "1", "name": "Bob\r\nBuilder"], ["id": "2", "name": "a\rb"]])
+        renderer.finishList()
+        XCTAssertEqual(Array(sink.text.unicodeScalars), Array("ID  NAME\n1   Bob  Builder\n2   a b\n".unicodeScalars))
+    }
+
     func testTableFitsTheTerminal() {
         let long: [JSON] = [["id": "1", "name": .string(String(repeating: "x", count: 200))]]
         var options = OutputOptions()
