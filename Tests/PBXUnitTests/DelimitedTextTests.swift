@@ -53,6 +53,25 @@ final class DelimitedTextTests: XCTestCase {
         }
     }
 
+    /// A cell a spreadsheet would run as a formula gets a leading apostrophe; numbers and phone numbers do not.
+    func testCSVNeutralisesFormulas() throws {
+        let cases: [(String, String)] = [
+            ("=HYPERLINK(\"http://evil.example/\",\"x\")", "\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"x\"\")\""),
+            ("+SUM(A1:A9)", "'+SUM(A1:A9)"), ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"), ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tlead", "'\tlead"), ("\rlead", "\"'\rlead\""), ("\u{FF1D}1+1", "'\u{FF1D}1+1"), ("-", "'-"), ("=", "'="),
+            ("+14155550100", "+14155550100"), ("-5", "-5"), ("-1.5e3", "-1.5e3"), ("+44 20 7946 0000", "+44 20 7946 0000"),
+            ("+1 (415) 555-0100", "+1 (415) 555-0100"), ("plain", "plain"), ("a=b", "a=b"),
+            // An apostrophe the server sent itself is kept apart from the one added here.
+            ("'=x", "''=x"), ("''-x", "'''-x"), ("'plain", "'plain"), ("'-5", "'-5"),
+        ]
+        for (value, written) in cases {
+            XCTAssertEqual(Array(csv([[value]]).unicodeScalars), Array((written + "\n").unicodeScalars), value.debugDescription)
+            XCTAssertEqual(scalars(try DelimitedText.parseCSV(written + "\n")), scalars([[value]]), "read back: \(value.debugDescription)")
+        }
+        XCTAssertEqual(csv([["=1", "x"]]), "'=1,x\n", "headers too: a server can choose a field name")
+        XCTAssertEqual(tsv([["=1"]]), "=1\n", "TSV is for scripts and is left as it is")
+    }
+
     func testCSVLinesEndInLF() throws {
         XCTAssertEqual(csv([["id", "name"], ["1", "a b"]]), "id,name\n1,a b\n")
         XCTAssertEqual(try DelimitedText.parseCSV("id,name\r\n1,\"x\"\r\n"), [["id", "name"], ["1", "x"]], "CRLF files still read")
