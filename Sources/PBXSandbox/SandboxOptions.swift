@@ -15,6 +15,8 @@ public struct SandboxOptions: Sendable {
     public var faultSeed: UInt64 = 42
     /// Rocket.Chat answers registration requests with an HS256 JWS, as when a VoIP JWT secret is set.
     public var rocketchatSigned = false
+    /// How Rocket.Chat answers registration requests instead of a current signed answer.
+    public var rocketchatAnswer: RocketChatAnswerFault?
     /// Vonage pages carry no `meta`, so only a short or empty page marks the end.
     public var vonageNoMeta = false
     /// The first N times a page of a user's numbers is served with more to follow,
@@ -26,6 +28,18 @@ public struct SandboxOptions: Sendable {
     public var vonageChurnInsert = 0
 
     public init() {}
+}
+
+/// Rocket.Chat registration answers a client with a `jwt_secret` must refuse.
+public enum RocketChatAnswerFault: String, Sendable, CaseIterable {
+    /// Correctly signed, but issued a year ago and expired an hour later: a replay.
+    case expired
+    /// Correctly signed, but not valid for another hour (`nbf`, `iat` ahead).
+    case early
+    /// `result` is a string that is not a compact JWS.
+    case notJWS = "not-jws"
+    /// `result` holds the registration as a plain object, unsigned.
+    case resultObject = "result-object"
 }
 
 /// The credentials the sandbox accepts; printed by `pbxctl sandbox`.

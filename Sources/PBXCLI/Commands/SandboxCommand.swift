@@ -21,6 +21,8 @@ enum SandboxCommand {
                     Flag("drop-rate", .number, value: "P", hidden: true, help: "test only: close the connection mid-answer with probability P"),
                     Flag("token-ttl", .int, value: "SEC", hidden: true, help: "test only: lifetime of issued tokens"),
                     Flag("fault-seed", .int, value: "N", hidden: true, help: "test only: seed of the fault injector"),
+                    Flag("rocketchat-answer", .choice(RocketChatAnswerFault.allCases.map(\.rawValue)), value: "KIND", hidden: true,
+                         help: "test only: Rocket.Chat answers registration requests expired, early, not-jws or result-object"),
                     Flag("vonage-no-meta", hidden: true, help: "test only: Vonage pages carry no meta"),
                     Flag("vonage-churn-remove", .int, value: "N", hidden: true, help: "test only: the first N times between a user's page reads, their first number goes and another is added at the end"),
                     Flag("vonage-churn-insert", .int, value: "N", hidden: true, help: "test only: the first N times between a user's page reads, another number is added at the front"),
@@ -40,6 +42,7 @@ enum SandboxCommand {
         options.tokenTTL = line.int("token-ttl") ?? options.tokenTTL
         options.faultSeed = UInt64(max(0, line.int("fault-seed") ?? 42))
         options.rocketchatSigned = line.bool("signed-registration")
+        options.rocketchatAnswer = line.string("rocketchat-answer").flatMap(RocketChatAnswerFault.init(rawValue:))
         options.vonageNoMeta = line.bool("vonage-no-meta")
         options.vonageChurnRemove = max(0, line.int("vonage-churn-remove") ?? 0)
         options.vonageChurnInsert = max(0, line.int("vonage-churn-insert") ?? 0)
