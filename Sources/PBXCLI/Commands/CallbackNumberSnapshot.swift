@@ -69,9 +69,10 @@ enum CallbackNumberSnapshot {
     /// The last guard before a PUT: it may drop only what the user asked to remove, and repeats nothing.
     static func checkOnlyRequestedRemoved(before: [String], after: [String], removable: Set<String>) throws {
         let lost = Set(before).subtracting(after).subtracting(removable)
-        guard lost.isEmpty, Set(after).count == after.count else {
-            throw APIError.local("refusing to write a list that would drop \(lost.sorted().map(shown).joined(separator: ", ")) or repeat a number; nothing was written")
+        guard lost.isEmpty else {
+            throw APIError.local("refusing to write a list that would drop \(lost.sorted().map(shown).joined(separator: ", ")), not named on the command line; nothing was written")
         }
+        guard Set(after).count == after.count else { throw APIError.local("refusing to write a list that repeats a number; nothing was written") }
     }
 
     /// A server's ID in a message: quoted and escaped, and bounded.
