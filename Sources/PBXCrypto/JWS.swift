@@ -89,6 +89,40 @@ public struct JWS {
         guard HMACSHA256.equal(expected, signature) else { throw JWSError("the JWS signature does not match the configured jwt_secret") }
     }
 
+    /// Throws unless the time claims that are present (RFC 7519 §4.1.4-6) hold at
+    /// `now` (seconds since 1970), allowing `leeway` seconds of clock skew: an answer
+    /// whose `exp` is past is a replay of an old one, even when its signature matches.
+    public func checkTimes(now: Int, leeway: Int = 60) throws {
+        func claim(_ name: String) throws -> Double? {
+            guard let value = payload[name], !value.isNull else { return nil }
+            // NumericDate: seconds, possibly fractional; beyond year 9999 is not a date.
+            guard let seconds = value.doubleValue, seconds.isFinite, abs(seconds) <= 253_402_300_799 else {
+                throw JWSError("the JWS claim \(name) is not a time")
+            }
+            return seconds
+        }
+        let now = Double(now)
+        let skew = Double(leeway)
+        if let expires = try claim("exp"), now > expires + skew {
+            throw JWSError("the signed answer expired \(Self.age(now - expires)) ago; an old answer replayed is refused")
+        }
+        if let notBefore = try claim("nbf"), now < notBefore - skew {
+            throw JWSError("the signed answer is not valid before \(Self.age(notBefore - now)) from now")
+        }
+        if let issued = try claim("iat"), now < issued - skew {
+            throw JWSError("the signed answer was issued in the future (\(Self.age(issued - now)) from now)")
+        }
+    }
+
+    /// `3 days`, `2 h`, `45 s`: enough to tell clock skew from a replay.
+    static func age(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded())
+        if whole >= 2 * 86_400 { return "\(whole / 86_400) days" }
+        if whole >= 2 * 3600 { return "\(whole / 3600) h" }
+        if whole >= 120 { return "\(whole / 60) min" }
+        return "\(whole) s"
+    }
+
     public static func signHS256(payload: JSON, secret: [UInt8]) -> String {
         let header = Base64URL.encode(Array(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
         let body = Base64URL.encode(Array(payload.compactText.utf8))

@@ -9,6 +9,7 @@ import PBXJSON
 final class RocketChatSandbox: @unchecked Sendable {
     let lock = NSLock()
     let signed: Bool
+    let fault: RocketChatAnswerFault?
     var tokens: [String: String] = [SandboxCredentials.rocketchatAuthToken: SandboxCredentials.rocketchatUserId]
     /// user id → (username, password, extension or nil)
     let accounts: [String: (username: String, password: String, extension: String?)] = [
@@ -16,7 +17,10 @@ final class RocketChatSandbox: @unchecked Sendable {
         "noExtensionUser01": ("noext", "sandbox", nil),
     ]
 
-    init(signed: Bool) { self.signed = signed }
+    init(signed: Bool, fault: RocketChatAnswerFault?) {
+        self.signed = signed
+        self.fault = fault
+    }
 
     func handle(_ request: ServerRequest, path: String) -> ServerResponse {
         lock.lock()
@@ -46,16 +50,27 @@ final class RocketChatSandbox: @unchecked Sendable {
                 "callServerConfig": ["websocketPort": "443", "websocketPath": "wss://omni-asterisk.sandbox.example.com/ws"],
                 "extensionDetails": ["extension": .string(number), "password": "my$up3erP@ssw0rd", "authtype": "password", "state": "Not in use"],
             ]
-            if signed {
-                let payload: JSON = ["iat": 1_790_000_000, "context": registration]
-                return .json(200, ["result": .string(JWS.signHS256(payload: payload, secret: Array(SandboxCredentials.rocketchatJWTSecret.utf8))), "success": true])
+            let now = Int(Date().timeIntervalSince1970)
+            switch fault {
+            case .expired?: return signedAnswer(registration, issued: now - 365 * 86_400)
+            case .early?: return signedAnswer(registration, issued: now + 3600)
+            case .notJWS?: return .json(200, ["result": "not-a-jws", "success": true])
+            case .resultObject?: return .json(200, ["result": registration, "success": true])
+            case nil: break
             }
+            if signed { return signedAnswer(registration, issued: now) }
             var plain = registration.objectValue!
             plain["success"] = true
             return .json(200, .object(plain))
         default:
             return .json(404, ["success": false, "error": "Method '\(path)' not found"])
         }
+    }
+
+    /// The claims Rocket.Chat signs: valid from `issued` for an hour, for the audience RocketChat.
+    func signedAnswer(_ registration: JSON, issued: Int) -> ServerResponse {
+        let payload: JSON = ["iat": .int(issued), "nbf": .int(issued), "exp": .int(issued + 3600), "aud": "RocketChat", "context": registration]
+        return .json(200, ["result": .string(JWS.signHS256(payload: payload, secret: Array(SandboxCredentials.rocketchatJWTSecret.utf8))), "success": true])
     }
 }
 

@@ -21,8 +21,8 @@ public final class Sandbox: @unchecked Sendable {
     public init(options: SandboxOptions = SandboxOptions()) {
         self.options = options
         portsip = PortSIPSandbox(options: options)
-        rocketchat = RocketChatSandbox(signed: options.rocketchatSigned)
-        vonage = VonageSandbox(tokenTTL: options.tokenTTL)
+        rocketchat = RocketChatSandbox(signed: options.rocketchatSigned, fault: options.rocketchatAnswer)
+        vonage = VonageSandbox(options: options)
         faults = SeededRandom(seed: options.faultSeed)
     }
 

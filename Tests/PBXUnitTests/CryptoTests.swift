@@ -58,4 +58,25 @@ final class CryptoTests: XCTestCase {
         XCTAssertNoThrow(try round.verify(secret: Array("s".utf8)))
         XCTAssertEqual(round.payload["context"]?["host"], "h")
     }
+
+    /// `exp`, `nbf` and `iat` against a given clock, with 60 s of leeway for clock skew.
+    func testJWSTimeClaims() throws {
+        let now = 1_800_000_000
+        func claims(_ payload: JSON) throws -> JWS { try JWS(compact: JWS.signHS256(payload: payload, secret: Array("s".utf8))) }
+        XCTAssertNoThrow(try claims(["iat": .int(now), "nbf": .int(now), "exp": .int(now + 3600)]).checkTimes(now: now))
+        XCTAssertNoThrow(try claims([:]).checkTimes(now: now), "no claims, nothing to check")
+        XCTAssertNoThrow(try claims(["exp": .int(now - 59), "nbf": .int(now + 59), "iat": .int(now + 59)]).checkTimes(now: now), "within the leeway")
+        XCTAssertThrowsError(try claims(["iat": .int(now - 31_536_000), "exp": .int(now - 31_532_400)]).checkTimes(now: now)) { error in
+            XCTAssertTrue("\(error)".contains("expired"), "\(error)")
+        }
+        XCTAssertThrowsError(try claims(["exp": .int(now - 61)]).checkTimes(now: now))
+        XCTAssertThrowsError(try claims(["nbf": .int(now + 3600)]).checkTimes(now: now)) { error in
+            XCTAssertTrue("\(error)".contains("not valid before"), "\(error)")
+        }
+        XCTAssertThrowsError(try claims(["iat": .int(now + 3600)]).checkTimes(now: now)) { error in
+            XCTAssertTrue("\(error)".contains("issued in the future"), "\(error)")
+        }
+        XCTAssertThrowsError(try claims(["exp": "tomorrow"]).checkTimes(now: now), "a time claim that is not a number")
+        XCTAssertThrowsError(try claims(["exp": .number("1e300")]).checkTimes(now: now), "nor one out of range")
+    }
 }

@@ -22,7 +22,7 @@ final class RendererTests: XCTestCase {
     }
 
     func testCSVQuotesPerRFC4180() {
-        XCTAssertEqual(render(.csv), "id,name\r\n1,\"a, \"\"quoted\"\"\"\r\n2,\"line\nbreak\"\r\n")
+        XCTAssertEqual(render(.csv), "id,name\n1,\"a, \"\"quoted\"\"\"\n2,\"line\nbreak\"\n")
     }
 
     func testCSVParsesBack() throws {
@@ -48,6 +48,16 @@ final class RendererTests: XCTestCase {
     func testTableIsAlignedAndUncutWhenPiped() {
         let text = render(.table, width: 10)
         XCTAssertEqual(text, "ID  NAME\n1   a, \"quoted\"\n2   line break\n")
+    }
+
+    func testTableKeepsOneLinePerRowWhateverTheLineBreak() {
+        var options = OutputOptions()
+        options.format = .table
+        let sink = StringSink()
+        let renderer = Renderer(options: options, sink: sink, defaultColumns: ["id", "name"])
+        renderer.emit([["id": "1", "name": "Bob\r\nBuilder"], ["id": "2", "name": "a\rb"]])
+        renderer.finishList()
+        XCTAssertEqual(Array(sink.text.unicodeScalars), Array("ID  NAME\n1   Bob  Builder\n2   a b\n".unicodeScalars))
     }
 
     func testTableFitsTheTerminal() {

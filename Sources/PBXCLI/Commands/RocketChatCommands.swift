@@ -10,7 +10,7 @@ enum RocketChatCommands {
 
     static var get: Command {
         Command("get", "Show a Rocket.Chat user's VoIP registration (Rocket.Chat profile)",
-                details: "Show the VoIP registration Rocket.Chat holds for a user: call server, websocket, extension and SIP credentials. Rocket.Chat answers only for the logged-in user, so USER_ID defaults to the profile's own user_id. Signed answers ({\"result\": JWS}) are decoded, and verified when the profile has a jwt_secret. The SIP password is shown only with --show-secrets.",
+                details: "Show the VoIP registration Rocket.Chat holds for a user: call server, websocket, extension and SIP credentials. Rocket.Chat answers only for the logged-in user, so USER_ID defaults to the profile's own user_id. Signed answers ({\"result\": JWS}) are decoded, and verified when the profile has a jwt_secret: then an unsigned answer, a bad signature, or an expired or not yet valid JWS (exp, nbf, iat, with 60 s leeway) is refused (exit 1). The SIP password is shown only with --show-secrets.",
                 arguments: [Argument("USER_ID", "Rocket.Chat user ID (default: the profile's user_id)", optional: true)],
                 flags: [Flag("show-secrets", help: "show the SIP password instead of ***")],
                 examples: ["pbxctl registration get -p chat", "pbxctl registration get -p chat -o json --show-secrets"],
@@ -49,8 +49,15 @@ enum RocketChatCommands {
     }
 
     /// The registration from either answer shape; a JWS's `context` claim holds it.
-    static func decode(_ json: JSON, secret: String?, io: IOContext) throws -> JSON {
-        guard let compact = json["result"]?.stringValue else {
+    /// With a jwt_secret the answer must be signed with it and current: an unsigned
+    /// answer could come from anyone on the path, an expired one is a replay.
+    static func decode(_ json: JSON, secret: String?, io: IOContext, now: Int = Int(Date().timeIntervalSince1970)) throws -> JSON {
+        let result = json["result"]
+        guard let compact = result?.stringValue else {
+            if secret != nil {
+                throw APIError(kind: .malformed, code: "UNSIGNED",
+                               message: "the profile has a jwt_secret but the answer is not signed (no JWS in result); refusing to trust it", backend: "rocketchat")
+            }
             var plain = json.objectValue ?? JSONObject()
             plain["success"] = nil
             return .object(plain)
@@ -60,7 +67,10 @@ enum RocketChatCommands {
             throw APIError(kind: .malformed, code: "BAD_JWS", message: "the signed answer could not be decoded: \(error.description)", backend: "rocketchat")
         }
         if let secret {
-            do { try jws.verify(secret: Array(secret.utf8)) } catch let error as JWSError {
+            do {
+                try jws.verify(secret: Array(secret.utf8))
+                try jws.checkTimes(now: now)
+            } catch let error as JWSError {
                 throw APIError(kind: .malformed, code: "BAD_SIGNATURE", message: "\(error.description); refusing to trust this answer", backend: "rocketchat")
             }
         } else {

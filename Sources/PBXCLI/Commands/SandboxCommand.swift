@@ -22,6 +22,11 @@ enum SandboxCommand {
                     Flag("token-ttl", .int, value: "SEC", hidden: true, help: "test only: lifetime of issued tokens"),
                     Flag("fault-seed", .int, value: "N", hidden: true, help: "test only: seed of the fault injector"),
                     Flag("no-answer-check", hidden: true, help: "benchmarks only: skip checking answers against the vendor document"),
+                    Flag("rocketchat-answer", .choice(RocketChatAnswerFault.allCases.map(\.rawValue)), value: "KIND", hidden: true,
+                         help: "test only: Rocket.Chat answers registration requests expired, early, not-jws or result-object"),
+                    Flag("vonage-no-meta", hidden: true, help: "test only: Vonage pages carry no meta"),
+                    Flag("vonage-churn-remove", .int, value: "N", hidden: true, help: "test only: the first N times between a user's page reads, their first number goes and another is added at the end"),
+                    Flag("vonage-churn-insert", .int, value: "N", hidden: true, help: "test only: the first N times between a user's page reads, another number is added at the front"),
                 ],
                 examples: ["pbxctl sandbox", "pbxctl sandbox --port 0 --write-config"],
                 run: { invocation in try run(invocation) })
@@ -39,6 +44,10 @@ enum SandboxCommand {
         options.faultSeed = UInt64(max(0, line.int("fault-seed") ?? 42))
         options.rocketchatSigned = line.bool("signed-registration")
         options.checkAnswers = !line.bool("no-answer-check")
+        options.rocketchatAnswer = line.string("rocketchat-answer").flatMap(RocketChatAnswerFault.init(rawValue:))
+        options.vonageNoMeta = line.bool("vonage-no-meta")
+        options.vonageChurnRemove = max(0, line.int("vonage-churn-remove") ?? 0)
+        options.vonageChurnInsert = max(0, line.int("vonage-churn-insert") ?? 0)
         guard options.users >= 0, options.cdrs >= 0 else { throw APIError.usage("--users and --cdrs must not be negative") }
         guard (0...1).contains(options.failRate), (0...1).contains(options.dropRate) else { throw APIError.usage("--fail-rate and --drop-rate are probabilities from 0 to 1") }
         return options

@@ -4,7 +4,8 @@ import PBXClient
 import PBXJSON
 
 /// `callback-numbers`: a Vonage Contact Center user's callback numbers. The API can
-/// only replace a user's whole list, so add/remove read every page first.
+/// only replace a user's whole list, so add/remove read every page first, and
+/// write only a list they could read consistently.
 enum VonageCommands {
     static let columns = ["callbackNumberId", "callbackNumberName", "callbackNumberClid"]
 
@@ -33,9 +34,11 @@ enum VonageCommands {
         return size
     }
 
-    /// Walks `limit`/`page` pages, handing each page's numbers to `each`; returns the answer's userId.
+    /// Walks `limit`/`page` pages, handing each page's numbers and the whole answer to
+    /// `each`; false on a dry run. A page shorter than asked for is the last: `meta`
+    /// is not needed, and a server that leaves it out or miscounts loses nothing.
     @discardableResult
-    static func walk(_ client: APIClient, path: String, pageSize: Int, all: Bool, limit: Int?, each: ([JSON]) -> Void) throws -> Bool {
+    static func walk(_ client: APIClient, path: String, pageSize: Int, all: Bool, limit: Int?, each: ([JSON], JSON) throws -> Void) throws -> Bool {
         var page = 1
         var fetched = 0
         while true {
@@ -46,10 +49,9 @@ enum VonageCommands {
                 throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "expected callbackNumbers in the answer", backend: "vonage")
             }
             let keep = limit.map { min(numbers.count, $0 - fetched) } ?? numbers.count
-            each(Array(numbers.prefix(keep)))
+            try each(Array(numbers.prefix(keep)), json)
             fetched += keep
-            let pageCount = json["meta"]?["pageCount"]?.intValue ?? page
-            if numbers.isEmpty || page >= pageCount || (limit.map { fetched >= $0 } ?? false) || (!all && limit == nil) { return true }
+            if numbers.count < pageSize || (limit.map { fetched >= $0 } ?? false) || (!all && limit == nil) { return true }
             page += 1
         }
     }
@@ -66,7 +68,7 @@ enum VonageCommands {
         let path = try line.string("user").map(userPath) ?? "/callbackNumbers"
         let client = try invocation.app.client(.vonage)
         let renderer = Renderer(options: invocation.app.output, sink: invocation.io.stdout, defaultColumns: columns, idKey: "callbackNumberId")
-        if try walk(client, path: path, pageSize: size, all: line.bool("all"), limit: line.int("limit"), each: { page in
+        if try walk(client, path: path, pageSize: size, all: line.bool("all"), limit: line.int("limit"), each: { page, _ in
             renderer.emit(page)
             invocation.io.stdout.flush()
         }) {
@@ -99,17 +101,15 @@ enum VonageCommands {
         if !invocation.app.clientSettings.dryRun { invocation.io.err("\(user) now has \(ids.count) callback number\(ids.count == 1 ? "" : "s")\n") }
     }
 
-    /// Read every page, change the list, write it back whole; no-ops say so and write nothing.
+    /// Read the whole list until two reads agree, change it, write it back whole;
+    /// no-ops say so and write nothing.
     static func modify(_ invocation: Invocation, adding: Bool) throws {
         let user = try invocation.require("USER_ID")
         let path = try userPath(user)
         let wanted = try requestedIDs(invocation)
         let size = try pageSize(invocation.line)
         let reader = try invocation.app.client(.vonage)
-        var current: [String] = []
-        guard try walk(reader, path: path, pageSize: size, all: true, limit: nil, each: { page in
-            current += page.compactMap { $0["callbackNumberId"]?.stringValue }
-        }) else {
+        guard let current = try CallbackNumberSnapshot.read(reader, path: path, pageSize: size, user: user) else {
             invocation.io.err("note: a dry run cannot read the current list; the PUT would carry it with the change applied\n")
             return
         }
@@ -129,6 +129,7 @@ enum VonageCommands {
             }
         }
         guard !changed.isEmpty else { return }
+        try CallbackNumberSnapshot.checkOnlyRequestedRemoved(before: current, after: updated, removable: adding ? [] : Set(wanted))
         try put(try writeClient(invocation), path, updated)
         invocation.io.err("\(adding ? "Added" : "Removed") \(changed.joined(separator: ", ")); \(user) now has \(updated.count) callback number\(updated.count == 1 ? "" : "s")\n")
     }
