@@ -425,7 +425,8 @@ enum PagePrefetcher {
         while shared.nextToEmit < pages.count {
             condition.lock()
             while shared.results[shared.nextToEmit] == nil, shared.failure == nil, pbx_interrupted == 0 {
-                condition.wait(until: Date().addingTimeInterval(0.2))
+                // A timed wait, so an interrupt is noticed even when no page arrives; the loop re-checks.
+                _ = condition.wait(until: Date().addingTimeInterval(0.2))
             }
             if pbx_interrupted != 0 {
                 condition.unlock()

@@ -73,7 +73,7 @@ enum ImportCommand {
         } else {
             try writeFailed(outcome.failures, to: failedPath)
         }
-        var summary = "created \(outcome.created), skipped \(skipped), failed \(outcome.failures.count)"
+        var summary = "created \(outcome.created.count), skipped \(skipped), failed \(outcome.failures.count)"
         if !outcome.failures.isEmpty { summary += "; failed rows and reasons are in \(failedPath) (re-run with it, or with --skip-existing)" }
         invocation.io.err(summary + "\n")
         if outcome.interrupted { throw APIError(kind: .interrupted, message: "interrupted") }
@@ -196,33 +196,64 @@ enum ImportCommand {
     }
 
     struct Outcome {
-        var created = 0
+        var created: [Row] = []
         var failures: [(row: Row, reason: String)] = []
         var interrupted = false
+    }
+
+    /// What the workers share: the next row to take and the outcome so far, only
+    /// ever touched with `lock` held.
+    final class WorkQueue: @unchecked Sendable {
+        private let lock = NSLock()
+        private let rows: [Row]
+        private var next = 0
+        private var outcome = Outcome()
+
+        init(_ rows: [Row]) { self.rows = rows }
+
+        /// The next row, or nil when every row was taken or the user interrupted.
+        func take() -> Row? {
+            lock.withLock {
+                guard pbx_interrupted == 0, next < rows.count else { return nil }
+                next += 1
+                return rows[next - 1]
+            }
+        }
+
+        /// Records a row's result; `report` runs under the lock, so progress and IDs print in step.
+        func finish(_ row: Row, failure: String?, report: (_ done: Int, _ failed: Int) -> Void) {
+            lock.withLock {
+                if let failure { outcome.failures.append((row, failure)) } else { outcome.created.append(row) }
+                report(outcome.created.count + outcome.failures.count, outcome.failures.count)
+            }
+        }
+
+        /// The outcome once every worker has stopped; rows never taken count as failed.
+        func result(interrupted: Bool) -> Outcome {
+            lock.withLock {
+                var result = outcome
+                if interrupted {
+                    result.interrupted = true
+                    for row in rows[next...] { result.failures.append((row, "not attempted: interrupted")) }
+                }
+                result.failures.sort { $0.row.line < $1.row.line }
+                result.created.sort { $0.line < $1.line }
+                return result
+            }
+        }
     }
 
     /// `concurrency` workers take rows in order; each keeps its own kept-alive
     /// connection through the transport's handle pool.
     static func create(_ rows: [Row], client: APIClient, concurrency: Int, io: IOContext, quiet: Bool) -> Outcome {
-        let lock = NSLock()
-        var next = 0
-        var outcome = Outcome()
-        var done = 0
+        let queue = WorkQueue(rows)
         let progress = ProgressBar(total: rows.count, enabled: io.stderrIsTTY && !quiet, io: io)
         let group = DispatchGroup()
         for _ in 0..<min(concurrency, max(rows.count, 1)) {
             group.enter()
             let thread = Thread {
                 defer { group.leave() }
-                while true {
-                    lock.lock()
-                    if pbx_interrupted != 0 || next >= rows.count {
-                        lock.unlock()
-                        return
-                    }
-                    let row = rows[next]
-                    next += 1
-                    lock.unlock()
+                while let row = queue.take() {
                     var failure: String?
                     var createdID: String?
                     do {
@@ -233,12 +264,10 @@ enum ImportCommand {
                     } catch {
                         failure = "\(error)"
                     }
-                    lock.lock()
-                    if let failure { outcome.failures.append((row, failure)) } else { outcome.created += 1 }
-                    done += 1
-                    progress.update(done: done, failed: outcome.failures.count)
-                    if quiet, let createdID { io.out(createdID + "\n") }
-                    lock.unlock()
+                    queue.finish(row, failure: failure) { done, failed in
+                        progress.update(done: done, failed: failed)
+                        if quiet, let createdID { io.out(createdID + "\n") }
+                    }
                 }
             }
             thread.stackSize = 1 << 20
@@ -246,14 +275,7 @@ enum ImportCommand {
         }
         group.wait()
         progress.finish()
-        if pbx_interrupted != 0 {
-            outcome.interrupted = true
-            lock.lock()
-            for row in rows[next...] { outcome.failures.append((row, "not attempted: interrupted")) }
-            lock.unlock()
-        }
-        outcome.failures.sort { $0.row.line < $1.row.line }
-        return outcome
+        return queue.result(interrupted: pbx_interrupted != 0)
     }
 
     /// The failed rows, flattened to dotted columns, with the reason last; re-importable.
