@@ -70,7 +70,7 @@ final class ParserTests: XCTestCase {
     func testUnknownCommandsAndFlagsSuggest() {
         XCTAssertTrue(usageMessage(["usres", "list"])?.contains("Did you mean 'users'") == true)
         XCTAssertTrue(usageMessage(["users", "lsit"])?.contains("'list'") == true)
-        XCTAssertTrue(usageMessage(["users", "list", "--pgae-size", "3"])?.contains("'--page-size'") == true)
+        XCTAssertTrue(usageMessage(["users", "list", "--pgae-size", "3"])?.contains("unknown flag --pgae-size; did you mean --page-size?") == true)
         XCTAssertTrue(usageMessage(["users", "list", "-o", "yaml"])?.contains("choose from table, json, jsonl, csv, tsv") == true)
     }
 

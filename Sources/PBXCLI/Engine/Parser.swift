@@ -15,6 +15,9 @@ public struct CommandLineParser {
         var positionals: [String] = []
         var index = 0
         var endOfFlags = false
+        // A long flag no command below here has: it is reported as such, ahead of the
+        // word after it, which would otherwise pass for an unknown command.
+        var unknownLong: String?
 
         while index < arguments.count {
             let token = arguments[index]
@@ -30,6 +33,7 @@ public struct CommandLineParser {
                         continue
                     }
                     if node.run == nil {
+                        if let unknownLong { throw unknownFlag(unknownLong, node: node, known: node.flags + GlobalFlags.all + node.allCommands.flatMap(\.flags)) }
                         let candidates = node.visibleChildren.map(\.name)
                         throw APIError.usage("unknown command '\(token)' for '\(node.fullName)'"
                             + Suggest.hint(token, among: candidates)
@@ -52,11 +56,15 @@ public struct CommandLineParser {
                     flagTokens.append((token, arguments[index]))
                     index += 1
                 } else {
+                    if unknownLong == nil, lookupForArity(long: String(body), at: node) == nil { unknownLong = token }
                     flagTokens.append((token, nil))
                 }
             } else {
+                // In a bundle (`-qo json`) the first letter that takes a value takes the
+                // rest of the word, or the next word when it is the last letter.
                 let letters = Array(token.dropFirst())
-                if letters.count == 1, let flag = lookupForArity(short: letters[0], at: node), flag.takesValue, index < arguments.count {
+                let valueLetter = letters.firstIndex { lookupForArity(short: $0, at: node)?.takesValue == true }
+                if let valueLetter, valueLetter == letters.count - 1, index < arguments.count {
                     flagTokens.append((token, arguments[index]))
                     index += 1
                 } else {
@@ -142,9 +150,10 @@ public struct CommandLineParser {
     }
 
     private func unknownFlag(_ written: String, node: Command, known: [Flag]) -> APIError {
-        let names = known.filter { !$0.hidden }.map { "--" + $0.long }
-        return APIError.usage("unknown flag \(written) for '\(node.fullName)'" + Suggest.hint(written, among: names)
-            + "\n\nRun '\(node.fullName) --help' for its flags.")
+        let names = Array(Set(known.filter { !$0.hidden }.map { "--" + $0.long }))
+        let near = Suggest.closest(written, among: names)
+        let suggestion = near.isEmpty ? "" : "; did you mean " + near.joined(separator: " or ") + "?"
+        return APIError.usage("unknown flag \(written)\(suggestion)\n\nRun '\(node.fullName) --help' for its flags.")
     }
 
     /// Before the command is known, a flag's arity is looked up among the global
