@@ -123,15 +123,18 @@ final class UsersEndToEndTests: SandboxTestCase {
         let result = PBX.run(["users", "create", "--name", ".admin", "--display-name", "X", "--email", "x@example.com", "--role", "StandardUser",
                               "--extension", "12", "-f", "password=p", "-f", "extension_password=q", "-f", "voicemail_pin=111222"], env: closed)
         XCTAssertEqual(result.code, 2, result.stderr)
-        XCTAssertTrue(result.stderr.contains("name:"), result.stderr)
-        XCTAssertTrue(result.stderr.contains("extension_number:"), result.stderr)
-        XCTAssertTrue(result.stderr.contains("voicemail_pin:"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("--name must not start or end with '.' (name)"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("--extension must be 3 to 64 digits (extension_number)"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("voicemail_pin: must not repeat"), "set with -f, told by its field: \(result.stderr)")
         XCTAssertTrue(result.stderr.contains("nothing was sent"))
 
         let missing = PBX.run(["users", "create", "--name", "ok.name"], env: closed)
         XCTAssertEqual(missing.code, 2)
-        for field in ["display_name", "password", "email", "role", "extension_number", "extension_password", "voicemail_pin"] {
-            XCTAssertTrue(missing.stderr.contains("\(field): is required"), "\(field) missing from: \(missing.stderr)")
+        for (flag, field) in [("--display-name", "display_name"), ("--email", "email"), ("--role", "role"), ("--extension", "extension_number")] {
+            XCTAssertTrue(missing.stderr.contains("\(flag) is required (\(field))"), "\(flag) missing from: \(missing.stderr)")
+        }
+        for secret in ["password", "extension_password", "voicemail_pin"] {
+            XCTAssertTrue(missing.stderr.contains("\(secret): is required"), "\(secret) missing from: \(missing.stderr)")
         }
         let badEnum = PBX.run(["users", "update", "NzAw", "-f", "sms=SOMETIMES"], env: closed)
         XCTAssertEqual(badEnum.code, 2)

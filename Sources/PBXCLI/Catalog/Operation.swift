@@ -130,4 +130,7 @@ public struct RequestPlan {
     public var confirmQuestion: String?
     /// The path template the request follows, for validation against the vendor document.
     public var template: String
+    /// Body fields the user set through a named flag or an argument, with what was typed
+    /// (`extension_number` → `--extension`), so errors speak the user's words.
+    public var typedAs: [String: String] = [:]
 }

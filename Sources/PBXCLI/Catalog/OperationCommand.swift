@@ -140,6 +140,7 @@ enum OperationCommand {
             pathValues.append("{user:\(user)}")
         }
         var body: JSONObject?
+        var typedAs: [String: String] = [:]
         let spec = operation.specOperation
         if spec?.bodySchema != nil {
             body = operation.defaults
@@ -150,14 +151,17 @@ enum OperationCommand {
                 guard let text = line.string(bodyFlag.flag) else { continue }
                 let schema = spec?.bodySchema.flatMap { SchemaValidator.schema(of: $0, path: bodyFlag.key) }
                 body!.set(path: bodyFlag.key, to: BodyInput.typed(text, schemaType: schema.flatMap(SchemaValidator.type(of:))))
+                typedAs[bodyFlag.key] = "--" + bodyFlag.flag
             }
             for assignment in line.strings("raw-field") {
                 let (key, value) = try BodyInput.assignment(assignment, typed: true)
                 body!.set(path: key, to: value)
+                typedAs[key] = nil
             }
             for assignment in line.strings("field") {
                 let (key, value) = try BodyInput.assignment(assignment, typed: false)
                 body!.set(path: key, to: value)
+                typedAs[key] = nil
             }
         }
         for (index, argument) in operation.arguments.enumerated() {
@@ -170,15 +174,18 @@ enum OperationCommand {
                 if body == nil { body = JSONObject() }
                 let schema = spec?.bodySchema.flatMap { SchemaValidator.schema(of: $0, path: key) }
                 body!.set(path: key, to: BodyInput.typed(first, schemaType: schema.flatMap(SchemaValidator.type(of:))))
+                typedAs[key] = argument.name
             case .bodyList(let key):
                 if body == nil { body = JSONObject() }
                 body!.set(path: key, to: .array(values.map(JSON.string)))
+                typedAs[key] = argument.name
             }
         }
         if !operation.secrets.isEmpty, body != nil {
             try BodyInput.fillSecrets(operation.secrets, into: &body!, invocation: invocation)
         }
         var plan = RequestPlan(method: operation.method, path: fill(template, with: pathValues), body: body, template: template)
+        plan.typedAs = typedAs
         if operation.confirm {
             let target = line.positionals.first.map { " \($0)" } ?? ""
             plan.confirmQuestion = "\(operation.words.last!.replacingOccurrences(of: "-", with: " ").capitalizedFirst) \(operation.noun)\(target)?"
@@ -227,10 +234,19 @@ enum OperationCommand {
         }
         if !problems.isEmpty {
             var seen = Set<String>()
-            let unique = problems.filter { seen.insert($0.field).inserted }.map(\.text)
+            let unique = problems.filter { seen.insert($0.field).inserted }.map { inUserWords($0, plan, operation) }
             let hint = operation.secrets.isEmpty ? "" : "\n(secrets are read from a prompt on a terminal, --password-stdin, -F KEY=@FILE or --data FILE)"
             throw APIError.usage("invalid request for '\(operation.words.joined(separator: " "))'; nothing was sent:\n  " + unique.joined(separator: "\n  ") + hint)
         }
+    }
+
+    /// A problem told by what the user typed (`--extension must be 3 to 64 digits
+    /// (extension_number)`); a field missing altogether by the flag that would set it.
+    static func inUserWords(_ problem: SchemaViolation, _ plan: RequestPlan, _ operation: Operation) -> String {
+        let given = plan.body.flatMap { JSON.object($0).value(atPath: problem.field) } != nil
+        let typed = plan.typedAs[problem.field] ?? (given ? nil : operation.bodyFlags.first { $0.key == problem.field }.map { "--" + $0.flag })
+        guard let typed else { return problem.text }
+        return "\(typed) \(problem.message) (\(problem.field))"
     }
 
     /// Replaces `{user:VALUE}` markers with user IDs; an extension number is looked up
