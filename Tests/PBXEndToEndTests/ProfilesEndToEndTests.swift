@@ -98,7 +98,7 @@ final class ProfilesEndToEndTests: SandboxTestCase {
         }
         let typo = PBX.run(["users", "list", "--limt", "3"], env: env)
         XCTAssertEqual(typo.code, 2)
-        XCTAssertTrue(typo.stderr.contains("Did you mean '--limit'"), typo.stderr)
+        XCTAssertTrue(typo.stderr.contains("unknown flag --limt; did you mean --limit"), typo.stderr)
         let badFormat = PBX.run(["users", "list", "-o", "jsno"], env: env)
         XCTAssertEqual(badFormat.code, 2)
         XCTAssertTrue(badFormat.stderr.contains("'json'"), badFormat.stderr)

@@ -22,11 +22,18 @@ final class RendererTests: XCTestCase {
     }
 
     func testCSVQuotesPerRFC4180() {
-        XCTAssertEqual(render(.csv), "id,name\n1,\"a, \"\"quoted\"\"\"\n2,\"line\nbreak\"\n")
+        XCTAssertEqual(render(.csv, fields: ["id", "name"]), "id,name\n1,\"a, \"\"quoted\"\"\"\n2,\"line\nbreak\"\n")
+    }
+
+    /// Without --fields a file carries every scalar, nested ones dotted; a table the curated columns.
+    func testCSVCarriesEveryScalarTablesTheCuratedColumns() {
+        XCTAssertEqual(render(.csv).components(separatedBy: "\n").first, "id,name,nested.mode")
+        XCTAssertEqual(render(.tsv).components(separatedBy: "\n").first, "id\tname\tnested.mode")
+        XCTAssertEqual(render(.table).components(separatedBy: "\n").first?.split(separator: " "), ["ID", "NAME"])
     }
 
     func testCSVParsesBack() throws {
-        let rows = try DelimitedText.parseCSV(render(.csv))
+        let rows = try DelimitedText.parseCSV(render(.csv, fields: ["id", "name"]))
         XCTAssertEqual(rows, [["id", "name"], ["1", "a, \"quoted\""], ["2", "line\nbreak"]])
     }
 

@@ -77,6 +77,11 @@ enum OperationCommand {
             }
             guard invocation.io.confirm(question) else { throw APIError.usage("cancelled; nothing was changed") }
         }
+        let recordSchema = operation.present == nil ? RecordSchema.of(operation) : nil
+        if plan.method != "GET" {
+            // A write is checked before it is made: only the schema can tell then.
+            try RecordSchema.checkFields(app.output.fields, schema: recordSchema, records: [])
+        }
         try resolveUsers(&plan, operation, invocation, client)
         if operation.shape == .list {
             try runList(plan, operation, invocation, client)
@@ -97,8 +102,9 @@ enum OperationCommand {
             try present(record, plan, invocation)
             return
         }
+        if plan.method == "GET" { try RecordSchema.checkFields(app.output.fields, schema: recordSchema, records: record.map { [$0] } ?? []) }
         let renderer = Renderer(options: app.output, sink: invocation.io.stdout, defaultColumns: operation.columns, idKey: operation.idKey,
-                                masking: masked(operation, invocation))
+                                masking: masked(operation, invocation), recordFields: recordSchema.map { RecordSchema.scalarPaths(of: $0) } ?? [])
         switch operation.shape {
         case .get:
             if let record { renderer.single(record) }
@@ -263,8 +269,9 @@ enum OperationCommand {
         let app = invocation.app
         let line = invocation.line
         let spec = PortSIPSpec.shared.operation(plan.method, plan.template)
+        let schema = RecordSchema.of(operation)
         let renderer = Renderer(options: app.output, sink: invocation.io.stdout, defaultColumns: operation.columns, idKey: operation.idKey,
-                                masking: masked(operation, invocation))
+                                masking: masked(operation, invocation), recordFields: schema.map { RecordSchema.scalarPaths(of: $0) } ?? [])
         let pageSize = line.int("page-size") ?? 100
         if spec?.queryParameter("top") != nil, !(1...100).contains(pageSize) {
             throw APIError.usage("--page-size must be 1 to 100 (PortSIP's top limit)")
@@ -272,9 +279,10 @@ enum OperationCommand {
         if let limit = line.int("limit"), limit < 1 { throw APIError.usage("--limit must be at least 1") }
         var walker = PageWalker(pageSize: pageSize, limit: line.int("limit"), all: line.bool("all") || operation.alwaysAll, paged: spec?.queryParameter("top") != nil)
         if !walker.paged, app.output.format != .table || app.output.quiet {
-            try streamUnpagedList(plan, operation, invocation, client, renderer: renderer)
+            try streamUnpagedList(plan, operation, invocation, client, renderer: renderer, schema: schema)
             return
         }
+        var checked = false
         let paged = walker.paged
         // Called from prefetch threads too: it touches no mutable state.
         func fetch(_ page: (skip: Int, top: Int)) throws -> (items: [JSON], total: Int?)? {
@@ -293,6 +301,10 @@ enum OperationCommand {
         while let page = walker.next() {
             if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
             guard let (items, total) = try fetch(page) else { return }
+            if !checked {
+                try RecordSchema.checkFields(app.output.fields, schema: schema, records: items)
+                checked = true
+            }
             let kept = walker.accept(count: items.count, total: total)
             renderer.emit(Array(items.prefix(kept)))
             invocation.io.stdout.flush()
@@ -322,12 +334,14 @@ extension OperationCommand {
 
     /// Lists PortSIP answers in one piece (CDRs, messages…) can be long: parse and print
     /// them item by item as they arrive instead of holding the whole answer.
-    static func streamUnpagedList(_ plan: RequestPlan, _ operation: Operation, _ invocation: Invocation, _ client: APIClient, renderer: Renderer) throws {
+    static func streamUnpagedList(_ plan: RequestPlan, _ operation: Operation, _ invocation: Invocation, _ client: APIClient, renderer: Renderer, schema: JSON?) throws {
         let limit = invocation.line.int("limit")
+        let fields = invocation.app.output.fields
         var printed = 0
         let request = client.makeRequest(method: "GET", path: plan.path, query: plan.query)
         do {
             let result = try client.streamList(request) { item in
+                if printed == 0 { try RecordSchema.checkFields(fields, schema: schema, records: [item]) }
                 if let limit, printed >= limit { throw LimitReached() }
                 renderer.emit([item])
                 printed += 1
@@ -335,6 +349,7 @@ extension OperationCommand {
             }
             if result.dryRun { return }
         } catch is LimitReached {}
+        if printed == 0 { try RecordSchema.checkFields(fields, schema: schema, records: []) }
         renderer.finishList()
     }
 }

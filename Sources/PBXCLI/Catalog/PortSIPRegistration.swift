@@ -31,7 +31,9 @@ enum PortSIPRegistrationCatalog {
         status.present = { json, _, invocation in
             guard let json else { return }
             let output = invocation.app.output
-            if output.format == .json && output.fields == nil && !output.quiet {
+            // JSON prints the answer as it is; --fields picks its keys and keeps them nested.
+            if (output.format == .json || output.format == .jsonl && output.fields != nil) && !output.quiet {
+                try RecordSchema.checkFields(output.fields, schema: nil, records: [json])
                 Renderer(options: output, sink: invocation.io.stdout).single(json)
                 return
             }

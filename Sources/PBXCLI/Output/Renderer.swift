@@ -12,17 +12,20 @@ public final class Renderer {
     let idKey: String
     /// Fields, dotted paths allowed, printed as *** (secrets the server returns).
     let masking: [String]
+    /// The records' scalar fields in the vendor schema's order: CSV and TSV columns.
+    let recordFields: [String]
     private var tableRows: [[String]] = []
     private var columns: [String]?
     private var emitted = 0
     private var started = false
 
-    public init(options: OutputOptions, sink: TextSink, defaultColumns: [String] = [], idKey: String = "id", masking: [String] = []) {
+    public init(options: OutputOptions, sink: TextSink, defaultColumns: [String] = [], idKey: String = "id", masking: [String] = [], recordFields: [String] = []) {
         self.options = options
         self.sink = sink
         self.defaultColumns = defaultColumns
         self.idKey = idKey
         self.masking = masking
+        self.recordFields = recordFields
     }
 
     private func masked(_ item: JSON) -> JSON {
@@ -36,7 +39,16 @@ public final class Renderer {
 
     private func chosenColumns(for items: [JSON]) -> [String] {
         if let columns { return columns }
-        let chosen = options.fields ?? (defaultColumns.isEmpty ? FieldSelection.keys(of: items) : defaultColumns)
+        let chosen: [String]
+        if let fields = options.fields {
+            chosen = fields
+        } else if options.format == .csv || options.format == .tsv {
+            // Files carry every scalar: the schema's first, then any the records add.
+            let known = Set(recordFields)
+            chosen = recordFields + FieldSelection.scalarPaths(of: items).filter { !known.contains($0) }
+        } else {
+            chosen = defaultColumns.isEmpty ? FieldSelection.keys(of: items) : defaultColumns
+        }
         columns = chosen
         return chosen
     }
@@ -84,7 +96,7 @@ public final class Renderer {
             let columns = self.columns ?? options.fields ?? defaultColumns
             sink.write(TableLayout.render(header: options.noHeaders ? nil : columns.map(Self.heading), rows: tableRows, options: options))
         case .csv, .tsv:
-            if !started, !options.noHeaders, let columns = options.fields ?? (defaultColumns.isEmpty ? nil : defaultColumns) {
+            if !started, !options.noHeaders, let columns = options.fields ?? (recordFields.isEmpty ? nil : recordFields) ?? (defaultColumns.isEmpty ? nil : defaultColumns) {
                 sink.write(DelimitedText.row(columns, format: options.format))
             }
         case .jsonl:
@@ -104,7 +116,7 @@ public final class Renderer {
         case .json: sink.write(shape(object).prettyText + "\n")
         case .jsonl: sink.write(shape(object).compactText + "\n")
         case .csv, .tsv:
-            let columns = options.fields ?? FieldSelection.keys(of: [object])
+            let columns = chosenColumns(for: [object])
             if !options.noHeaders { sink.write(DelimitedText.row(columns, format: options.format)) }
             sink.write(DelimitedText.row(columns.map { (object.value(atPath: $0) ?? .null).cellText }, format: options.format))
         case .table:

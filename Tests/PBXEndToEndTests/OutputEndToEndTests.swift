@@ -1,0 +1,45 @@
+import Foundation
+import XCTest
+
+/// Output a script pipes on: CSV/TSV carry every field, --fields is checked and keeps
+/// nesting in JSON, tables keep their curated columns.
+final class OutputEndToEndTests: SandboxTestCase {
+    func testCSVWithoutFieldsCarriesEveryScalarInTheVendorsOrder() throws {
+        let csv = PBX.run(["cdrs", "list", "-o", "csv", "--limit", "3"], env: env)
+        XCTAssertEqual(csv.code, 0, csv.stderr)
+        let header = try XCTUnwrap(csv.stdout.components(separatedBy: "\n").first).components(separatedBy: ",")
+        XCTAssertEqual(header, ["id", "caller", "caller_domain", "caller_display_name", "callee", "callee_domain", "callee_display_name", "started_at", "rang_at",
+                                "answered_at", "ended_at", "call_id", "direction", "end_reason", "reroute_reason", "status_code", "destination",
+                                "outbound_caller_id", "did_cid", "trunk", "duration", "service_number", "user_data"])
+        let tsv = PBX.run(["cdrs", "list", "-o", "tsv", "--limit", "3"], env: env)
+        XCTAssertEqual(tsv.stdout.components(separatedBy: "\n").first, header.joined(separator: "\t"))
+        let table = PBX.run(["cdrs", "list", "--limit", "3"], env: env)
+        XCTAssertEqual(table.stdout.components(separatedBy: "\n").first?.split(separator: " "), ["STARTED_AT", "CALLER", "CALLEE", "DIRECTION", "DURATION", "END_REASON"])
+        let users = PBX.run(["users", "list", "-o", "csv", "--limit", "1"], env: env)
+        XCTAssertTrue(users.stdout.hasPrefix("id,name,enabled,email,display_name,role,"), users.stdout)
+    }
+
+    func testUnknownFieldsExitTwoWithTheNearestName() {
+        for words in [["users", "list", "-o", "csv", "--fields", "name,extenson_number"], ["users", "get", "1001", "--fields", "extenson_number"],
+                      ["registration", "status", "1001", "-o", "json", "--fields", "registraton"]] {
+            let result = PBX.run(words, env: env)
+            XCTAssertEqual(result.code, 2, words.joined(separator: " "))
+            XCTAssertEqual(result.stdout, "", "nothing printed: \(words)")
+            XCTAssertTrue(result.stderr.contains("did you mean"), result.stderr)
+        }
+        // A field the schema names is fine even when these records lack it.
+        XCTAssertEqual(PBX.run(["users", "get", "1001", "--fields", "name,office_hours.mode", "-o", "json"], env: env).code, 0)
+    }
+
+    func testJSONFieldsKeepNestedValuesNested() throws {
+        let json = PBX.run(["registration", "status", "1001", "-o", "json", "--fields", "status,registration"], env: env)
+        XCTAssertEqual(json.code, 0, json.stderr)
+        let object = try XCTUnwrap(PBX.json(json.stdout) as? [String: Any])
+        XCTAssertEqual(Array(object.keys).sorted(), ["registration", "status"])
+        let registrations = try XCTUnwrap(object["registration"] as? [[String: Any]])
+        XCTAssertNotNil(registrations.first?["instance_id"] as? String)
+        let jsonl = PBX.run(["registration", "status", "1001", "-o", "jsonl", "--fields", "registration"], env: env)
+        XCTAssertEqual(jsonl.stdout.split(separator: "\n").count, 1)
+        XCTAssertNotNil((PBX.json(jsonl.stdout) as? [String: Any])?["registration"] as? [[String: Any]])
+    }
+}
