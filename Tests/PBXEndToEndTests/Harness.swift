@@ -31,9 +31,9 @@ enum PBX {
     }
 
     @discardableResult
-    static func run(_ arguments: [String], env: [String: String], stdin: String? = nil, file: StaticString = #filePath, line: UInt = #line) -> Result {
+    static func run(_ arguments: [String], env: [String: String], stdin: String? = nil, executable: String = binary, file: StaticString = #filePath, line: UInt = #line) -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = env
         let out = Pipe(), err = Pipe(), input = Pipe()
@@ -75,6 +75,15 @@ enum PBX {
         process.interrupt()
         process.waitUntilExit()
         return process.terminationStatus
+    }
+
+    /// Runs pbxctl on a pseudo-terminal of `columns` columns through script(1), typing
+    /// `input`; stdout and stderr arrive mixed, with the terminal's CR LF made LF.
+    static func runInTerminal(_ arguments: [String], env: [String: String], input: String = "", columns: Int = 80) -> Result {
+        func quoted(_ word: String) -> String { "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let command = "stty cols \(columns) rows 40; exec " + ([binary] + arguments).map(quoted).joined(separator: " ")
+        let result = run(["-qec", command, "/dev/null"], env: env, stdin: input, executable: "/usr/bin/script")
+        return Result(code: result.code, stdout: result.stdout.replacingOccurrences(of: "\r\n", with: "\n"), stderr: result.stderr)
     }
 
     static func temporaryDirectory() -> String {

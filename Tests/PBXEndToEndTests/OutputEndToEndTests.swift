@@ -42,4 +42,19 @@ final class OutputEndToEndTests: SandboxTestCase {
         XCTAssertEqual(jsonl.stdout.split(separator: "\n").count, 1)
         XCTAssertNotNil((PBX.json(jsonl.stdout) as? [String: Any])?["registration"] as? [[String: Any]])
     }
+
+    /// At 80 columns on a terminal the other columns shrink; IDs stay whole and copyable.
+    func testTablesOnATerminalNeverCutTheIDColumn() throws {
+        let ids = PBX.run(["users", "list", "--limit", "3", "-q"], env: env).stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(ids.count, 3)
+        let table = PBX.runInTerminal(["users", "list", "--limit", "3", "--no-color"], env: env, columns: 80)
+        XCTAssertEqual(table.code, 0, table.stdout)
+        let rows = table.stdout.split(separator: "\n").filter { !$0.hasPrefix("Showing") }
+        XCTAssertEqual(rows.count, 4, table.stdout)
+        XCTAssertTrue(table.stdout.contains("…"), "the table was wider than 80 columns: something had to shrink")
+        for (row, id) in zip(rows.dropFirst(), ids) {
+            XCTAssertTrue(row.hasPrefix(id + " "), "\(id) cut in: \(row)")
+            XCTAssertLessThanOrEqual(row.count, 80, String(row))
+        }
+    }
 }

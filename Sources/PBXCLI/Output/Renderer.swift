@@ -94,7 +94,7 @@ public final class Renderer {
             sink.write(emitted == 0 ? "[]\n" : "\n]\n")
         case .table:
             let columns = self.columns ?? options.fields ?? defaultColumns
-            sink.write(TableLayout.render(header: options.noHeaders ? nil : columns.map(Self.heading), rows: tableRows, options: options))
+            sink.write(TableLayout.render(header: options.noHeaders ? nil : columns.map(Self.heading), rows: tableRows, options: options, whole: columns.firstIndex(of: idKey)))
         case .csv, .tsv:
             if !started, !options.noHeaders, let columns = options.fields ?? (recordFields.isEmpty ? nil : recordFields) ?? (defaultColumns.isEmpty ? nil : defaultColumns) {
                 sink.write(DelimitedText.row(columns, format: options.format))

@@ -1,7 +1,8 @@
 /// Aligned columns. On a terminal the table fits its width (the widest columns are
-/// cut with …); piped, nothing is cut or coloured.
+/// cut with …, never the `whole` one: an ID must stay copyable); piped, nothing is
+/// cut or coloured.
 enum TableLayout {
-    static func render(header: [String]?, rows: [[String]], options: OutputOptions, keyColumn: Bool = false) -> String {
+    static func render(header: [String]?, rows: [[String]], options: OutputOptions, keyColumn: Bool = false, whole: Int? = nil) -> String {
         let all = (header.map { [$0] } ?? []) + rows
         guard let columnCount = all.map(\.count).max(), columnCount > 0 else { return "" }
         // By scalar: "\r\n" is one Character and would pass a Character test.
@@ -16,9 +17,10 @@ enum TableLayout {
             let available = max(options.width, 20)
             var total = widths.reduce(0, +) + gap * (columnCount - 1)
             while total > available {
-                guard let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 6 else { break }
+                let cuttable = widths.indices.filter { $0 != whole }
+                guard let widest = cuttable.max(by: { widths[$0] < widths[$1] }), widths[widest] > 6 else { break }
                 let cut = min(total - available, widths[widest] - 6)
-                let secondWidest = widths.enumerated().filter { $0.offset != widest }.map(\.element).max() ?? 0
+                let secondWidest = cuttable.filter { $0 != widest }.map { widths[$0] }.max() ?? 0
                 let step = max(1, min(cut, widths[widest] - max(secondWidest, 6)))
                 widths[widest] -= step
                 total -= step
