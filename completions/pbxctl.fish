@@ -139,7 +139,7 @@ complete -c pbxctl -n '__pbxctl_is \'pbxctl users export\'' -l search -x -d 'fre
 complete -c pbxctl -n '__pbxctl_is \'pbxctl users export\'' -l orderby -x -d 'sort order, e.g. \'name asc, created_at desc\''
 complete -c pbxctl -n '__pbxctl_is \'pbxctl users import\'' -l concurrency -x -d 'users created at once (1-32)'
 complete -c pbxctl -n '__pbxctl_is \'pbxctl users import\'' -l skip-existing -d 'leave out rows whose name or extension_number already exists (one paged read of users)'
-complete -c pbxctl -n '__pbxctl_is \'pbxctl users import\'' -l generate-secrets -d 'fill in a missing password, extension_password and voicemail_pin with random ones, written to FILE.secrets.csv (mode 0600)'
+complete -c pbxctl -n '__pbxctl_is \'pbxctl users import\'' -l generate-secrets -d 'fill in a missing password, extension_password and voicemail_pin with random ones, recorded in FILE.secrets.csv (mode 0600) for the users created'
 complete -c pbxctl -n '__pbxctl_is \'pbxctl users import\'' -l format -x -a 'csv jsonl' -d 'the input format (default: from the file name, or sniffed)'
 complete -c pbxctl -n '__pbxctl_is \'pbxctl users import\'' -F
 complete -c pbxctl -n '__pbxctl_is \'pbxctl roles\'' -a 'list' -d 'List roles'

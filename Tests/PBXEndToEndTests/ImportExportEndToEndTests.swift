@@ -20,15 +20,15 @@ final class ImportExportEndToEndTests: XCTestCase {
         let closed = PBX.environment(home: PBX.temporaryDirectory(), extra: ["PBXCTL_URL": PBX.closedURL, "PBXCTL_TOKEN": "t"])
         let result = PBX.run(["users", "import", file], env: closed)
         XCTAssertEqual(result.code, 2, result.stderr)
-        XCTAssertTrue(result.stderr.contains("line 6: 2 cells for 9 columns"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("2 cells for 9 columns (1 row: line 6)"), result.stderr)
 
         let file2 = write([Self.header, row(1), row(2, name: "admin"), row(3, pin: "123456"), row(4, name: "imp.user1")].joined(separator: "\n") + "\n", "bad2.csv")
         let second = PBX.run(["users", "import", file2], env: closed)
         XCTAssertEqual(second.code, 2)
         XCTAssertTrue(second.stderr.contains("3 of 4 rows are invalid; nothing was sent"), second.stderr)
-        XCTAssertTrue(second.stderr.contains("line 3: name: 'admin' is reserved"), second.stderr)
-        XCTAssertTrue(second.stderr.contains("line 4: voicemail_pin: must not contain a sequence"), second.stderr)
-        XCTAssertTrue(second.stderr.contains("line 5: name: 'imp.user1' is also on line 2"), second.stderr)
+        XCTAssertTrue(second.stderr.contains("name: 'admin' is reserved for the system administrator (1 row: line 3)"), second.stderr)
+        XCTAssertTrue(second.stderr.contains("voicemail_pin: must not contain a sequence (123) (1 row: line 4)"), second.stderr)
+        XCTAssertTrue(second.stderr.contains("name: 'imp.user1' is also on line 2 (1 row: line 5)"), second.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: file2 + ".failed.csv"))
     }
 

@@ -233,6 +233,7 @@ enum OperationCommand {
             }
             // The prose rule says it best, so it goes first; one message per field.
             if let rules = operation.rules { problems += PortSIPRules.bodyProblems(body, resource: rules) }
+            problems += InputChecks.problems(body, schema: schema)
             problems += SchemaValidator.validate(.object(body), against: schema, at: "")
         }
         if plan.path.contains("//") || plan.path.hasSuffix("/") {

@@ -11,15 +11,17 @@ enum ImportCommand {
     /// Columns an export writes that are not fields of a create; an import skips them.
     static let readOnlyFields: Set<String> = ["id", "created_at", "profile", "avatar_file_name", "avatar_file_size", "avatar_file_url", "sync_type", "ms365_id", "presence", "presence_note", "balance"]
     static let secretFields = ["password", "extension_password", "voicemail_pin"]
+    /// The reason column of FILE.failed.csv; a re-run with that file ignores it.
+    static let failureColumn = "error"
 
     static var command: Command {
         Command("import", "Create users in bulk from CSV or JSON Lines",
-                details: "Create users from FILE (- for stdin): CSV with a header row of API field names (dotted for nested objects, e.g. office_hours.mode) or JSON Lines, one user per line. Every row is checked first; if any is invalid, all bad rows are reported with their line and field and nothing is sent (exit 2). Then users are created by --concurrency workers. Columns an export writes but a create does not take (id, created_at…) are skipped. At the end a summary (created, skipped, failed) goes to stderr, failed rows with the reason go to FILE.failed.csv (mode 0600), and the exit code is 6 if any row failed. Re-running never creates a duplicate: the server refuses a second user with the same name or extension, and --skip-existing leaves those out before sending.",
+                details: "Create users from FILE (- for stdin): CSV with a header row of API field names (dotted for nested objects, e.g. office_hours.mode) or JSON Lines, one user per line. Every row is checked first; if any is invalid, all bad rows are reported with their line and field and nothing is sent (exit 2). Then users are created by --concurrency workers. Columns an export writes but a create does not take (id, created_at…) are skipped. At the end a summary (created, skipped, failed) goes to stderr, failed rows with the reason go to FILE.failed.csv (mode 0600; a re-run takes it as input), and the exit code is 6 if any row failed. Re-running never creates a duplicate: the server refuses a second user with the same name or extension, and --skip-existing leaves those out before sending.",
                 arguments: [Argument("FILE", "a .csv or .jsonl file, or - for stdin", completion: .files)],
                 flags: [
                     Flag("concurrency", .int, value: "N", default: "4", help: "users created at once (1-32)"),
                     Flag("skip-existing", help: "leave out rows whose name or extension_number already exists (one paged read of users)"),
-                    Flag("generate-secrets", help: "fill in a missing password, extension_password and voicemail_pin with random ones, written to FILE.secrets.csv (mode 0600)"),
+                    Flag("generate-secrets", help: "fill in a missing password, extension_password and voicemail_pin with random ones, recorded in FILE.secrets.csv (mode 0600) for the users created"),
                     Flag("format", .choice(["csv", "jsonl"]), value: "FMT", help: "the input format (default: from the file name, or sniffed)"),
                 ],
                 examples: ["pbxctl users import users.csv --concurrency 8", "pbxctl users import users.csv --skip-existing --dry-run",
@@ -48,11 +50,10 @@ enum ImportCommand {
         guard let schema = PortSIPSpec.shared.operation("POST", "/users")?.bodySchema else { throw APIError.local("no createUser schema") }
         let format = line.string("format") ?? sniff(source, bytes)
         var rows = try format == "jsonl" ? readJSONLines(bytes) : readCSV(bytes, schema: schema)
-        if line.bool("generate-secrets") { try generateSecrets(&rows, source: source, io: invocation.io) }
-        try validate(rows, schema: schema)
 
         let client = try app.client(.portsip)
         var skipped = 0
+        // Skipped rows are never judged: an export of existing users carries no passwords.
         if line.bool("skip-existing") {
             let (names, extensions) = try existingUsers(client)
             let before = rows.count
@@ -61,17 +62,34 @@ enum ImportCommand {
             }
             skipped = before - rows.count
         }
+        let secrets = line.bool("generate-secrets") ? SecretsFile(source: source) : nil
+        let generated = secrets?.fill(&rows) ?? [:]
+        try validate(rows, schema: schema)
         if app.clientSettings.dryRun {
             for row in rows { try client.call("POST", "/users", body: .object(row.body)) }
-            invocation.io.err("dry run: \(rows.count) user\(rows.count == 1 ? "" : "s") would be created, \(skipped) skipped; nothing was sent\n")
+            invocation.io.err("dry run: \(rows.count) user\(rows.count == 1 ? "" : "s") would be created, \(skipped) skipped; nothing was sent"
+                + (generated.isEmpty ? "" : " and no secrets were written") + "\n")
             return
         }
         let outcome = create(rows, client: client, concurrency: concurrency, io: invocation.io, quiet: app.output.quiet)
+        if let secrets {
+            let recorded = outcome.created.filter { generated[$0.line] != nil }
+            try secrets.record(recorded)
+            if !recorded.isEmpty {
+                invocation.io.err("generated secrets for \(recorded.count) user\(recorded.count == 1 ? "" : "s"); they are in \(secrets.path) (mode 0600)\n")
+            }
+        }
         let failedPath = (source == "-" ? "stdin" : source) + ".failed.csv"
         if outcome.failures.isEmpty {
             if FileManager.default.fileExists(atPath: failedPath) { try? FileManager.default.removeItem(atPath: failedPath) }
         } else {
-            try writeFailed(outcome.failures, to: failedPath)
+            // A secret made up for a row that was not created is dropped: a re-run makes and records a new one.
+            let failures = outcome.failures.map { failure in
+                var row = failure.row
+                for field in generated[row.line] ?? [] { row.body[field] = nil }
+                return (row: row, reason: failure.reason)
+            }
+            try writeFailed(failures, to: failedPath)
         }
         var summary = "created \(outcome.created.count), skipped \(skipped), failed \(outcome.failures.count)"
         if !outcome.failures.isEmpty { summary += "; failed rows and reasons are in \(failedPath) (re-run with it, or with --skip-existing)" }
@@ -91,22 +109,22 @@ enum ImportCommand {
 
     static func readJSONLines(_ bytes: [UInt8]) throws -> [Row] {
         var rows: [Row] = []
-        var problems: [String] = []
+        var problems: [(line: Int, text: String)] = []
         for (index, lineBytes) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
             let trimmed = lineBytes.filter { $0 != 0x0D }
             if trimmed.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
             do {
                 guard case .object(var object) = try JSONParser.parse(Array(trimmed)) else {
-                    problems.append("line \(index + 1): not a JSON object")
+                    problems.append((index + 1, "not a JSON object"))
                     continue
                 }
                 for key in object.keys where readOnlyFields.contains(key) { object[key] = nil }
                 rows.append(Row(line: index + 1, body: object))
             } catch let error as JSONParseError {
-                problems.append("line \(index + 1): \(error.description)")
+                problems.append((index + 1, error.description))
             }
         }
-        if !problems.isEmpty { throw APIError.usage("invalid input; nothing was sent:\n  " + problems.joined(separator: "\n  ")) }
+        if !problems.isEmpty { throw APIError.usage("invalid input; nothing was sent:\n  " + collapse(problems).joined(separator: "\n  ")) }
         return rows
     }
 
@@ -122,16 +140,16 @@ enum ImportCommand {
         var seen = Set<String>()
         for name in header where !seen.insert(name).inserted { throw APIError.usage("column '\(name)' appears twice in the header") }
         var rows: [Row] = []
-        var problems: [String] = []
+        var problems: [(line: Int, text: String)] = []
         for (index, record) in records.dropFirst().enumerated() {
             let lineNumber = index + 2
             if record.allSatisfy({ $0.isEmpty }) { continue }
             guard record.count == header.count else {
-                problems.append("line \(lineNumber): \(record.count) cells for \(header.count) columns")
+                problems.append((lineNumber, "\(record.count) cells for \(header.count) columns"))
                 continue
             }
             var body = JSONObject()
-            for (column, cell) in zip(header, record) where !cell.isEmpty && !readOnlyFields.contains(column) {
+            for (column, cell) in zip(header, record) where !cell.isEmpty && !readOnlyFields.contains(column) && column != failureColumn {
                 let type = SchemaValidator.schema(of: schema, path: column).flatMap(SchemaValidator.type(of:))
                 switch type {
                 case "array", "object": body.set(path: column, to: (try? JSONParser.parse(cell)) ?? .string(cell))
@@ -140,14 +158,15 @@ enum ImportCommand {
             }
             rows.append(Row(line: lineNumber, body: body))
         }
-        if !problems.isEmpty { throw APIError.usage("invalid CSV; nothing was sent:\n  " + problems.joined(separator: "\n  ")) }
+        if !problems.isEmpty { throw APIError.usage("invalid CSV; nothing was sent:\n  " + collapse(problems).joined(separator: "\n  ")) }
         return rows
     }
 
     /// Every row against the vendor schema and the prose rules, plus duplicates within the file.
     static func validate(_ rows: [Row], schema: JSON) throws {
         let known = Set(SchemaValidator.propertyNames(of: schema))
-        var problems: [String] = []
+        var problems: [(line: Int, text: String)] = []
+        var invalidRows = 0
         var names: [String: Int] = [:]
         var extensions: [String: Int] = [:]
         var missingSecrets = false
@@ -157,6 +176,7 @@ enum ImportCommand {
                 rowProblems.append(SchemaViolation(field: key, message: "is not a field of createUser" + Suggest.hint(key, among: Array(known)).replacingOccurrences(of: "\n\n", with: "; ")))
             }
             rowProblems += PortSIPRules.bodyProblems(row.body, resource: "users")
+            rowProblems += InputChecks.problems(row.body, schema: schema)
             rowProblems += SchemaValidator.validate(.object(row.body), against: schema, at: "")
             if let name = row.body["name"]?.stringValue?.lowercased() {
                 if let first = names[name] { rowProblems.append(SchemaViolation(field: "name", message: "'\(name)' is also on line \(first)")) } else { names[name] = row.line }
@@ -164,16 +184,44 @@ enum ImportCommand {
             if let number = row.body["extension_number"]?.stringValue {
                 if let first = extensions[number] { rowProblems.append(SchemaViolation(field: "extension_number", message: "\(number) is also on line \(first)")) } else { extensions[number] = row.line }
             }
-            // One line per bad row, one message per field.
+            // One message per field.
             var fields = Set<String>()
             let unique = rowProblems.filter { fields.insert($0.field).inserted }
             if unique.isEmpty { continue }
+            invalidRows += 1
             missingSecrets = missingSecrets || unique.contains { secretFields.contains($0.field) && $0.message == "is required" }
-            problems.append("line \(row.line): " + unique.map(\.text).joined(separator: "; "))
+            problems += unique.map { (row.line, $0.text) }
         }
         if !problems.isEmpty {
             let hint = missingSecrets ? "\n(--generate-secrets fills in missing passwords and PINs)" : ""
-            throw APIError.usage("\(problems.count) of \(rows.count) row\(rows.count == 1 ? "" : "s") are invalid; nothing was sent:\n  " + problems.joined(separator: "\n  ") + hint)
+            throw APIError.usage("\(invalidRows) of \(rows.count) row\(rows.count == 1 ? "" : "s") \(invalidRows == 1 ? "is" : "are") invalid; nothing was sent:\n  "
+                + collapse(problems).joined(separator: "\n  ") + hint)
+        }
+    }
+
+    /// One line per distinct problem, with how many rows have it and where
+    /// (`password: is required (3 rows: lines 2-3, 7)`), in the order first seen.
+    static func collapse(_ problems: [(line: Int, text: String)]) -> [String] {
+        var order: [String] = []
+        var lines: [String: Set<Int>] = [:]
+        for problem in problems {
+            if lines[problem.text] == nil { order.append(problem.text) }
+            lines[problem.text, default: []].insert(problem.line)
+        }
+        return order.map { text in
+            let numbers = lines[text]!.sorted()
+            var ranges: [String] = []
+            var start = numbers[0], end = numbers[0]
+            for number in numbers.dropFirst() + [Int.max] {
+                if number == end + 1 {
+                    end = number
+                    continue
+                }
+                ranges.append(start == end ? "\(start)" : "\(start)-\(end)")
+                (start, end) = (number, number)
+            }
+            let rows = numbers.count == 1 ? "1 row: line" : "\(numbers.count) rows: lines"
+            return "\(text) (\(rows) \(ranges.joined(separator: ", ")))"
         }
     }
 
@@ -303,38 +351,57 @@ enum ImportCommand {
         cells[prefix] = value.cellText
     }
 
-    /// Random secrets that satisfy PortSIP's rules, recorded in a 0600 file beside the
-    /// input before anything is sent. A re-run reuses what that file already holds for
-    /// a row, so a user created by an interrupted run keeps the password on record,
-    /// and the file only ever grows.
-    static func generateSecrets(_ rows: inout [Row], source: String, io: IOContext) throws {
-        let path = (source == "-" ? "stdin" : source) + ".secrets.csv"
-        var recorded: [(key: String, values: [String])] = []
+}
+
+/// `--generate-secrets`: FILE.secrets.csv (mode 0600) beside the input. Missing secrets
+/// are made up in memory; only those of users actually created are recorded, after
+/// they are created. A re-run reuses what the file holds for a name, and the rows
+/// already recorded stay byte for byte as they are: the file only ever grows.
+struct SecretsFile {
+    static let header = ["name", "extension_number"] + ImportCommand.secretFields
+    let path: String
+    private var recorded: [String: [String]] = [:]
+
+    init(source: String) {
+        path = (source == "-" ? "stdin" : source) + ".secrets.csv"
         if let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) {
-            for record in (try? DelimitedText.parseCSV(text))?.dropFirst() ?? [] where record.count == 2 + secretFields.count {
-                recorded.append((record[0].lowercased(), Array(record[2...])))
+            for record in (try? DelimitedText.parseCSV(text))?.dropFirst() ?? [] where record.count == Self.header.count {
+                recorded[record[0].lowercased()] = Array(record[2...])
             }
         }
-        var generated = 0
+    }
+
+    /// Fills the secrets rows lack; returns, by line, the fields given new values.
+    func fill(_ rows: inout [ImportCommand.Row]) -> [Int: [String]] {
+        var generated: [Int: [String]] = [:]
         for index in rows.indices {
-            let name = rows[index].body["name"]?.stringValue?.lowercased() ?? ""
-            let previous = recorded.last(where: { $0.key == name })?.values
-            var made = false
-            for (position, field) in secretFields.enumerated() where rows[index].body[field] == nil {
-                let value = previous.map { $0[position] } ?? (field == "voicemail_pin" ? Secrets.pin() : Secrets.password())
-                rows[index].body[field] = .string(value)
-                made = made || previous == nil
+            let previous = recorded[rows[index].body["name"]?.stringValue?.lowercased() ?? ""]
+            for (position, field) in ImportCommand.secretFields.enumerated() where rows[index].body[field] == nil {
+                if let previous, !previous[position].isEmpty {
+                    rows[index].body[field] = .string(previous[position])
+                } else {
+                    rows[index].body[field] = .string(field == "voicemail_pin" ? Secrets.pin() : Secrets.password())
+                    generated[rows[index].line, default: []].append(field)
+                }
             }
-            guard made else { continue }
-            generated += 1
-            recorded.append((name, secretFields.map { rows[index].body[$0]?.cellText ?? "" }))
         }
-        guard generated > 0 else { return }
-        let numbers = Dictionary(rows.map { ($0.body["name"]?.stringValue?.lowercased() ?? "", $0.body["extension_number"]?.cellText ?? "") }, uniquingKeysWith: { first, _ in first })
-        var lines = DelimitedText.row(["name", "extension_number"] + secretFields, format: .csv)
-        for entry in recorded { lines += DelimitedText.row([entry.key, numbers[entry.key] ?? ""] + entry.values, format: .csv) }
-        try ConfigStore.atomicWrite(lines, to: path, mode: 0o600)
-        io.err("generated secrets for \(generated) user\(generated == 1 ? "" : "s"); they are in \(path) (mode 0600)\n")
+        return generated
+    }
+
+    /// Appends the created rows' secrets to what the file already holds.
+    func record(_ rows: [ImportCommand.Row]) throws {
+        guard !rows.isEmpty else { return }
+        var text = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        if text.isEmpty {
+            text = DelimitedText.row(Self.header, format: .csv)
+        } else if !text.hasSuffix("\n") {
+            text += "\n"
+        }
+        for row in rows {
+            let cells = [row.body["name"]?.cellText ?? "", row.body["extension_number"]?.cellText ?? ""] + ImportCommand.secretFields.map { row.body[$0]?.cellText ?? "" }
+            text += DelimitedText.row(cells, format: .csv)
+        }
+        try ConfigStore.atomicWrite(text, to: path, mode: 0o600)
     }
 }
 
