@@ -57,4 +57,36 @@ final class OutputEndToEndTests: SandboxTestCase {
             XCTAssertLessThanOrEqual(row.count, 80, String(row))
         }
     }
+
+    /// A command that changes an object prints that object, read back when the API answers only an ID or nothing.
+    func testCreateAndUpdatePrintTheObjectInJSON() throws {
+        let create = PBX.run(["users", "create", "--name", "out.json", "--display-name", "Out Json", "--email", "oj@example.com", "--role", "StandardUser",
+                              "--extension", "7301", "-f", "password=Pass#7301x", "-f", "extension_password=Sip#7301x", "-f", "voicemail_pin=385920", "-o", "json"], env: env)
+        XCTAssertEqual(create.code, 0, create.stderr)
+        let created = try XCTUnwrap(PBX.json(create.stdout) as? [String: Any])
+        XCTAssertEqual(created["name"] as? String, "out.json")
+        XCTAssertEqual(created["extension_number"] as? String, "7301")
+        XCTAssertNotNil(created["id"] as? String)
+
+        let update = PBX.run(["users", "update", "7301", "--department", "Night Shift", "-o", "json"], env: env)
+        XCTAssertEqual(update.code, 0, update.stderr)
+        let updated = try XCTUnwrap(PBX.json(update.stdout) as? [String: Any])
+        XCTAssertEqual(updated["department"] as? String, "Night Shift")
+        XCTAssertEqual(updated["id"] as? String, created["id"] as? String)
+        XCTAssertEqual(PBX.run(["users", "update", "7301", "--department", "Day", "-q"], env: env).stdout, "", "-q prints no object")
+
+        let refused = PBX.run(["users", "update", "7301", "--department", "Nowhere", "-o", "json", "--fields", "departmnt"], env: env)
+        XCTAssertEqual(refused.code, 2)
+        XCTAssertTrue(refused.stderr.contains("--fields: unknown field 'departmnt'; did you mean department?"), refused.stderr)
+        XCTAssertFalse(PBX.run(["users", "get", "7301", "-o", "json"], env: env).stdout.contains("Nowhere"), "a refused --fields changes nothing")
+    }
+
+    func testRegistrationCheckPrintsTheStatusItJudged() throws {
+        let registered = PBX.run(["registration", "check", "1001", "-o", "json"], env: env)
+        XCTAssertEqual(registered.code, 0, registered.stderr)
+        let status = try XCTUnwrap(PBX.json(registered.stdout) as? [String: Any])
+        XCTAssertFalse((status["registration"] as? [Any] ?? []).isEmpty)
+        XCTAssertNotNil(status["status"] as? String)
+        XCTAssertEqual(PBX.run(["registration", "check", "1001"], env: env).stdout, "", "a table run stays silent on stdout")
+    }
 }

@@ -77,7 +77,8 @@ enum OperationCommand {
             }
             guard invocation.io.confirm(question) else { throw APIError.usage("cancelled; nothing was changed") }
         }
-        let recordSchema = operation.present == nil ? RecordSchema.of(operation) : nil
+        let reader = readBack(operation, plan, app.output)
+        let recordSchema = operation.present == nil ? RecordSchema.of(reader ?? operation) : nil
         if plan.method != "GET" {
             // A write is checked before it is made: only the schema can tell then.
             try RecordSchema.checkFields(app.output.fields, schema: recordSchema, records: [])
@@ -105,13 +106,25 @@ enum OperationCommand {
         if plan.method == "GET" { try RecordSchema.checkFields(app.output.fields, schema: recordSchema, records: record.map { [$0] } ?? []) }
         let renderer = Renderer(options: app.output, sink: invocation.io.stdout, defaultColumns: operation.columns, idKey: operation.idKey,
                                 masking: masked(operation, invocation), recordFields: recordSchema.map { RecordSchema.scalarPaths(of: $0) } ?? [])
+        let id = answer.json?[operation.idKey]?.cellText ?? plan.body?[operation.idKey]?.cellText ?? ""
+        let answerHoldsObject = (answer.json?.objectValue?.keys.filter { $0 != operation.idKey }.isEmpty == false)
+        if let reader, !answerHoldsObject, operation.shape == .update || !id.isEmpty {
+            // The answer holds an ID or nothing: read the object once, as `get` shows it.
+            let path = operation.shape == .create ? plan.path + "/" + percentEncode(id) : plan.path
+            let written = try client.call("GET", path)
+            if let object = AnswerRecord.extract(written.json, at: reader.recordPath), object.objectValue != nil {
+                Renderer(options: app.output, sink: invocation.io.stdout, idKey: reader.idKey, masking: masked(reader, invocation),
+                         recordFields: recordSchema.map { RecordSchema.scalarPaths(of: $0) } ?? []).single(object)
+            }
+            if !app.output.quiet { invocation.io.err((operation.shape == .create ? "Created \(operation.noun) \(id)" : successMessage(operation, plan, invocation)) + "\n") }
+            return
+        }
         switch operation.shape {
         case .get:
             if let record { renderer.single(record) }
         case .create:
             if let json = answer.json { renderer.single(json) }
             if !app.output.quiet {
-                let id = answer.json?[operation.idKey]?.cellText ?? ""
                 invocation.io.err("Created \(operation.noun) \(id)\n")
             }
         default:
@@ -119,6 +132,21 @@ enum OperationCommand {
                 renderer.single(json)
             } else if !app.output.quiet {
                 invocation.io.err(successMessage(operation, plan, invocation) + "\n")
+            }
+        }
+    }
+
+    /// The `get` that reads back what a create or update wrote, when the output is for
+    /// programs (JSON, JSON Lines, CSV, TSV) and the object is to be printed, not its ID.
+    static func readBack(_ operation: Operation, _ plan: RequestPlan, _ output: OutputOptions) -> Operation? {
+        guard operation.shape == .create || operation.shape == .update, output.format != .table, !output.quiet else { return nil }
+        return PortSIPCatalog.all.first { candidate in
+            guard candidate.shape == .get, candidate.method == "GET", candidate.present == nil else { return false }
+            let paths = [candidate.path] + (candidate.adminPath.map { [$0] } ?? [])
+            if operation.shape == .update { return paths.contains(plan.template) }
+            return paths.contains { path in
+                guard path.hasPrefix(plan.template + "/{"), path.hasSuffix("}") else { return false }
+                return !path.dropFirst(plan.template.count + 1).contains("/")
             }
         }
     }

@@ -69,6 +69,11 @@ enum PortSIPRegistrationCatalog {
             let answer = try client.call("GET", "/users/" + percentEncode(id) + "/status")
             if answer.dryRun { return }
             let count = answer.json?["registration"]?.arrayValue?.count ?? 0
+            let output = invocation.app.output
+            // A script that asks for JSON gets the status the verdict was drawn from.
+            if output.format != .table, !output.quiet, count > 0 || Date() >= deadline, let status = answer.json {
+                Renderer(options: output, sink: invocation.io.stdout).single(status)
+            }
             if count > 0 {
                 if !invocation.app.output.quiet { invocation.io.err("\(value) is registered (\(count) registration\(count == 1 ? "" : "s"))\n") }
                 return
