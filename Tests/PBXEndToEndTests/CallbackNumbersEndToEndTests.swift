@@ -32,7 +32,7 @@ final class CallbackNumbersEndToEndTests: XCTestCase {
         XCTAssertEqual(add.code, 0, add.stderr)
         XCTAssertEqual(numbers("agent-30", env), ids(1...30) + ["cbn-050"], "all 30 kept, one added")
         // 31 numbers in pages of 31, then an empty page: the end without meta.
-        let remove = PBX.run(["callback-numbers", "remove", "agent-30", "cbn-001", "--page-size", "31"], env: env)
+        let remove = PBX.run(["callback-numbers", "remove", "agent-30", "cbn-001", "--page-size", "31", "--yes"], env: env)
         XCTAssertEqual(remove.code, 0, remove.stderr)
         XCTAssertEqual(numbers("agent-30", env), ids(2...30) + ["cbn-050"])
     }
@@ -54,7 +54,7 @@ final class CallbackNumbersEndToEndTests: XCTestCase {
         let sandbox = try SandboxProcess(arguments: ["--vonage-churn-insert", "1"])
         defer { sandbox.stop() }
         let env = vonageEnv(sandbox)
-        let remove = PBX.run(["callback-numbers", "remove", "agent-30", "cbn-002", "-v"], env: env)
+        let remove = PBX.run(["callback-numbers", "remove", "agent-30", "cbn-002", "-v", "--yes"], env: env)
         XCTAssertEqual(remove.code, 0, remove.stderr)
         let put = try XCTUnwrap(remove.stderr.components(separatedBy: "\n").first { $0.hasPrefix("> {\"callbackNumbers\"") }, "the PUT body is traced")
         XCTAssertEqual(put.components(separatedBy: "cbn-025").count, 2, "no duplicate in the PUT: \(put)")

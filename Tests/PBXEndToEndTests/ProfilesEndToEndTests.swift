@@ -80,7 +80,7 @@ final class ProfilesEndToEndTests: SandboxTestCase {
         XCTAssertEqual(PBX.run(["users", "list", "-q", "--limit", "1", "--retries", "0"], env: env.merging(["PBXCTL_PROFILE": "b"]) { $1 }).code, 5, "PBXCTL_PROFILE beats the default")
         let viaEnvironment = PBX.run(["users", "list", "-q", "--limit", "1"], env: env.merging(["PBXCTL_URL": url, "PBXCTL_TOKEN": "sandbox-portsip-token"]) { $1 })
         XCTAssertEqual(viaEnvironment.code, 0)
-        XCTAssertEqual(PBX.run(["config", "delete", "b"], env: env).code, 0)
+        XCTAssertEqual(PBX.run(["config", "delete", "b", "--yes"], env: env).code, 0)
         XCTAssertEqual(PBX.run(["config", "list", "-q"], env: env).stdout, "a\nchat\n")
         XCTAssertTrue(PBX.run(["config", "path"], env: env).stdout.hasPrefix(home + "/.config/pbxctl/config\n"))
     }

@@ -71,12 +71,7 @@ enum OperationCommand {
         try operation.prepare?(&plan, invocation)
         try validate(plan, operation)
         let client = try app.client(.portsip)
-        if let question = plan.confirmQuestion, !invocation.line.bool("yes"), !app.clientSettings.dryRun {
-            guard invocation.io.stdinIsTTY else {
-                throw APIError.usage("\(question.replacingOccurrences(of: "?", with: "")): refusing without --yes when not on a terminal")
-            }
-            guard invocation.io.confirm(question) else { throw APIError.usage("cancelled; nothing was changed") }
-        }
+        if let question = plan.confirmQuestion { try invocation.confirm(question) }
         let reader = readBack(operation, plan, app.output)
         let recordSchema = operation.present == nil ? RecordSchema.of(reader ?? operation) : nil
         if plan.method != "GET" {

@@ -10,6 +10,13 @@ enum ConfigCommands {
         .vonage: ["url", "region", "token_url", "client_id", "default"],
         .commpeak: ["url", "username", "default"],
     ]
+    /// The credentials each type reads; any other secret would be stored and never used.
+    static let secretKeys: [BackendType: [String]] = [
+        .portsip: ["token", "refresh_token", "expires_at"],
+        .rocketchat: ["auth_token", "jwt_secret"],
+        .vonage: ["client_secret", "access_token", "access_token_expires_at"],
+        .commpeak: ["password"],
+    ]
 
     static var group: Command {
         let profileArgument = Argument("NAME", "profile name", completion: .profiles)
@@ -18,7 +25,7 @@ enum ConfigCommands {
             Command("show", "Show a profile's settings (secrets are never shown)", arguments: [profileArgument],
                     examples: ["pbxctl config show prod"], run: show),
             Command("set", "Create or change a profile",
-                    details: "Create or change a profile. Secret keys (token, password, client_secret, auth_token, jwt_secret) go to the credentials file (mode 0600); prefer `pbxctl login`, which asks for the password without echo.",
+                    details: "Create or change a profile. Secret keys the profile's type reads (token, client_secret, auth_token, jwt_secret, password) go to the credentials file (mode 0600); any other is refused. Prefer `pbxctl login`, which asks for the password without echo.",
                     arguments: [profileArgument, Argument("KEY=VALUE", "more settings (username, domain, user_id, region, client_id, token_url, default)", optional: true, variadic: true)],
                     flags: [
                         Flag("type", .choice(BackendType.allCases.map(\.rawValue)), value: "TYPE", help: "backend type (required for a new profile)"),
@@ -26,7 +33,8 @@ enum ConfigCommands {
                     ],
                     examples: ["pbxctl config set prod --type portsip --url https://pbx.example.com:8887 username=admin default=true"],
                     run: set),
-            Command("delete", "Delete a profile and its credentials", arguments: [profileArgument], examples: ["pbxctl config delete old-pbx"], run: delete),
+            Command("delete", "Delete a profile and its credentials", arguments: [profileArgument], flags: [Flag("yes", short: "y", help: "do not ask for confirmation")],
+                    examples: ["pbxctl config delete old-pbx --yes"], run: delete),
             Command("use", "Make a profile the default of its type", arguments: [profileArgument], examples: ["pbxctl config use prod"], run: use),
             Command("path", "Print where the config and credentials files are", examples: ["pbxctl config path"], run: path),
         ])
@@ -83,6 +91,11 @@ enum ConfigCommands {
             guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else { throw APIError.usage("'\(pair)' is not KEY=VALUE") }
             let key = String(pair[..<equals]), value = String(pair[pair.index(after: equals)...])
             if ConfigStore.secretKeys.contains(key) {
+                let used = secretKeys[type] ?? []
+                guard used.contains(key) else {
+                    let login = type == .portsip ? "a PortSIP password is only for `pbxctl login -p \(name)`, which stores the token it gets; " : ""
+                    throw APIError.usage("\(type.rawValue) profiles never use '\(key)'; \(login)the secrets they read (\(used.joined(separator: ", "))) go in the credentials file \(store.credentialsPath) (mode 0600)")
+                }
                 secrets.append((key, value))
             } else {
                 let allowed = settingKeys[type] ?? []
@@ -116,6 +129,7 @@ enum ConfigCommands {
         let name = try invocation.require("NAME")
         let store = try invocation.app.store()
         guard try store.profile(named: name) != nil else { throw missing(name, store) }
+        try invocation.confirm("Delete profile \(name) and its credentials?")
         store.removeProfile(name)
         try store.saveConfig()
         try store.saveCredentials()

@@ -13,18 +13,19 @@ enum VonageCommands {
         let pageSize = Flag("page-size", .int, value: "N", default: "25", help: "numbers per request (1-5000)")
         let user = Argument("USER_ID", "Vonage user ID")
         let numbers = Argument("NUMBER_ID", "callback number IDs", variadic: true)
+        let yes = Flag("yes", short: "y", help: "do not ask for confirmation")
         return Command("callback-numbers", "Vonage Contact Center users' callback numbers", children: [
             Command("list", "List a user's callback numbers, or the account's",
                     flags: [Flag("user", .string, value: "USER_ID", help: "list this user's numbers (default: every number in the account)"),
                             Flag("all", help: "follow pagination to the end"), Flag("limit", .int, value: "N", help: "stop after N numbers"), pageSize],
                     examples: ["pbxctl callback-numbers list --user USER_ID --all", "pbxctl callback-numbers list -o csv --all"],
                     backend: .vonage, run: list),
-            Command("set", "Replace a user's callback numbers", arguments: [user, numbers],
-                    examples: ["pbxctl callback-numbers set USER_ID cbn-001 cbn-002"], backend: .vonage, run: set),
+            Command("set", "Replace a user's callback numbers", arguments: [user, numbers], flags: [yes],
+                    examples: ["pbxctl callback-numbers set USER_ID cbn-001 cbn-002 --yes"], backend: .vonage, run: set),
             Command("add", "Add callback numbers to a user, keeping the others", arguments: [user, numbers], flags: [pageSize],
                     examples: ["pbxctl callback-numbers add USER_ID cbn-031"], backend: .vonage, run: { try modify($0, adding: true) }),
-            Command("remove", "Remove callback numbers from a user, keeping the others", arguments: [user, numbers], flags: [pageSize],
-                    examples: ["pbxctl callback-numbers remove USER_ID cbn-001"], backend: .vonage, run: { try modify($0, adding: false) }),
+            Command("remove", "Remove callback numbers from a user, keeping the others", arguments: [user, numbers], flags: [pageSize, yes],
+                    examples: ["pbxctl callback-numbers remove USER_ID cbn-001 --yes"], backend: .vonage, run: { try modify($0, adding: false) }),
         ])
     }
 
@@ -97,6 +98,7 @@ enum VonageCommands {
         let user = try invocation.require("USER_ID")
         let path = try userPath(user)
         let ids = try requestedIDs(invocation)
+        try invocation.confirm("Replace every callback number of \(user) with \(ids.count == 1 ? "this one" : "these \(ids.count)")?")
         try put(try writeClient(invocation), path, ids)
         if !invocation.app.clientSettings.dryRun { invocation.io.err("\(user) now has \(ids.count) callback number\(ids.count == 1 ? "" : "s")\n") }
     }
@@ -130,6 +132,7 @@ enum VonageCommands {
         }
         guard !changed.isEmpty else { return }
         try CallbackNumberSnapshot.checkOnlyRequestedRemoved(before: current, after: updated, removable: adding ? [] : Set(wanted))
+        if !adding { try invocation.confirm("Remove \(changed.joined(separator: ", ")) from \(user)?") }
         try put(try writeClient(invocation), path, updated)
         invocation.io.err("\(adding ? "Added" : "Removed") \(changed.joined(separator: ", ")); \(user) now has \(updated.count) callback number\(updated.count == 1 ? "" : "s")\n")
     }
