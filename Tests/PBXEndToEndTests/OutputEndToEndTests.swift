@@ -89,4 +89,26 @@ final class OutputEndToEndTests: SandboxTestCase {
         XCTAssertNotNil(status["status"] as? String)
         XCTAssertEqual(PBX.run(["registration", "check", "1001"], env: env).stdout, "", "a table run stays silent on stdout")
     }
+
+    /// Colour: on a terminal unless TERM=dumb or NO_COLOR is non-empty; --color decides when given.
+    func testColourFollowsTheTerminalNoColorAndTheFlag() {
+        let bold = "\u{1B}[1m"
+        func coloured(_ extra: [String: String], _ flags: [String] = [], terminal: Bool = true) -> Bool {
+            let environment = env.merging(["TERM": "xterm"]) { $1 }.merging(extra) { $1 }
+            let words = ["users", "list", "--limit", "1"] + flags
+            let result = terminal ? PBX.runInTerminal(words, env: environment) : PBX.run(words, env: environment)
+            XCTAssertEqual(result.code, 0, result.stdout + result.stderr)
+            return result.stdout.contains(bold)
+        }
+        XCTAssertTrue(coloured([:]))
+        XCTAssertTrue(coloured(["NO_COLOR": ""]), "an empty NO_COLOR does not count")
+        XCTAssertFalse(coloured(["NO_COLOR": "1"]))
+        XCTAssertFalse(coloured(["TERM": "dumb"]))
+        XCTAssertFalse(coloured([:], ["--color", "never"]))
+        XCTAssertFalse(coloured([:], ["--no-color"]))
+        XCTAssertTrue(coloured(["NO_COLOR": "1"], ["--color", "always"]))
+        XCTAssertTrue(coloured([:], ["--color", "always"], terminal: false), "always means piped too")
+        XCTAssertFalse(coloured([:], ["--color", "auto"], terminal: false))
+        XCTAssertEqual(PBX.run(["users", "list", "--color", "sometimes"], env: env).code, 2)
+    }
 }

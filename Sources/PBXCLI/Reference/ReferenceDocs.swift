@@ -52,7 +52,11 @@ enum ReferenceDocs {
     // MARK: man page
 
     static func roff(_ text: String) -> String {
-        var out = text.replacingOccurrences(of: "\\", with: "\\e").replacingOccurrences(of: "-", with: "\\-")
+        var out = ""
+        for scalar in text.replacingOccurrences(of: "\\", with: "\\e").replacingOccurrences(of: "-", with: "\\-").unicodeScalars {
+            // groff reads its input as Latin-1: anything else is written as a named glyph.
+            if scalar.isASCII { out.unicodeScalars.append(scalar) } else { out += "\\[u" + String(format: "%04X", scalar.value) + "]" }
+        }
         if out.hasPrefix(".") || out.hasPrefix("'") { out = "\\&" + out }
         return out
     }
@@ -110,16 +114,38 @@ enum ReferenceDocs {
             .I ~/.config/pbxctl/credentials
             tokens and secrets, mode 0600
             .SH ENVIRONMENT
-            PBXCTL_PROFILE, PBXCTL_OUTPUT, PBXCTL_URL, PBXCTL_TOKEN, PBXCTL_ROCKETCHAT_URL, PBXCTL_ROCKETCHAT_USER_ID,
-            PBXCTL_ROCKETCHAT_AUTH_TOKEN, PBXCTL_VONAGE_URL, PBXCTL_VONAGE_TOKEN_URL, PBXCTL_VONAGE_CLIENT_ID,
-            PBXCTL_VONAGE_CLIENT_SECRET, PBXCTL_VONAGE_TOKEN, PBXCTL_COMMPEAK_URL, PBXCTL_COMMPEAK_USERNAME,
-            PBXCTL_COMMPEAK_PASSWORD, NO_COLOR.
-            .SH SEE ALSO
-            .BR curl (1)
 
-            """.replacingOccurrences(of: "PBXCTL_", with: "PBXCTL_")
+            """
+        for (name, meaning) in environment { out += ".TP\n.B \(roff(name))\n\(roff(meaning))\n" }
+        out += ".SH SEE ALSO\n.BR curl (1)\n"
         return out
     }
+
+    /// Every variable pbxctl reads, as docs/configuration.md describes them.
+    static let environment: [(String, String)] = [
+        ("PBXCTL_PROFILE", "the profile to use when --profile is not given"),
+        ("PBXCTL_OUTPUT", "the default output format: table, json, jsonl, csv or tsv"),
+        ("PBXCTL_CONFIG", "the config file; credentials live in the same folder"),
+        ("XDG_CONFIG_HOME", "without PBXCTL_CONFIG, the config is $XDG_CONFIG_HOME/pbxctl/config (else ~/.config/pbxctl/config)"),
+        ("PBXCTL_URL", "a PortSIP server's base URL, for a connection without a profile (with PBXCTL_TOKEN)"),
+        ("PBXCTL_TOKEN", "the PortSIP access token for PBXCTL_URL"),
+        ("PBXCTL_DOMAIN", "the PortSIP tenant domain for PBXCTL_URL (optional)"),
+        ("PBXCTL_ROCKETCHAT_URL", "a Rocket.Chat server's base URL, for a connection without a profile"),
+        ("PBXCTL_ROCKETCHAT_USER_ID", "the Rocket.Chat user ID for PBXCTL_ROCKETCHAT_URL"),
+        ("PBXCTL_ROCKETCHAT_AUTH_TOKEN", "the Rocket.Chat auth token for PBXCTL_ROCKETCHAT_URL"),
+        ("PBXCTL_ROCKETCHAT_JWT_SECRET", "the secret Rocket.Chat signs its answers with (optional)"),
+        ("PBXCTL_VONAGE_URL", "a Vonage Contact Center API base URL, for a connection without a profile"),
+        ("PBXCTL_VONAGE_REGION", "instead of PBXCTL_VONAGE_URL: emea, nam or apac"),
+        ("PBXCTL_VONAGE_TOKEN_URL", "the Vonage token endpoint"),
+        ("PBXCTL_VONAGE_CLIENT_ID", "the Vonage client ID"),
+        ("PBXCTL_VONAGE_CLIENT_SECRET", "the Vonage client secret"),
+        ("PBXCTL_VONAGE_TOKEN", "a Vonage access token, instead of the client ID and secret"),
+        ("PBXCTL_COMMPEAK_URL", "a CommPeak server's base URL, for a connection without a profile"),
+        ("PBXCTL_COMMPEAK_USERNAME", "the CommPeak user name"),
+        ("PBXCTL_COMMPEAK_PASSWORD", "the CommPeak password"),
+        ("NO_COLOR", "when set and not empty, no colour (unless --color always)"),
+        ("TERM", "dumb: no colour (unless --color always)"),
+    ]
 
     static func flagItem(_ flag: Flag) -> String {
         var head = "\\fB" + roff("--" + flag.long) + "\\fR"

@@ -40,8 +40,18 @@ public final class App {
         options.quiet = line.bool("quiet")
         options.isTTY = io.stdoutIsTTY
         options.width = io.terminalWidth
-        options.color = io.stdoutIsTTY && !line.bool("no-color") && environment["NO_COLOR"] == nil
+        options.color = colour
         return options
+    }
+
+    /// NO_COLOR counts only when non-empty (no-color.org); a dumb terminal gets none.
+    var colour: Bool {
+        if line.bool("no-color") { return false }
+        switch line.string("color") ?? "auto" {
+        case "always": return true
+        case "never": return false
+        default: return io.stdoutIsTTY && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+        }
     }
 
     func validateEnvironmentOutput() throws {
