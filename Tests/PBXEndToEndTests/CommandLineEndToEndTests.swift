@@ -23,4 +23,16 @@ final class CommandLineEndToEndTests: SandboxTestCase {
             XCTAssertFalse(result.stderr.contains("unknown command"), result.stderr)
         }
     }
+
+    func testASecretInArgvDrawsAWarningNamingTheSafeWays() throws {
+        let file = PBX.temporaryDirectory() + "/pin"
+        try "385920\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let result = PBX.run(["users", "create", "--name", "argv.secret", "--display-name", "A", "--email", "as@example.com", "--role", "StandardUser",
+                              "--extension", "7401", "-f", "password=Visible#7401", "-F", "extension_password=Sip#7401x", "-F", "voicemail_pin=@" + file], env: env)
+        XCTAssertEqual(result.code, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("warning: password given on the command line is visible to other users (ps) and kept in shell history; instead use --password-stdin, -F password=@FILE, --data FILE, the no-echo prompt on a terminal"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("warning: extension_password given on the command line"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("voicemail_pin given"), "-F key=@FILE is the safe way")
+        XCTAssertFalse(result.stderr.contains("Visible#7401"))
+    }
 }

@@ -69,6 +69,8 @@ final class DestructiveCommandsEndToEndTests: XCTestCase {
         let chat = PBX.run(["config", "set", "chat", "--type", "rocketchat", "--url", "https://chat.example.com", "user_id=u", "client_secret=s"], env: env)
         XCTAssertEqual(chat.code, 2)
         XCTAssertTrue(chat.stderr.contains("(auth_token, jwt_secret)"), chat.stderr)
-        XCTAssertEqual(PBX.run(["config", "set", "chat", "--type", "rocketchat", "--url", "https://chat.example.com", "user_id=u", "auth_token=t"], env: env).code, 0)
+        let accepted = PBX.run(["config", "set", "chat", "--type", "rocketchat", "--url", "https://chat.example.com", "user_id=u", "auth_token=t"], env: env)
+        XCTAssertEqual(accepted.code, 0)
+        XCTAssertTrue(accepted.stderr.contains("warning: auth_token given on the command line is visible to other users (ps)"), accepted.stderr)
     }
 }

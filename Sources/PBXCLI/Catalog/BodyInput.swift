@@ -61,6 +61,14 @@ enum BodyInput {
         }
     }
 
+    /// Said when a secret was typed into argv, where `ps` and shell history show it.
+    static func argvSecretWarning(_ key: String, _ operation: Operation) -> String {
+        var ways = operation.secrets.first?.key == key ? ["--password-stdin"] : []
+        ways += ["-F \(key)=@FILE", "--data FILE"]
+        if !operation.secrets.isEmpty { ways.append("the no-echo prompt on a terminal") }
+        return "warning: \(key) given on the command line is visible to other users (ps) and kept in shell history; instead use " + ways.joined(separator: ", ")
+    }
+
     /// Asks for secret fields the body still lacks: the first from `--password-stdin`,
     /// any from a no-echo prompt when stdin is a terminal.
     static func fillSecrets(_ secrets: [SecretField], into body: inout JSONObject, invocation: Invocation) throws {

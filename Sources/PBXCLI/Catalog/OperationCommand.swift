@@ -182,15 +182,15 @@ enum OperationCommand {
                 body!.set(path: bodyFlag.key, to: BodyInput.typed(text, schemaType: schema.flatMap(SchemaValidator.type(of:))))
                 typedAs[bodyFlag.key] = "--" + bodyFlag.flag
             }
-            for assignment in line.strings("raw-field") {
-                let (key, value) = try BodyInput.assignment(assignment, typed: true)
+            var warned = Set<String>()
+            for (flag, assignment) in line.strings("raw-field").map({ ("-F", $0) }) + line.strings("field").map({ ("-f", $0) }) {
+                let (key, value) = try BodyInput.assignment(assignment, typed: flag == "-F")
                 body!.set(path: key, to: value)
                 typedAs[key] = nil
-            }
-            for assignment in line.strings("field") {
-                let (key, value) = try BodyInput.assignment(assignment, typed: false)
-                body!.set(path: key, to: value)
-                typedAs[key] = nil
+                if Redaction.isSecretKey(key) || operation.secrets.contains(where: { $0.key == key }), !(flag == "-F" && assignment.dropFirst(key.count + 1).hasPrefix("@")),
+                   warned.insert(key).inserted {
+                    invocation.io.err(BodyInput.argvSecretWarning(key, operation) + "\n")
+                }
             }
         }
         for (index, argument) in operation.arguments.enumerated() {

@@ -97,6 +97,7 @@ enum ConfigCommands {
                     throw APIError.usage("\(type.rawValue) profiles never use '\(key)'; \(login)the secrets they read (\(used.joined(separator: ", "))) go in the credentials file \(store.credentialsPath) (mode 0600)")
                 }
                 secrets.append((key, value))
+                invocation.io.err("warning: \(key) given on the command line is visible to other users (ps) and kept in shell history; instead use pbxctl login -p \(name), or edit \(store.credentialsPath) (mode 0600)\n")
             } else {
                 let allowed = settingKeys[type] ?? []
                 guard allowed.contains(key) || key == "type" || key == "url" else {
