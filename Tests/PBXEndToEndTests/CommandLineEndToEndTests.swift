@@ -35,4 +35,29 @@ final class CommandLineEndToEndTests: SandboxTestCase {
         XCTAssertFalse(result.stderr.contains("voicemail_pin given"), "-F key=@FILE is the safe way")
         XCTAssertFalse(result.stderr.contains("Visible#7401"))
     }
+
+    /// On a terminal, what was typed is judged before any secret is asked for, and a
+    /// new secret is asked twice.
+    func testTerminalJudgesInputBeforeAskingForSecretsTwice() throws {
+        let create = ["users", "create", "--display-name", "Term User", "--email", "tu@example.com", "--role", "StandardUser"]
+        let invalid = PBX.converse(create + ["--name", "term.bad", "--extension", "12"], env: env, [])
+        XCTAssertEqual(invalid.code, 2, invalid.stdout)
+        XCTAssertTrue(invalid.stdout.contains("--extension must be 3 to 64 digits (extension_number)"), invalid.stdout)
+        XCTAssertFalse(invalid.stdout.contains("Password"), "no secret asked for before the input was judged: \(invalid.stdout)")
+
+        let mismatch = PBX.converse(create + ["--name", "term.typo", "--extension", "7601"], env: env,
+                                    [("Password: ", "Secret#7601a"), ("Password (again): ", "Secret#7601b")])
+        XCTAssertEqual(mismatch.code, 2, mismatch.stdout)
+        XCTAssertTrue(mismatch.stdout.contains("the two password entries differ; nothing was sent"), mismatch.stdout)
+        XCTAssertFalse(mismatch.stdout.contains("Secret#7601"), "no echo")
+
+        let created = PBX.converse(create + ["--name", "term.good", "--extension", "7602", "-q"], env: env, [
+            ("Password: ", "Secret#7602a"), ("Password (again): ", "Secret#7602a"),
+            ("Extension (SIP) password: ", "Sip#7602ab"), ("Extension (SIP) password (again): ", "Sip#7602ab"),
+            ("Voicemail PIN (6-10 digits): ", "385920"), ("Voicemail PIN (6-10 digits) (again): ", "385920"),
+        ])
+        XCTAssertEqual(created.code, 0, created.stdout)
+        XCTAssertEqual(PBX.run(["users", "get", "7602", "-o", "json", "--fields", "name"], env: env).stdout, "{\n  \"name\": \"term.good\"\n}\n")
+        XCTAssertEqual(PBX.run(["users", "get", "7601"], env: env).code, 4, "the mistyped one was never created")
+    }
 }

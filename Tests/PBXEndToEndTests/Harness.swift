@@ -86,6 +86,64 @@ enum PBX {
         return Result(code: result.code, stdout: result.stdout.replacingOccurrences(of: "\r\n", with: "\n"), stderr: result.stderr)
     }
 
+    /// Drives pbxctl on a pseudo-terminal as a person would: waits for each prompt to
+    /// appear, then types its answer. Returns the transcript (stdout and stderr mixed).
+    static func converse(_ arguments: [String], env: [String: String], _ steps: [(prompt: String, answer: String)]) -> Result {
+        func quoted(_ word: String) -> String { "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", "stty cols 80 rows 40; exec " + ([binary] + arguments).map(quoted).joined(separator: " "), "/dev/null"]
+        process.environment = env
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        final class Transcript: @unchecked Sendable {
+            let lock = NSLock()
+            var data = Data()
+            var ended = false
+            var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
+        }
+        let transcript = Transcript()
+        let finished = DispatchGroup()
+        finished.enter()
+        DispatchQueue.global().async {
+            while case let chunk = output.fileHandleForReading.availableData, !chunk.isEmpty {
+                transcript.lock.withLock { transcript.data.append(chunk) }
+            }
+            transcript.lock.withLock { transcript.ended = true }
+            finished.leave()
+        }
+        guard (try? process.run()) != nil else { return Result(code: -1, stdout: "", stderr: "cannot run script(1)") }
+        var seen = 0
+        for step in steps {
+            let deadline = Date().addingTimeInterval(20)
+            var found = false
+            while !found, Date() < deadline {
+                let text = transcript.text
+                if let range = text.range(of: step.prompt, range: text.index(text.startIndex, offsetBy: min(seen, text.count))..<text.endIndex) {
+                    seen = text.distance(from: text.startIndex, to: range.upperBound)
+                    found = true
+                } else if transcript.lock.withLock({ transcript.ended }) {
+                    break
+                } else {
+                    Thread.sleep(forTimeInterval: 0.02)
+                }
+            }
+            guard found else { break }
+            input.fileHandleForWriting.write(Data((step.answer + "\n").utf8))
+        }
+        try? input.fileHandleForWriting.close()
+        // A pbxctl still waiting for an answer never typed must not hang the suite; the
+        // closed terminal then hangs it up.
+        let exitDeadline = Date().addingTimeInterval(30)
+        while process.isRunning, Date() < exitDeadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        finished.wait()
+        return Result(code: process.terminationStatus, stdout: transcript.text.replacingOccurrences(of: "\r\n", with: "\n"), stderr: "")
+    }
+
     static func temporaryDirectory() -> String {
         let path = NSTemporaryDirectory() + "pbxctl-test-" + UUID().uuidString
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

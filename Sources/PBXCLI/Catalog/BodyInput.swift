@@ -77,8 +77,13 @@ enum BodyInput {
             if index == 0, invocation.line.bool("password-stdin") {
                 body[secret.key] = .string(try io.secretFromStdin())
             } else if io.stdinIsTTY, !invocation.app.clientSettings.dryRun {
+                let name = secret.key.replacingOccurrences(of: "_", with: " ")
                 guard let text = io.secret(prompt: secret.prompt + ": "), !text.isEmpty else {
-                    throw APIError.usage("no \(secret.key.replacingOccurrences(of: "_", with: " ")) given")
+                    throw APIError.usage("no \(name) given")
+                }
+                // A new secret is typed twice: a typo in a no-echo field would lock the user out.
+                if secret.isNew, io.secret(prompt: secret.prompt + " (again): ") != text {
+                    throw APIError.usage("the two \(name) entries differ; nothing was sent")
                 }
                 body[secret.key] = .string(text)
             }

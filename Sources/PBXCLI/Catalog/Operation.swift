@@ -69,6 +69,9 @@ public struct SecretField: Sendable {
         self.key = key
         self.prompt = prompt
     }
+
+    /// Whether it sets a secret (asked twice) rather than proving one (`old_password`).
+    public var isNew: Bool { !key.hasPrefix("old_") }
 }
 
 /// One catalog entry: a command of the PortSIP catalog, as data.

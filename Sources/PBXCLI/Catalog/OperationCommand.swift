@@ -69,7 +69,16 @@ enum OperationCommand {
         let app = invocation.app
         var plan = try buildPlan(operation, invocation)
         try operation.prepare?(&plan, invocation)
-        try validate(plan, operation)
+        // Everything typed is judged before a secret is asked for, then the whole body.
+        let prompts = invocation.io.stdinIsTTY && !app.clientSettings.dryRun
+        let pending = Set(operation.secrets.enumerated().filter { index, secret in
+            plan.body != nil && plan.body?[secret.key] == nil && (prompts || index == 0 && invocation.line.bool("password-stdin"))
+        }.map(\.element.key))
+        try validate(plan, operation, pending: pending)
+        if !pending.isEmpty {
+            try BodyInput.fillSecrets(operation.secrets, into: &plan.body!, invocation: invocation)
+            try validate(plan, operation)
+        }
         let client = try app.client(.portsip)
         if let question = plan.confirmQuestion { try invocation.confirm(question) }
         let reader = readBack(operation, plan, app.output)
@@ -210,9 +219,6 @@ enum OperationCommand {
                 typedAs[key] = argument.name
             }
         }
-        if !operation.secrets.isEmpty, body != nil {
-            try BodyInput.fillSecrets(operation.secrets, into: &body!, invocation: invocation)
-        }
         var plan = RequestPlan(method: operation.method, path: fill(template, with: pathValues), body: body, template: template)
         plan.typedAs = typedAs
         if operation.confirm {
@@ -246,7 +252,7 @@ enum OperationCommand {
 
     /// Client-side checks before anything is sent: unknown fields, the vendor schema
     /// (types, enums, lengths, required) and the prose rules. Exit 2 naming each field.
-    static func validate(_ plan: RequestPlan, _ operation: Operation) throws {
+    static func validate(_ plan: RequestPlan, _ operation: Operation, pending: Set<String> = []) throws {
         guard let spec = PortSIPSpec.shared.operation(plan.method, plan.template) else { return }
         var problems: [SchemaViolation] = []
         if let body = plan.body, let schema = spec.bodySchema {
@@ -262,6 +268,7 @@ enum OperationCommand {
         if plan.path.contains("//") || plan.path.hasSuffix("/") {
             problems.append(SchemaViolation(field: "path", message: "an ID argument is empty"))
         }
+        problems.removeAll { pending.contains($0.field) && $0.message == "is required" }
         if !problems.isEmpty {
             var seen = Set<String>()
             let unique = problems.filter { seen.insert($0.field).inserted }.map { inUserWords($0, plan, operation) }

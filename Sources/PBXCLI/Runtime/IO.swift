@@ -141,7 +141,6 @@ enum Terminal {
         let tty = open("/dev/tty", O_RDWR)
         let fd = tty >= 0 ? tty : STDIN_FILENO
         defer { if tty >= 0 { close(tty) } }
-        _ = prompt.withCString { Glibc.write(fd, $0, strlen($0)) }
         var saved = termios()
         let hasTerminal = tcgetattr(fd, &saved) == 0
         if hasTerminal {
@@ -149,6 +148,8 @@ enum Terminal {
             silent.c_lflag &= ~tcflag_t(ECHO)
             tcsetattr(fd, TCSAFLUSH, &silent)
         }
+        // Prompted only once echo is off: what is typed after the prompt is neither shown nor flushed.
+        _ = prompt.withCString { Glibc.write(fd, $0, strlen($0)) }
         defer {
             if hasTerminal { tcsetattr(fd, TCSAFLUSH, &saved) }
             _ = Glibc.write(fd, "\n", 1)
