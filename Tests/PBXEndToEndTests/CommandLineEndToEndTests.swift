@@ -60,4 +60,30 @@ final class CommandLineEndToEndTests: SandboxTestCase {
         XCTAssertEqual(PBX.run(["users", "get", "7602", "-o", "json", "--fields", "name"], env: env).stdout, "{\n  \"name\": \"term.good\"\n}\n")
         XCTAssertEqual(PBX.run(["users", "get", "7601"], env: env).code, 4, "the mistyped one was never created")
     }
+
+    /// What --dry-run prints runs as printed: quiet curl lines, and a comment wherever
+    /// a value was masked or stands in for one pbxctl would look up.
+    func testDryRunLinesRunAsPrinted() throws {
+        let list = PBX.run(["users", "list", "--limit", "1", "--dry-run"], env: env)
+        XCTAssertEqual(list.code, 0, list.stderr)
+        XCTAssertTrue(list.stdout.hasPrefix("curl -sS "), list.stdout)
+        let ran = PBX.run(["-c", list.stdout], env: env, executable: "/bin/sh")
+        XCTAssertEqual(ran.code, 0, ran.stderr)
+        XCTAssertEqual(ran.stderr, "", "no progress meter")
+        XCTAssertEqual(((PBX.json(ran.stdout) as? [String: Any])?["items"] as? [Any])?.count, 1)
+
+        let delete = PBX.run(["users", "delete", "1002", "--dry-run"], env: env)
+        XCTAssertEqual(delete.code, 0, delete.stderr)
+        let lines = delete.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 3, delete.stdout)
+        XCTAssertEqual(lines[0], "# 1002 is an extension number: replace it below with its user's ID, which this finds:")
+        let lookup = PBX.run(["-c", lines[1]], env: env, executable: "/bin/sh")
+        XCTAssertTrue(lookup.stdout.contains("\"extension_number\":\"1002\""), lookup.stdout)
+        XCTAssertTrue(lines[2].hasPrefix("curl -sS -X POST ") && lines[2].contains("/users/1002/destroy"), lines[2])
+        XCTAssertEqual(PBX.run(["users", "get", "1002", "-q"], env: env).code, 0, "a dry run deletes nothing")
+
+        let create = PBX.run(["users", "create", "--name", "dry.masked", "--display-name", "D", "--email", "dm@example.com", "--role", "StandardUser",
+                              "--extension", "7701", "-f", "password=Secret#7701", "-f", "extension_password=Sip#7701x", "-f", "voicemail_pin=385920", "--dry-run"], env: env)
+        XCTAssertTrue(create.stdout.hasPrefix("# masked as ***: password, extension_password, voicemail_pin; put the real values in before running\ncurl -sS -X POST "), create.stdout)
+    }
 }

@@ -67,7 +67,7 @@ final class ImportExportEndToEndTests: XCTestCase {
         let jsonl = (1...3).map { #"{"name":"jl.\#($0)","display_name":"J \#($0)","email":"j\#($0)@example.com","role":"StandardUser","extension_number":"90\#($0)","password":"p","extension_password":"q","voicemail_pin":"385920","enable_dnd":true}"# }.joined(separator: "\n")
         let dry = PBX.run(["users", "import", "-", "--dry-run"], env: sandbox.env(), stdin: jsonl)
         XCTAssertEqual(dry.code, 0, dry.stderr)
-        XCTAssertEqual(dry.stdout.split(separator: "\n").filter { $0.hasPrefix("curl -X POST") }.count, 3)
+        XCTAssertEqual(dry.stdout.split(separator: "\n").filter { $0.hasPrefix("curl -sS -X POST") }.count, 3)
         XCTAssertFalse(dry.stdout.contains(#""password":"p""#))
         XCTAssertEqual(try sandbox.stats().operations["createUser"], nil, "a dry run sends nothing")
         let real = PBX.run(["users", "import", "-", "-q"], env: sandbox.env(), stdin: jsonl)

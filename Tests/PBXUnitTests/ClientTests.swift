@@ -60,7 +60,8 @@ final class ClientTests: XCTestCase {
         request.headers = [("Authorization", "Bearer s3cr3t"), ("Content-Type", "application/json")]
         request.body = Array(#"{"name":"o'brien","password":"x"}"#.utf8)
         let line = CurlCommand.render(request)
-        XCTAssertEqual(line, #"curl -X POST 'https://pbx:8887/api/users?filter=name%20eq%20%27a%27' -H "Authorization: Bearer $PBXCTL_TOKEN" -H 'Content-Type: application/json' --data-raw '{"name":"o'\''brien","password":"***"}'"#)
+        XCTAssertEqual(line, "# masked as ***: password; put the real value in before running\n"
+            + #"curl -sS -X POST 'https://pbx:8887/api/users?filter=name%20eq%20%27a%27' -H "Authorization: Bearer $PBXCTL_TOKEN" -H 'Content-Type: application/json' --data-raw '{"name":"o'\''brien","password":"***"}'"#)
     }
 
     func testErrorMappingFromEachBackendShape() {
