@@ -86,4 +86,30 @@ final class CommandLineEndToEndTests: SandboxTestCase {
                               "--extension", "7701", "-f", "password=Secret#7701", "-f", "extension_password=Sip#7701x", "-f", "voicemail_pin=385920", "--dry-run"], env: env)
         XCTAssertTrue(create.stdout.hasPrefix("# masked as ***: password, extension_password, voicemail_pin; put the real values in before running\ncurl -sS -X POST "), create.stdout)
     }
+
+    /// Help marks required flags and lists every secret with the way to pass it without a
+    /// terminal; doing exactly what it says creates the user.
+    func testHelpMarksRequiredFlagsAndTeachesSecretsWithoutATerminal() throws {
+        let help = PBX.run(["help", "users", "create"], env: env)
+        XCTAssertEqual(help.code, 0)
+        for flag in ["--name NAME", "--display-name DISPLAY_NAME", "--email EMAIL", "--role ROLE", "--extension EXTENSION"] {
+            let line = help.stdout.split(separator: "\n").first { $0.contains(flag) }
+            XCTAssertTrue(line?.hasSuffix("(required)") == true, "\(flag): \(line ?? "missing")")
+        }
+        XCTAssertFalse(help.stdout.split(separator: "\n").first { $0.contains("--department") }?.contains("(required)") ?? true)
+        XCTAssertTrue(help.stdout.contains("\nSecrets (a no-echo prompt asks on a terminal; without one, pass each so):\n"
+            + "  password            --password-stdin, -F password=@FILE or --data FILE\n"
+            + "  extension_password  -F extension_password=@FILE or --data FILE\n"
+            + "  voicemail_pin       -F voicemail_pin=@FILE or --data FILE\n"), help.stdout)
+        XCTAssertTrue(PBX.run(["login", "--help"], env: env).stdout.contains("  password  --password-stdin\n"))
+
+        let folder = PBX.temporaryDirectory()
+        try "Sip#7901xy\n".write(toFile: folder + "/sip", atomically: true, encoding: .utf8)
+        try "385920\n".write(toFile: folder + "/pin", atomically: true, encoding: .utf8)
+        let created = PBX.run(["users", "create", "--name", "help.taught", "--display-name", "H", "--email", "ht@example.com", "--role", "StandardUser",
+                               "--extension", "7901", "--password-stdin", "-F", "extension_password=@" + folder + "/sip", "-F", "voicemail_pin=@" + folder + "/pin", "-q"],
+                              env: env, stdin: "Secret#7901a\n")
+        XCTAssertEqual(created.code, 0, created.stderr)
+        XCTAssertFalse(created.stderr.contains("warning"), created.stderr)
+    }
 }

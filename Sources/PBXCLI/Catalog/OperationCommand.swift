@@ -31,7 +31,9 @@ enum OperationCommand {
             case "number": kind = .number
             default: kind = schema.flatMap(SchemaValidator.enumValues(of:)).map { .choice($0) } ?? .string
             }
-            flags.append(Flag(bodyFlag.flag, kind, value: kind == .choice(["true", "false"]) ? "BOOL" : nil, help: bodyFlag.help))
+            var flag = Flag(bodyFlag.flag, kind, value: kind == .choice(["true", "false"]) ? "BOOL" : nil, help: bodyFlag.help)
+            flag.required = operation.shape == .create && spec?.bodySchema.map { InputChecks.requiredNames(of: $0).contains(bodyFlag.key) } == true
+            flags.append(flag)
         }
         if spec?.bodySchema != nil, operation.shape == .create || operation.shape == .update || operation.shape == .action {
             flags.append(Flag("field", short: "f", .string, value: "KEY=VALUE", repeatable: true, help: "set a string body field (dotted keys nest)"))
@@ -59,8 +61,12 @@ enum OperationCommand {
             }
             return Argument(argument.name, argument.help, optional: argument.optional, variadic: argument.variadic, completion: completion)
         }
-        return Command(operation.words.last!, operation.summary, arguments: arguments, flags: flags, examples: operation.examples,
-                       backend: .portsip, run: { invocation in try run(operation, invocation) })
+        let command = Command(operation.words.last!, operation.summary, arguments: arguments, flags: flags, examples: operation.examples,
+                              backend: .portsip, run: { invocation in try run(operation, invocation) })
+        command.secrets = operation.secrets.enumerated().map { index, secret in
+            (secret.key, (index == 0 ? "--password-stdin, " : "") + "-F \(secret.key)=@FILE or --data FILE")
+        }
+        return command
     }
 
     // MARK: running

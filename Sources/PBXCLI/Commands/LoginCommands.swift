@@ -6,7 +6,7 @@ import PBXJSON
 /// `login` and `logout`.
 enum LoginCommands {
     static var login: Command {
-        Command("login", "Obtain and store a token for a profile",
+        let command = Command("login", "Obtain and store a token for a profile",
                 details: "Obtain and store a token for a profile. PortSIP: POST /api/login with the profile's username (and domain); the password is read from a no-echo prompt on a terminal, or from --password-stdin. The tokens are written to the credentials file (mode 0600).",
                 flags: [
                     Flag("username", .string, value: "NAME", help: "the account to log in as (default: the profile's username)"),
@@ -14,6 +14,8 @@ enum LoginCommands {
                 ],
                 examples: ["pbxctl login -p prod", "printf '%s' \"$PBX_PASSWORD\" | pbxctl login -p prod --password-stdin"],
                 run: { invocation in try runLogin(invocation) })
+        command.secrets = [("password", "--password-stdin")]
+        return command
     }
 
     static var logout: Command {

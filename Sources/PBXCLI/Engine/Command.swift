@@ -31,6 +31,8 @@ public struct Flag: Sendable {
     public var repeatable: Bool
     public var hidden: Bool
     public var completion: CompletionHint
+    /// Marked in help and docs: the request cannot be made without it.
+    public var required = false
 
     public init(_ long: String, short: Character? = nil, _ kind: ValueKind = .bool, value valueName: String? = nil, default defaultValue: String? = nil,
                 repeatable: Bool = false, hidden: Bool = false, completion: CompletionHint? = nil, help: String)
@@ -92,6 +94,8 @@ public final class Command: @unchecked Sendable {
     public var run: ((Invocation) throws -> Void)?
     public var aliases: [String]
     public var hidden: Bool
+    /// Secrets the command needs, each with the ways to pass it without a terminal.
+    public var secrets: [(key: String, ways: String)] = []
 
     public init(_ name: String, _ summary: String, details: String? = nil, arguments: [Argument] = [], flags: [Flag] = [],
                 examples: [String] = [], backend: BackendType? = nil, aliases: [String] = [], hidden: Bool = false,

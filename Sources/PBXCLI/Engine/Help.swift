@@ -22,6 +22,11 @@ public enum HelpRenderer {
         if !local.isEmpty {
             out += "\nFlags:\n" + flagTable(local)
         }
+        if !command.secrets.isEmpty {
+            out += "\nSecrets (a no-echo prompt asks on a terminal; without one, pass each so):\n"
+            let width = command.secrets.map(\.key.count).max() ?? 0
+            for secret in command.secrets { out += "  " + pad(secret.key, width) + "  " + secret.ways + "\n" }
+        }
         out += "\nGlobal flags:\n" + flagTable(GlobalFlags.all.filter { !$0.hidden })
         let examples = command.examples.isEmpty && !command.visibleChildren.isEmpty
             ? command.visibleChildren.compactMap(\.examples.first).prefix(3).map { $0 } : command.examples
@@ -39,6 +44,7 @@ public enum HelpRenderer {
         let width = min(flags.map(\.signature.count).max() ?? 0, 30)
         return flags.map { flag in
             var line = "  " + pad(flag.signature, width) + "  " + flag.help
+            if flag.required { line += " (required)" }
             if let value = flag.defaultValue { line += " (default \(value))" }
             if flag.repeatable { line += " (repeatable)" }
             return line + "\n"

@@ -26,6 +26,10 @@ enum ReferenceDocs {
             }
             let flags = command.flags.filter { !$0.hidden }
             if !flags.isEmpty { out += "\n" + flagTable(flags) }
+            if !command.secrets.isEmpty {
+                out += "\n| secret | without a terminal |\n|---|---|\n"
+                for secret in command.secrets { out += "| `\(secret.key)` | \(escape(secret.ways)) |\n" }
+            }
             if !command.examples.isEmpty {
                 out += "\nExamples:\n\n```sh\n" + command.examples.joined(separator: "\n") + "\n```\n"
             }
@@ -42,7 +46,7 @@ enum ReferenceDocs {
     static func flagTable(_ flags: [Flag]) -> String {
         var out = "| flag | default | description |\n|---|---|---|\n"
         for flag in flags {
-            var help = flag.help + (flag.repeatable ? " (repeatable)" : "")
+            var help = flag.help + (flag.required ? " (required)" : "") + (flag.repeatable ? " (repeatable)" : "")
             if case .choice(let values) = flag.kind, values != ["true", "false"] { help += "; one of " + values.map { "`\($0)`" }.joined(separator: ", ") }
             out += "| `\(flag.signature.trimmingCharacters(in: .whitespaces))` | \(flag.defaultValue.map { "`\($0)`" } ?? "") | \(escape(help)) |\n"
         }
@@ -75,6 +79,7 @@ enum ReferenceDocs {
                 out += ".TP\n.I \(roff(argument.name + (argument.variadic ? "..." : "")))\n\(roff(argument.help + (argument.optional ? " (optional)" : "")))\n"
             }
             for flag in command.flags where !flag.hidden { out += flagItem(flag) }
+            for secret in command.secrets { out += ".TP\n.I \(roff(secret.key))\n\(roff("secret: " + secret.ways))\n" }
             for example in command.examples { out += ".PP\n.nf\n.RS\n\(roff("$ " + example))\n.RE\n.fi\n" }
         }
         out += """
@@ -152,6 +157,7 @@ enum ReferenceDocs {
         if let short = flag.short { head = "\\fB\\-\(short)\\fR, " + head }
         if flag.takesValue { head += " \\fI" + roff(flag.valueName) + "\\fR" }
         var help = flag.help
+        if flag.required { help += " (required)" }
         if let value = flag.defaultValue { help += " (default \(value))" }
         return ".TP\n\(head)\n\(roff(help))\n"
     }
