@@ -148,6 +148,7 @@ public final class APIClient: @unchecked Sendable {
 
     func exchange(_ original: HTTPRequest, retryable: () -> Bool, perform: (HTTPRequest) throws -> HTTPResponse) throws -> APIResponse {
         var request = original
+        try Self.checkSendable(request)
         if settings.dryRun {
             stdout(CurlCommand.render(request, secretVariables: secretVariables(for: request)) + "\n")
             return APIResponse(status: 0, json: nil, raw: HTTPResponse(status: 0), dryRun: true)
@@ -197,6 +198,17 @@ public final class APIClient: @unchecked Sendable {
                 }
                 throw APIError(kind: .transport, code: "NETWORK", message: error.message, backend: connection.backend)
             }
+        }
+    }
+
+    /// libcurl passes header text through as given: a line break in a token or an `-H`
+    /// value would add headers (or a whole request) of someone else's choosing.
+    static func checkSendable(_ request: HTTPRequest) throws {
+        for header in request.headers where header.name.containsControlCharacter || header.value.replacingOccurrences(of: "\t", with: " ").containsControlCharacter {
+            throw APIError.usage("the \(header.name.containsControlCharacter ? "name of a" : header.name) header holds a control character (a line break or similar); nothing was sent")
+        }
+        if request.url.containsControlCharacter {
+            throw APIError.usage("the request URL holds a control character (a line break or similar); nothing was sent")
         }
     }
 

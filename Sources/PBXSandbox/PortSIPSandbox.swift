@@ -104,6 +104,8 @@ final class PortSIPSandbox: @unchecked Sendable {
                 subject = adminSubject
             } else if let session = tokens[token], session.expires > Date() {
                 subject = session.subject
+            } else if options.echoSecrets {
+                return .portsipError(401, "UNAUTHORIZED", "the access token \(token) is invalid or has expired")
             } else {
                 return .portsipError(401, "UNAUTHORIZED", "the access token is invalid or has expired")
             }
@@ -113,6 +115,10 @@ final class PortSIPSandbox: @unchecked Sendable {
             return .json(400, ["errors": .array(problems.map { ["code": "VALIDATE_FAILED", "message": .string($0)] })])
         }
         served[operation.operationId, default: 0] += 1
+        if options.hugeErrorBodies, operation.operationId == "listUserCDRs" {
+            let padding = String(repeating: "x", count: 3 << 20)
+            return .json(500, ["errors": [["code": "CDR_STORE_DOWN", "message": "the CDR store is unavailable", "detail": .string(padding)]]])
+        }
         let context = Context(request: request, operation: operation, parameters: parameters, body: body?.objectValue ?? JSONObject(), subject: subject)
         do {
             return try route(context)
@@ -156,7 +162,8 @@ final class PortSIPSandbox: @unchecked Sendable {
     // MARK: authentication
 
     func issueTokens(subject: String) -> JSON {
-        let access = "at-" + newID() + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        var access = "at-" + newID() + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        if options.newlineTokens { access += "\n[profile injected]\nurl = http://attacker.example" }
         let refresh = "rt-" + newID() + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         tokens[access] = (subject, Date().addingTimeInterval(Double(options.tokenTTL)))
         refreshTokens[refresh] = subject
@@ -174,6 +181,7 @@ final class PortSIPSandbox: @unchecked Sendable {
         {
             return .json(200, issueTokens(subject: id))
         }
+        if options.echoSecrets { return .portsipError(401, "UNAUTHORIZED", "invalid password '\(password)' for \(username)") }
         return .portsipError(401, "UNAUTHORIZED", "invalid username or password")
     }
 

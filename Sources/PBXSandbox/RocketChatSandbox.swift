@@ -16,7 +16,12 @@ final class RocketChatSandbox: @unchecked Sendable {
         "noExtensionUser01": ("noext", "sandbox", nil),
     ]
 
-    init(signed: Bool) { self.signed = signed }
+    let newlineIDs: Bool
+
+    init(signed: Bool, newlineIDs: Bool = false) {
+        self.signed = signed
+        self.newlineIDs = newlineIDs
+    }
 
     func handle(_ request: ServerRequest, path: String) -> ServerResponse {
         lock.lock()
@@ -31,7 +36,8 @@ final class RocketChatSandbox: @unchecked Sendable {
             }
             let token = "rc-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
             tokens[token] = id
-            return .json(200, ["status": "success", "data": ["userId": .string(id), "authToken": .string(token)]])
+            let shownID = newlineIDs ? id + "\n[profile injected]\ntype = portsip" : id
+            return .json(200, ["status": "success", "data": ["userId": .string(shownID), "authToken": .string(token)]])
         case ("GET", "/api/v1/connector.extension.getRegistrationInfoByUserId"):
             guard let token = request.headers["x-auth-token"], let userId = request.headers["x-user-id"], tokens[token] == userId else {
                 return .json(401, ["status": "error", "message": "You must be logged in to do this."])

@@ -21,7 +21,7 @@ public final class Sandbox: @unchecked Sendable {
     public init(options: SandboxOptions = SandboxOptions()) {
         self.options = options
         portsip = PortSIPSandbox(options: options)
-        rocketchat = RocketChatSandbox(signed: options.rocketchatSigned)
+        rocketchat = RocketChatSandbox(signed: options.rocketchatSigned, newlineIDs: options.newlineTokens)
         vonage = VonageSandbox(tokenTTL: options.tokenTTL)
         faults = SeededRandom(seed: options.faultSeed)
     }
@@ -106,6 +106,10 @@ public final class Sandbox: @unchecked Sendable {
             let faults = injectedFaults.sorted { $0.key < $1.key }.map { ($0.key, JSON.int($0.value)) }
             faultLock.unlock()
             return .json(200, ["portsip": .object(JSONObject(operations)), "faults": .object(JSONObject(faults))])
+        case ("POST", "/portsip/expire-tokens"):
+            // Lets a test expire every issued session at once instead of sleeping.
+            for (token, session) in portsip.tokens { portsip.tokens[token] = (session.subject, Date.distantPast) }
+            return .json(200, ["expired": .int(portsip.tokens.count)])
         case ("POST", "/portsip/cdrs"):
             return .json(201, .object(portsip.simulateCall()))
         case ("POST", "/portsip/registrations"):

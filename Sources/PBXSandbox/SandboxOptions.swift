@@ -15,6 +15,12 @@ public struct SandboxOptions: Sendable {
     public var faultSeed: UInt64 = 42
     /// Rocket.Chat answers registration requests with an HS256 JWS, as when a VoIP JWT secret is set.
     public var rocketchatSigned = false
+    /// Hostile: tokens and user IDs issued at login and refresh carry a line break and an INI section.
+    public var newlineTokens = false
+    /// Hostile: refusals quote the password or token the client sent back to it.
+    public var echoSecrets = false
+    /// Hostile: streamed lists (CDRs) answer 500 with an error body of several MiB.
+    public var hugeErrorBodies = false
 
     public init() {}
 }

@@ -49,4 +49,48 @@ final class INITests: XCTestCase {
     func testRoundTripIsByteIdentical() {
         XCTAssertEqual(INIDocument(text: sample + "\n").text, sample + "\n")
     }
+
+    /// Values an admin really uses: each must come back byte for byte.
+    func testAwkwardValuesRoundTrip() {
+        let values = ["pass #word", "pa;ss ;x", "\"q\"", "  spaced  ", " ", "", "a\\b", "\\", "\"", "x = y", "#lead", ";lead", "[profile x]", "naïve ✓ 🎉", "tail\\", "\\\"", "a\"b#c"]
+        for value in values {
+            var document = INIDocument()
+            document.set("profile p", "password", value)
+            XCTAssertEqual(INIDocument(text: document.text).value("profile p", "password"), value, "written as: \(document.text)")
+        }
+    }
+
+    func testRandomStringsRoundTrip() {
+        var random = SystemRandomNumberGenerator()
+        let alphabet = Array("ab Z9#;\"'\\=[] \u{00E9}\u{1F389}\u{0301},.-_/:@$`")
+        for _ in 0..<2_000 {
+            let length = Int.random(in: 0...24, using: &random)
+            let value = String((0..<length).map { _ in alphabet.randomElement(using: &random)! })
+            var document = INIDocument(text: "# keep me\n[profile p]\ntype = portsip\n")
+            document.set("profile p", "secret", value)
+            document.set("profile p", "other", value + value)
+            let reread = INIDocument(text: document.text)
+            XCTAssertEqual(reread.value("profile p", "secret"), value, "written as: \(document.text)")
+            XCTAssertEqual(reread.value("profile p", "other"), value + value)
+            XCTAssertEqual(reread.value("profile p", "type"), "portsip")
+            XCTAssertEqual(reread.sections, ["profile p"])
+        }
+    }
+
+    func testHandWrittenFilesStillRead() {
+        let document = INIDocument(text: "[profile a]\r\nurl = https://a.example\r\nuser_id = \"rbAX;PnM\" ; quoted by hand\r\npath = C:\\dir\r\n")
+        XCTAssertEqual(document.value("profile a", "url"), "https://a.example", "CRLF line ends are not part of the value")
+        XCTAssertEqual(document.value("profile a", "user_id"), "rbAX;PnM")
+        XCTAssertEqual(document.value("profile a", "path"), "C:\\dir")
+    }
+
+    func testStoreRefusesControlCharacters() throws {
+        let folder = NSTemporaryDirectory() + "pbxctl-ini-" + UUID().uuidString
+        let store = try ConfigStore(path: folder + "/config", warn: { _ in })
+        for bad in ["tok\n[profile evil]", "a\rb", "nul\u{0}", "esc\u{1B}[2J", "del\u{7F}", "c1\u{85}"] {
+            XCTAssertThrowsError(try store.setSecret("p", "token", bad))
+            XCTAssertThrowsError(try store.setSetting("p", "url", bad))
+        }
+        XCTAssertEqual(store.config.text + store.credentials.text, "", "nothing was kept")
+    }
 }

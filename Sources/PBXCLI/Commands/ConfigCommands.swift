@@ -93,14 +93,17 @@ enum ConfigCommands {
                 settings.append((key, value))
             }
         }
+        for (key, value) in settings + secrets where value.containsControlCharacter {
+            throw APIError.usage("\(key): the value holds a control character (a line break or similar); nothing was written")
+        }
         if existing == nil, !settings.contains(where: { $0.0 == "url" }), !(type == .vonage && settings.contains(where: { $0.0 == "region" })) {
             throw APIError.usage("a new profile needs --url" + (type == .vonage ? " (or region=emea|nam|apac)" : ""))
         }
         if settings.contains(where: { $0 == ("default", "true") }) { clearDefaults(store, type: type, except: name) }
-        for (key, value) in settings { store.setSetting(name, key, value) }
+        for (key, value) in settings { try store.setSetting(name, key, value) }
         try store.saveConfig()
         if !secrets.isEmpty {
-            for (key, value) in secrets { store.setSecret(name, key, value) }
+            for (key, value) in secrets { try store.setSecret(name, key, value) }
             try store.saveCredentials()
         }
         invocation.io.err("\(existing == nil ? "Added" : "Updated") profile \(name) in \(store.configPath)\n")
@@ -108,7 +111,7 @@ enum ConfigCommands {
 
     static func clearDefaults(_ store: ConfigStore, type: BackendType, except name: String) {
         for profile in (try? store.profiles()) ?? [] where profile.type == type && profile.name != name && profile.isDefault {
-            store.setSetting(profile.name, "default", nil)
+            try? store.setSetting(profile.name, "default", nil)
         }
     }
 
@@ -127,7 +130,7 @@ enum ConfigCommands {
         let store = try invocation.app.store()
         guard let profile = try store.profile(named: name) else { throw missing(name, store) }
         clearDefaults(store, type: profile.type, except: name)
-        store.setSetting(name, "default", "true")
+        try store.setSetting(name, "default", "true")
         try store.saveConfig()
         invocation.io.err("Profile \(name) is now the default \(profile.type.rawValue) profile\n")
     }

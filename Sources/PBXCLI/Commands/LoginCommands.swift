@@ -68,6 +68,7 @@ enum LoginCommands {
             guard let token = answer.json?["access_token"]?.stringValue else {
                 throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "the login answer has no access_token", backend: "portsip")
             }
+            try Backends.checkIssued(["access_token": token, "refresh_token": answer.json?["refresh_token"]?.stringValue], backend: "portsip")
             let expires = answer.json?["expires_in"]?.intValue.map { Date().addingTimeInterval(Double($0)) }
             try saveSecrets(app, profile, [
                 ("token", token), ("refresh_token", answer.json?["refresh_token"]?.stringValue),
@@ -82,7 +83,7 @@ enum LoginCommands {
     static func saveSecrets(_ app: App, _ profile: ResolvedProfile, _ values: [(String, String?)]) throws {
         guard let name = profile.name, profile.source != .sandbox, profile.source != .environment else { return }
         let store = try app.store()
-        for (key, value) in values { store.setSecret(name, key, value) }
+        for (key, value) in values { try store.setSecret(name, key, value) }
         try store.saveCredentials()
     }
 
@@ -91,7 +92,7 @@ enum LoginCommands {
         let profile = try targetProfile(app)
         guard let name = profile.name, profile.source != .sandbox else { return }
         let store = try app.store()
-        for key in profile.secrets.keys { store.setSecret(name, key, nil) }
+        for key in profile.secrets.keys { try store.setSecret(name, key, nil) }
         try store.saveCredentials()
         invocation.io.err("Logged out of \(name)\n")
     }
@@ -114,9 +115,10 @@ enum OtherBackendLogin {
             guard let userId = answer.json?["data"]?["userId"]?.stringValue, let token = answer.json?["data"]?["authToken"]?.stringValue else {
                 throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "the login answer has no data.userId/authToken", backend: "rocketchat")
             }
+            try Backends.checkIssued(["data.userId": userId, "data.authToken": token], backend: "rocketchat")
             if let name = profile.name, profile.source != .sandbox {
                 let store = try app.store()
-                store.setSetting(name, "user_id", userId)
+                try store.setSetting(name, "user_id", userId)
                 try store.saveConfig()
             }
             try LoginCommands.saveSecrets(app, profile, [("auth_token", token)])

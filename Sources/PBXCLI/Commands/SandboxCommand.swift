@@ -21,6 +21,9 @@ enum SandboxCommand {
                     Flag("drop-rate", .number, value: "P", hidden: true, help: "test only: close the connection mid-answer with probability P"),
                     Flag("token-ttl", .int, value: "SEC", hidden: true, help: "test only: lifetime of issued tokens"),
                     Flag("fault-seed", .int, value: "N", hidden: true, help: "test only: seed of the fault injector"),
+                    Flag("newline-tokens", hidden: true, help: "test only: issue tokens and user IDs that hold a line break"),
+                    Flag("echo-secrets", hidden: true, help: "test only: quote the client's password or token in refusals"),
+                    Flag("huge-error-bodies", hidden: true, help: "test only: answer CDR lists with a 500 of several MiB"),
                 ],
                 examples: ["pbxctl sandbox", "pbxctl sandbox --port 0 --write-config"],
                 run: { invocation in try run(invocation) })
@@ -37,6 +40,9 @@ enum SandboxCommand {
         options.tokenTTL = line.int("token-ttl") ?? options.tokenTTL
         options.faultSeed = UInt64(max(0, line.int("fault-seed") ?? 42))
         options.rocketchatSigned = line.bool("signed-registration")
+        options.newlineTokens = line.bool("newline-tokens")
+        options.echoSecrets = line.bool("echo-secrets")
+        options.hugeErrorBodies = line.bool("huge-error-bodies")
         guard options.users >= 0, options.cdrs >= 0 else { throw APIError.usage("--users and --cdrs must not be negative") }
         guard (0...1).contains(options.failRate), (0...1).contains(options.dropRate) else { throw APIError.usage("--fail-rate and --drop-rate are probabilities from 0 to 1") }
         return options
@@ -57,9 +63,9 @@ enum SandboxCommand {
             let store = try invocation.app.store()
             for type in BackendType.allCases {
                 let profile = Backends.sandboxProfile(type, baseURL: sandbox.baseURL)
-                store.setSetting(profile.name!, "type", type.rawValue)
-                for (key, value) in profile.settings.sorted(by: { $0.key < $1.key }) { store.setSetting(profile.name!, key, value) }
-                for (key, value) in profile.secrets.sorted(by: { $0.key < $1.key }) { store.setSecret(profile.name!, key, value) }
+                try store.setSetting(profile.name!, "type", type.rawValue)
+                for (key, value) in profile.settings.sorted(by: { $0.key < $1.key }) { try store.setSetting(profile.name!, key, value) }
+                for (key, value) in profile.secrets.sorted(by: { $0.key < $1.key }) { try store.setSecret(profile.name!, key, value) }
             }
             try store.saveConfig()
             try store.saveCredentials()

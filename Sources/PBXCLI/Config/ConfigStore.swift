@@ -88,14 +88,32 @@ public final class ConfigStore {
 
     public func profiles() throws -> [Profile] { try profileNames.compactMap { try profile(named: $0) } }
 
-    public func setSetting(_ profile: String, _ key: String, _ value: String?) {
+    public func setSetting(_ profile: String, _ key: String, _ value: String?) throws {
         let section = Self.sectionName(profile)
-        if let value { config.set(section, key, value) } else { config.remove(section, key) }
+        if let value {
+            try Self.checkStorable(profile, key, value)
+            config.set(section, key, value)
+        } else {
+            config.remove(section, key)
+        }
     }
 
-    public func setSecret(_ profile: String, _ key: String, _ value: String?) {
+    public func setSecret(_ profile: String, _ key: String, _ value: String?) throws {
         let section = Self.sectionName(profile)
-        if let value { credentials.set(section, key, value) } else { credentials.remove(section, key) }
+        if let value {
+            try Self.checkStorable(profile, key, value)
+            credentials.set(section, key, value)
+        } else {
+            credentials.remove(section, key)
+        }
+    }
+
+    /// A line break in a value would start a new key or section in the file: whoever
+    /// supplied it (usually a server) could rewrite other profiles.
+    static func checkStorable(_ profile: String, _ key: String, _ value: String) throws {
+        if value.containsControlCharacter {
+            throw APIError.local("refusing to store \(key) of profile '\(profile)': the value holds a control character (a line break or similar); nothing was written")
+        }
     }
 
     public func removeProfile(_ profile: String) {

@@ -75,6 +75,14 @@ enum Backends {
         return base + prefix
     }
 
+    /// Tokens and IDs a server issues end up in the credentials file and in headers:
+    /// a control character in one is a hostile or broken answer (exit 1), never stored.
+    static func checkIssued(_ values: [String: String?], backend: String) throws {
+        for (name, value) in values.sorted(by: { $0.key < $1.key }) where value?.containsControlCharacter == true {
+            throw APIError(kind: .malformed, code: "MALFORMED", message: "the server's \(name) holds a control character (a line break or similar); nothing was stored", backend: backend)
+        }
+    }
+
     static func requireURL(_ profile: ResolvedProfile) throws -> String {
         guard let url = profile.setting("url") else {
             throw APIError.usage("\(profile.label) has no url; run: pbxctl config set \(profile.name ?? "NAME") --url URL")
@@ -158,10 +166,11 @@ extension App {
             throw APIError(kind: .http, status: 401, code: "UNAUTHORIZED", message: "the session has expired; run pbxctl login -p \(name)", backend: "portsip")
         }
         guard let token = answer.json?["access_token"]?.stringValue else { return nil }
-        store.setSecret(name, "token", token)
-        if let refresh = answer.json?["refresh_token"]?.stringValue { store.setSecret(name, "refresh_token", refresh) }
+        try Backends.checkIssued(["access_token": token, "refresh_token": answer.json?["refresh_token"]?.stringValue], backend: "portsip")
+        try store.setSecret(name, "token", token)
+        if let refresh = answer.json?["refresh_token"]?.stringValue { try store.setSecret(name, "refresh_token", refresh) }
         if let seconds = answer.json?["expires_in"]?.intValue {
-            store.setSecret(name, "expires_at", RFC3339.format(Date().addingTimeInterval(Double(seconds))))
+            try store.setSecret(name, "expires_at", RFC3339.format(Date().addingTimeInterval(Double(seconds))))
         }
         try store.saveCredentials()
         if line.bool("verbose") { io.err("* refreshed the access token of profile '\(name)'\n") }

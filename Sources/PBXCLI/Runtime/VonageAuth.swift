@@ -40,8 +40,8 @@ enum VonageAuth {
         let (token, expires) = try fetch(profile: profile, scope: scope, app: app)
         if let name = profile.name, profile.source != .sandbox, profile.source != .environment {
             let store = try app.store()
-            store.setSecret(name, keys.token, token)
-            store.setSecret(name, keys.expires, RFC3339.format(expires))
+            try store.setSecret(name, keys.token, token)
+            try store.setSecret(name, keys.expires, RFC3339.format(expires))
             try store.saveCredentials()
         }
         return token
@@ -71,6 +71,7 @@ enum VonageAuth {
         guard let token = answer.json?["access_token"]?.stringValue else {
             throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "the token answer has no access_token", backend: "vonage")
         }
+        try Backends.checkIssued(["access_token": token], backend: "vonage")
         let lifetime = Double(answer.json?["expires_in"]?.intValue ?? 3600)
         return (token, Date().addingTimeInterval(lifetime))
     }
