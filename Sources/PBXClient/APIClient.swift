@@ -34,9 +34,13 @@ public final class APIClient: @unchecked Sendable {
     public let settings: ClientSettings
     private let stderr: (String) -> Void
     private let stdout: (String) -> Void
-    /// Called once on a 401 when set; returns fresh credentials or nil.
-    public var refreshAuth: (() throws -> AuthScheme?)?
+    /// Called on a 401 when set, with the credentials the server refused; returns fresh
+    /// ones or nil. Workers sharing this client share one call (see `freshAuth`).
+    public var refreshAuth: ((AuthScheme) throws -> AuthScheme?)?
     private let lock = NSLock()
+    private let refreshLock = NSLock()
+    private var refreshGaveUp = false
+    private var refreshError: Error?
 
     public init(connection: Connection, transport: Transport, settings: ClientSettings, stdout: @escaping (String) -> Void, stderr: @escaping (String) -> Void) {
         self.connection = connection
@@ -162,11 +166,8 @@ public final class APIClient: @unchecked Sendable {
             do {
                 let response = try perform(request)
                 traceResponse(response, since: started)
-                if response.status == 401, !refreshed, let refreshAuth, let fresh = try refreshAuth() {
+                if response.status == 401, !refreshed, let fresh = try freshAuth(after: request) {
                     refreshed = true
-                    lock.lock()
-                    connection.auth = fresh
-                    lock.unlock()
                     for header in fresh.headers { request.setHeader(header.name, header.value) }
                     continue
                 }
@@ -198,6 +199,37 @@ public final class APIClient: @unchecked Sendable {
                 }
                 throw APIError(kind: .transport, code: "NETWORK", message: error.message, backend: connection.backend)
             }
+        }
+    }
+
+    /// The credentials to replay a refused request with. Many workers can meet the same
+    /// expired token at once; the first one refreshes (a refresh token is single-use),
+    /// the others wait here and take its result, and a failed refresh is not tried again.
+    private func freshAuth(after request: HTTPRequest) throws -> AuthScheme? {
+        guard let refreshAuth else { return nil }
+        refreshLock.lock()
+        defer { refreshLock.unlock() }
+        lock.lock()
+        let current = connection.auth
+        lock.unlock()
+        let sent = current.headers.map { request.header($0.name) ?? "" }
+        // A request sent without the credentials on purpose is never replayed with them.
+        if sent.allSatisfy(\.isEmpty) { return nil }
+        if current.headers.map(\.value) != sent { return current }
+        if let refreshError { throw refreshError }
+        if refreshGaveUp { return nil }
+        do {
+            guard let fresh = try refreshAuth(current) else {
+                refreshGaveUp = true
+                return nil
+            }
+            lock.lock()
+            connection.auth = fresh
+            lock.unlock()
+            return fresh
+        } catch {
+            refreshError = error
+            throw error
         }
     }
 

@@ -87,7 +87,7 @@ final class ConcurrencyEndToEndTests: SandboxTestCase {
         let before = try refreshes()
         let result = PBX.run(["users", "import", file, "--concurrency", "32", "-p", "lab"], env: env)
         XCTAssertEqual(result.code, 0, result.stderr)
-        XCTAssertTrue(result.stderr.contains("64 created"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("created 64, skipped 0, failed 0"), result.stderr)
         XCTAssertEqual(try refreshes() - before, 1)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: home + "/.config/pbxctl").filter { $0.contains(".tmp-") }
         XCTAssertEqual(leftovers, [])

@@ -99,12 +99,10 @@ enum ConfigCommands {
         if existing == nil, !settings.contains(where: { $0.0 == "url" }), !(type == .vonage && settings.contains(where: { $0.0 == "region" })) {
             throw APIError.usage("a new profile needs --url" + (type == .vonage ? " (or region=emea|nam|apac)" : ""))
         }
-        if settings.contains(where: { $0 == ("default", "true") }) { clearDefaults(store, type: type, except: name) }
-        for (key, value) in settings { try store.setSetting(name, key, value) }
-        try store.saveConfig()
-        if !secrets.isEmpty {
+        try store.update {
+            if settings.contains(where: { $0 == ("default", "true") }) { clearDefaults(store, type: type, except: name) }
+            for (key, value) in settings { try store.setSetting(name, key, value) }
             for (key, value) in secrets { try store.setSecret(name, key, value) }
-            try store.saveCredentials()
         }
         invocation.io.err("\(existing == nil ? "Added" : "Updated") profile \(name) in \(store.configPath)\n")
     }
@@ -119,9 +117,7 @@ enum ConfigCommands {
         let name = try invocation.require("NAME")
         let store = try invocation.app.store()
         guard try store.profile(named: name) != nil else { throw missing(name, store) }
-        store.removeProfile(name)
-        try store.saveConfig()
-        try store.saveCredentials()
+        try store.update { store.removeProfile(name) }
         invocation.io.err("Deleted profile \(name)\n")
     }
 
@@ -129,9 +125,10 @@ enum ConfigCommands {
         let name = try invocation.require("NAME")
         let store = try invocation.app.store()
         guard let profile = try store.profile(named: name) else { throw missing(name, store) }
-        clearDefaults(store, type: profile.type, except: name)
-        try store.setSetting(name, "default", "true")
-        try store.saveConfig()
+        try store.update {
+            clearDefaults(store, type: profile.type, except: name)
+            try store.setSetting(name, "default", "true")
+        }
         invocation.io.err("Profile \(name) is now the default \(profile.type.rawValue) profile\n")
     }
 

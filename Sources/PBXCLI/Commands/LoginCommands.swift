@@ -83,8 +83,9 @@ enum LoginCommands {
     static func saveSecrets(_ app: App, _ profile: ResolvedProfile, _ values: [(String, String?)]) throws {
         guard let name = profile.name, profile.source != .sandbox, profile.source != .environment else { return }
         let store = try app.store()
-        for (key, value) in values { try store.setSecret(name, key, value) }
-        try store.saveCredentials()
+        try store.update {
+            for (key, value) in values { try store.setSecret(name, key, value) }
+        }
     }
 
     static func runLogout(_ invocation: Invocation) throws {
@@ -92,8 +93,9 @@ enum LoginCommands {
         let profile = try targetProfile(app)
         guard let name = profile.name, profile.source != .sandbox else { return }
         let store = try app.store()
-        for key in profile.secrets.keys { try store.setSecret(name, key, nil) }
-        try store.saveCredentials()
+        try store.update {
+            for key in try store.profile(named: name)?.secrets.keys.sorted() ?? [] { try store.setSecret(name, key, nil) }
+        }
         invocation.io.err("Logged out of \(name)\n")
     }
 }
@@ -118,8 +120,7 @@ enum OtherBackendLogin {
             try Backends.checkIssued(["data.userId": userId, "data.authToken": token], backend: "rocketchat")
             if let name = profile.name, profile.source != .sandbox {
                 let store = try app.store()
-                try store.setSetting(name, "user_id", userId)
-                try store.saveConfig()
+                try store.update { try store.setSetting(name, "user_id", userId) }
             }
             try LoginCommands.saveSecrets(app, profile, [("auth_token", token)])
             invocation.io.err("Logged in to \(profile.name ?? url) as \(username) (user_id \(userId))\n")

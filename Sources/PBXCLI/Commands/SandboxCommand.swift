@@ -61,14 +61,14 @@ enum SandboxCommand {
         invocation.io.out(sandbox.banner())
         if line.bool("write-config") {
             let store = try invocation.app.store()
-            for type in BackendType.allCases {
-                let profile = Backends.sandboxProfile(type, baseURL: sandbox.baseURL)
-                try store.setSetting(profile.name!, "type", type.rawValue)
-                for (key, value) in profile.settings.sorted(by: { $0.key < $1.key }) { try store.setSetting(profile.name!, key, value) }
-                for (key, value) in profile.secrets.sorted(by: { $0.key < $1.key }) { try store.setSecret(profile.name!, key, value) }
+            try store.update {
+                for type in BackendType.allCases {
+                    let profile = Backends.sandboxProfile(type, baseURL: sandbox.baseURL)
+                    try store.setSetting(profile.name!, "type", type.rawValue)
+                    for (key, value) in profile.settings.sorted(by: { $0.key < $1.key }) { try store.setSetting(profile.name!, key, value) }
+                    for (key, value) in profile.secrets.sorted(by: { $0.key < $1.key }) { try store.setSecret(profile.name!, key, value) }
+                }
             }
-            try store.saveConfig()
-            try store.saveCredentials()
             invocation.io.out("Wrote profiles sandbox-portsip, sandbox-rocketchat, sandbox-vonage and sandbox-commpeak to \(store.configPath)\n")
         }
         invocation.io.stdout.flush()

@@ -17,12 +17,18 @@ public struct Profile: Sendable {
     public var isDefault: Bool { ["true", "yes", "1"].contains(settings["default"]?.lowercased() ?? "") }
 }
 
-/// The `config` and `credentials` files (CLI.md, "Backends and profiles").
-public final class ConfigStore {
+/// The `config` and `credentials` files. One store is shared by every worker thread of
+/// a run (a token refresh writes from whichever worker met the 401), so its state sits
+/// behind a lock; other processes are kept out by an advisory lock on a sibling file.
+public final class ConfigStore: @unchecked Sendable {
     public let configPath: String
     public var credentialsPath: String { (configPath as NSString).deletingLastPathComponent + "/credentials" }
-    public private(set) var config: INIDocument
-    public private(set) var credentials: INIDocument
+    var lockPath: String { configPath + ".lock" }
+    private let lock = NSRecursiveLock()
+    private var configDocument: INIDocument
+    private var credentialsDocument: INIDocument
+    public var config: INIDocument { locked { configDocument } }
+    public var credentials: INIDocument { locked { credentialsDocument } }
     private let warn: (String) -> Void
 
     /// Keys that belong in `credentials`, never in `config`.
@@ -39,12 +45,60 @@ public final class ConfigStore {
     public init(path: String, warn: @escaping (String) -> Void) throws {
         configPath = path
         self.warn = warn
-        config = INIDocument(text: try Self.read(path) ?? "")
-        credentials = INIDocument()
+        configDocument = INIDocument(text: try Self.read(path) ?? "")
+        credentialsDocument = INIDocument()
         if let text = try Self.read(credentialsPath) {
-            credentials = INIDocument(text: text)
+            credentialsDocument = INIDocument(text: text)
             checkCredentialsMode()
         }
+    }
+
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    /// A read-modify-write of both files: under the process's lock and an exclusive
+    /// `flock` on `config.lock`, the files are read again, `body` changes them, and each
+    /// one that changed is written back. A change another process made meanwhile is
+    /// kept, because `body` edits what is on disk now, not what this process read at
+    /// start. If `body` throws, nothing is written.
+    public func update<T>(_ body: () throws -> T) throws -> T {
+        try locked {
+            let fd = try acquireFileLock()
+            defer {
+                flock(fd, LOCK_UN)
+                close(fd)
+            }
+            configDocument = INIDocument(text: try Self.read(configPath) ?? "")
+            credentialsDocument = INIDocument(text: try Self.read(credentialsPath) ?? "")
+            let (configBefore, credentialsBefore) = (configDocument, credentialsDocument)
+            let result: T
+            do {
+                result = try body()
+            } catch {
+                (configDocument, credentialsDocument) = (configBefore, credentialsBefore)
+                throw error
+            }
+            if configDocument != configBefore { try Self.atomicWrite(configDocument.text, to: configPath, mode: 0o644) }
+            if credentialsDocument != credentialsBefore { try Self.atomicWrite(credentialsDocument.text, to: credentialsPath, mode: 0o600) }
+            return result
+        }
+    }
+
+    private func acquireFileLock() throws -> Int32 {
+        let parent = (configPath as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: parent.isEmpty ? "." : parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw APIError.local("cannot open \(lockPath): \(String(cString: strerror(errno)))") }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno == EINTR { continue }
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw APIError.local("cannot lock \(lockPath): \(reason)")
+        }
+        return fd
     }
 
     static func read(_ path: String) throws -> String? {
@@ -71,6 +125,7 @@ public final class ConfigStore {
 
     public func profile(named name: String) throws -> Profile? {
         let section = Self.sectionName(name)
+        let (config, credentials) = locked { (configDocument, credentialsDocument) }
         guard config.sections.contains(section) else { return nil }
         var settings: [String: String] = [:]
         for entry in config.entries(section) { settings[entry.key] = entry.value }
@@ -92,9 +147,9 @@ public final class ConfigStore {
         let section = Self.sectionName(profile)
         if let value {
             try Self.checkStorable(profile, key, value)
-            config.set(section, key, value)
+            locked { configDocument.set(section, key, value) }
         } else {
-            config.remove(section, key)
+            locked { configDocument.remove(section, key) }
         }
     }
 
@@ -102,9 +157,9 @@ public final class ConfigStore {
         let section = Self.sectionName(profile)
         if let value {
             try Self.checkStorable(profile, key, value)
-            credentials.set(section, key, value)
+            locked { credentialsDocument.set(section, key, value) }
         } else {
-            credentials.remove(section, key)
+            locked { credentialsDocument.remove(section, key) }
         }
     }
 
@@ -117,16 +172,10 @@ public final class ConfigStore {
     }
 
     public func removeProfile(_ profile: String) {
-        config.removeSection(Self.sectionName(profile))
-        credentials.removeSection(Self.sectionName(profile))
-    }
-
-    public func saveConfig() throws {
-        try Self.atomicWrite(config.text, to: configPath, mode: 0o644)
-    }
-
-    public func saveCredentials() throws {
-        try Self.atomicWrite(credentials.text, to: credentialsPath, mode: 0o600)
+        locked {
+            configDocument.removeSection(Self.sectionName(profile))
+            credentialsDocument.removeSection(Self.sectionName(profile))
+        }
     }
 
     /// Writes a sibling temp file with the final mode, then renames it over the

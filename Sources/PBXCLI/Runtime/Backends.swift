@@ -105,7 +105,7 @@ enum Backends {
             }
             let client = try app.makeClient(Connection(backend: "portsip", baseURL: apiBase(url, prefix: "/api"), auth: .bearer(token)))
             if let name = profile.name, profile.source != .sandbox, profile.source != .environment, profile.secret("refresh_token") != nil {
-                client.refreshAuth = { [weak app] in try app?.refreshPortSIPToken(profile: name) }
+                client.refreshAuth = { [weak app] refused in try app?.refreshPortSIPToken(profile: name, refused: refused) }
             }
             return client
         case .rocketchat, .commpeak:
@@ -154,26 +154,33 @@ enum Backends {
 
 extension App {
     /// PortSIP's `POST /api/auth/refresh_token`, once, with the stored refresh token;
-    /// the new tokens replace the old ones in `credentials` (0600, atomic).
-    func refreshPortSIPToken(profile name: String) throws -> AuthScheme? {
+    /// the new tokens replace the old ones in `credentials` (0600, atomic). It runs under
+    /// the config lock: a process that waited there while another one refreshed finds a
+    /// token other than the one refused and uses it, since the refresh token it read is
+    /// single-use and already spent.
+    func refreshPortSIPToken(profile name: String, refused: AuthScheme) throws -> AuthScheme? {
         let store = try store()
-        guard let profile = try store.profile(named: name), let refreshToken = profile.secret("refresh_token"), let url = profile.setting("url") else { return nil }
-        let client = try makeClient(Connection(backend: "portsip", baseURL: Backends.apiBase(url, prefix: "/api"), auth: .none))
-        let answer: APIResponse
-        do {
-            answer = try client.call("POST", "/auth/refresh_token", body: ["refresh_token": .string(refreshToken)])
-        } catch let error as APIError where error.kind == .http {
-            throw APIError(kind: .http, status: 401, code: "UNAUTHORIZED", message: "the session has expired; run pbxctl login -p \(name)", backend: "portsip")
+        let refreshed: AuthScheme? = try store.update {
+            guard let profile = try store.profile(named: name), let url = profile.setting("url") else { return nil }
+            if let current = profile.secret("token"), case .bearer(let sent) = refused, current != sent { return .bearer(current) }
+            guard let refreshToken = profile.secret("refresh_token") else { return nil }
+            let client = try makeClient(Connection(backend: "portsip", baseURL: Backends.apiBase(url, prefix: "/api"), auth: .none))
+            let answer: APIResponse
+            do {
+                answer = try client.call("POST", "/auth/refresh_token", body: ["refresh_token": .string(refreshToken)])
+            } catch let error as APIError where error.kind == .http {
+                throw APIError(kind: .http, status: 401, code: "UNAUTHORIZED", message: "the session has expired; run pbxctl login -p \(name)", backend: "portsip")
+            }
+            guard let token = answer.json?["access_token"]?.stringValue else { return nil }
+            try Backends.checkIssued(["access_token": token, "refresh_token": answer.json?["refresh_token"]?.stringValue], backend: "portsip")
+            try store.setSecret(name, "token", token)
+            if let refresh = answer.json?["refresh_token"]?.stringValue { try store.setSecret(name, "refresh_token", refresh) }
+            if let seconds = answer.json?["expires_in"]?.intValue {
+                try store.setSecret(name, "expires_at", RFC3339.format(Date().addingTimeInterval(Double(seconds))))
+            }
+            if line.bool("verbose") { io.err("* refreshed the access token of profile '\(name)'\n") }
+            return .bearer(token)
         }
-        guard let token = answer.json?["access_token"]?.stringValue else { return nil }
-        try Backends.checkIssued(["access_token": token, "refresh_token": answer.json?["refresh_token"]?.stringValue], backend: "portsip")
-        try store.setSecret(name, "token", token)
-        if let refresh = answer.json?["refresh_token"]?.stringValue { try store.setSecret(name, "refresh_token", refresh) }
-        if let seconds = answer.json?["expires_in"]?.intValue {
-            try store.setSecret(name, "expires_at", RFC3339.format(Date().addingTimeInterval(Double(seconds))))
-        }
-        try store.saveCredentials()
-        if line.bool("verbose") { io.err("* refreshed the access token of profile '\(name)'\n") }
-        return .bearer(token)
+        return refreshed
     }
 }

@@ -20,7 +20,7 @@ enum VonageAuth {
         let client = try app.makeClient(Connection(backend: "vonage", baseURL: api, auth: .bearer(token),
                                                    extraHeaders: [("Accept", mediaType)], secretVariable: "PBXCTL_VONAGE_TOKEN"))
         if profile.secret("client_secret") != nil {
-            client.refreshAuth = { [weak app] in
+            client.refreshAuth = { [weak app] _ in
                 guard let app else { return nil }
                 return .bearer(try currentToken(profile: profile, scope: scope, app: app, forceNew: true))
             }
@@ -40,9 +40,10 @@ enum VonageAuth {
         let (token, expires) = try fetch(profile: profile, scope: scope, app: app)
         if let name = profile.name, profile.source != .sandbox, profile.source != .environment {
             let store = try app.store()
-            try store.setSecret(name, keys.token, token)
-            try store.setSecret(name, keys.expires, RFC3339.format(expires))
-            try store.saveCredentials()
+            try store.update {
+                try store.setSecret(name, keys.token, token)
+                try store.setSecret(name, keys.expires, RFC3339.format(expires))
+            }
         }
         return token
     }
