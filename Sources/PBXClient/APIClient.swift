@@ -25,6 +25,8 @@ public struct APIResponse: Sendable {
     public var raw: HTTPResponse
     /// True when `--dry-run` printed the request instead of sending it.
     public var dryRun: Bool
+    /// What the request carried as secrets: scrubbed from any error text built from the answer.
+    public var sentSecrets: [String] = []
 }
 
 /// Builds, sends, retries and decodes requests for one backend connection.
@@ -83,6 +85,15 @@ public final class APIClient: @unchecked Sendable {
     }
 
     public func decode(_ response: APIResponse) throws -> APIResponse {
+        do {
+            return try decodeUnscrubbed(response)
+        } catch var error as APIError {
+            error.message = Redaction.scrub(error.message, secrets: response.sentSecrets)
+            throw error
+        }
+    }
+
+    private func decodeUnscrubbed(_ response: APIResponse) throws -> APIResponse {
         if response.dryRun { return response }
         var decoded = response
         let raw = response.raw
@@ -140,7 +151,9 @@ public final class APIClient: @unchecked Sendable {
         }
         if answer.dryRun { return (JSONObject(), 0, true) }
         guard (200..<300).contains(answer.raw.status) else {
-            throw APIError.fromResponse(status: answer.raw.status, body: answer.raw.body, backend: connection.backend)
+            var error = APIError.fromResponse(status: answer.raw.status, body: answer.raw.body, backend: connection.backend)
+            error.message = Redaction.scrub(error.message, secrets: answer.sentSecrets)
+            throw error
         }
         do {
             try parser.finish()
@@ -163,9 +176,10 @@ public final class APIClient: @unchecked Sendable {
             if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
             let started = Date()
             trace(request)
+            let secrets = Redaction.secretValues(of: request)
             do {
                 let response = try perform(request)
-                traceResponse(response, since: started)
+                traceResponse(response, since: started, secrets: secrets)
                 if response.status == 401, !refreshed, let fresh = try freshAuth(after: request) {
                     refreshed = true
                     for header in fresh.headers { request.setHeader(header.name, header.value) }
@@ -181,7 +195,7 @@ public final class APIClient: @unchecked Sendable {
                     try sleepInterruptibly(delay)
                     continue
                 }
-                return APIResponse(status: response.status, json: nil, raw: response, dryRun: false)
+                return APIResponse(status: response.status, json: nil, raw: response, dryRun: false, sentSecrets: secrets)
             } catch let error as JSONParseError {
                 throw APIError(kind: .malformed, code: "MALFORMED", message: "the list answer is not valid JSON: \(error.description)", backend: connection.backend)
             } catch let error as TransportError {
@@ -197,7 +211,7 @@ public final class APIClient: @unchecked Sendable {
                 if case .bodyTooLarge = error {
                     throw APIError(kind: .malformed, code: "TOO_LARGE", message: error.message, backend: connection.backend)
                 }
-                throw APIError(kind: .transport, code: "NETWORK", message: error.message, backend: connection.backend)
+                throw APIError(kind: .transport, code: "NETWORK", message: Redaction.scrub(error.message, secrets: secrets), backend: connection.backend)
             }
         }
     }
@@ -278,7 +292,7 @@ public final class APIClient: @unchecked Sendable {
         stderr(lines.joined(separator: "\n") + "\n")
     }
 
-    private func traceResponse(_ response: HTTPResponse, since started: Date) {
+    private func traceResponse(_ response: HTTPResponse, since started: Date, secrets: [String]) {
         guard settings.verbose else { return }
         let elapsed = Int(Date().timeIntervalSince(started) * 1000)
         var lines = ["< \(response.status) (\(elapsed) ms, \(response.body.count) bytes)"]
@@ -287,7 +301,7 @@ public final class APIClient: @unchecked Sendable {
             let shown = Redaction.body(Array(response.body.prefix(1 << 20)), contentType: response.header("Content-Type"))
             lines.append("< " + (shown.count > 2000 ? String(shown.prefix(2000)) + "…" : shown))
         }
-        stderr(lines.joined(separator: "\n") + "\n")
+        stderr(Redaction.scrub(lines.joined(separator: "\n"), secrets: secrets) + "\n")
     }
 }
 

@@ -58,7 +58,7 @@ final class SecretsEndToEndTests: SandboxTestCase {
             XCTAssertFalse(shown.stderr.contains("hunter2-in-config") || shown.stderr.contains("k3y-in-config"))
         }
         let show = PBX.run(["config", "show", "lab"], env: env)
-        XCTAssertTrue(show.stderr.contains("belongs in") && show.stderr.contains("credentials"), show.stderr)
+        XCTAssertTrue(show.stderr.contains("belong in") && show.stderr.contains("credentials"), show.stderr)
         XCTAssertTrue(show.stderr.contains("password") && show.stderr.contains("api_key"), show.stderr)
     }
 
@@ -90,7 +90,7 @@ final class SecretsEndToEndTests: SandboxTestCase {
 
     func testAHugeStreamedErrorIsTheServersErrorAndNotRetried() throws {
         let before = try sandbox.stats().operations["listUserCDRs"] ?? 0
-        let result = PBX.run(["cdrs", "list", "--retries", "3"], env: env)
+        let result = PBX.run(["cdrs", "list", "-o", "jsonl", "--retries", "3"], env: env)
         XCTAssertEqual(result.code, 1, result.stderr)
         XCTAssertTrue(result.stderr.contains("500"), result.stderr)
         XCTAssertFalse(result.stderr.contains("writing"), "not a local write failure: \(result.stderr)")

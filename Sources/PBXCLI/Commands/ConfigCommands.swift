@@ -37,7 +37,7 @@ enum ConfigCommands {
         let renderer = Renderer(options: invocation.app.output, sink: invocation.io.stdout, defaultColumns: ["name", "type", "url", "default", "logged_in"], idKey: "name")
         let rows: [JSON] = try store.profiles().map { profile in
             .object(JSONObject([
-                ("name", .string(profile.name)), ("type", .string(profile.type.rawValue)), ("url", .string(profile.setting("url") ?? profile.setting("region") ?? "")),
+                ("name", .string(profile.name)), ("type", .string(profile.type.rawValue)), ("url", .string(profile.setting("url").map(Redaction.url) ?? profile.setting("region") ?? "")),
                 ("default", .bool(profile.isDefault)),
                 ("logged_in", .bool(!profile.secrets.filter { !$0.value.isEmpty }.isEmpty)),
             ]))
@@ -51,9 +51,12 @@ enum ConfigCommands {
         let store = try invocation.app.store()
         guard let profile = try store.profile(named: name) else { throw missing(name, store) }
         var object = JSONObject([("name", .string(name))])
-        for (key, value) in profile.settings.sorted(by: { order($0.key) < order($1.key) }) { object[key] = .string(value) }
+        for (key, value) in profile.settings.sorted(by: { order($0.key) < order($1.key) }) { object[key] = .string(key.hasSuffix("url") ? Redaction.url(value) : value) }
         object["credentials"] = .array(profile.secrets.filter { !$0.value.isEmpty }.keys.sorted().map { .string("\($0) (set)") })
         Renderer(options: invocation.app.output, sink: invocation.io.stdout, idKey: "name").single(.object(object))
+        if !profile.misplacedSecrets.isEmpty {
+            invocation.io.err("warning: \(store.configPath) holds \(profile.misplacedSecrets.joined(separator: ", ")) of profile '\(name)'; secrets belong in \(store.credentialsPath) (mode 0600): run pbxctl config set \(name) KEY=VALUE for each, then delete them from the config file\n")
+        }
     }
 
     static func order(_ key: String) -> String {

@@ -59,7 +59,7 @@ enum LoginCommands {
             guard let username = invocation.line.string("username") ?? profile.setting("username") else {
                 throw APIError.usage("\(profile.label) has no username; pass --username NAME or run: pbxctl config set \(profile.name ?? "NAME") username=NAME")
             }
-            let password = try readPassword(invocation, prompt: "Password for \(username) at \(url): ")
+            let password = try readPassword(invocation, prompt: "Password for \(username) at \(Redaction.url(url)): ")
             var body = JSONObject([("username", .string(username)), ("password", .string(password))])
             if let domain = profile.setting("domain") { body["domain"] = .string(domain) }
             let client = try app.makeClient(Connection(backend: "portsip", baseURL: Backends.apiBase(url, prefix: "/api"), auth: .none))
@@ -110,7 +110,7 @@ enum OtherBackendLogin {
             guard let username = invocation.line.string("username") ?? profile.setting("username") else {
                 throw APIError.usage("\(profile.label) has no username; pass --username NAME")
             }
-            let password = try LoginCommands.readPassword(invocation, prompt: "Password for \(username) at \(url): ")
+            let password = try LoginCommands.readPassword(invocation, prompt: "Password for \(username) at \(Redaction.url(url)): ")
             let client = try app.makeClient(Connection(backend: "rocketchat", baseURL: Backends.apiBase(url, prefix: "/api/v1"), auth: .none))
             let answer = try client.call("POST", "/login", body: ["user": .string(username), "password": .string(password)])
             if answer.dryRun { return }

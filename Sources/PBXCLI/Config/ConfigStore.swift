@@ -11,6 +11,8 @@ public struct Profile: Sendable {
     public var type: BackendType
     public var settings: [String: String]
     public var secrets: [String: String]
+    /// Secret keys found in `config`, where they do not belong: used, never shown.
+    public var misplacedSecrets: [String] = []
 
     public func setting(_ key: String) -> String? { settings[key].flatMap { $0.isEmpty ? nil : $0 } }
     public func secret(_ key: String) -> String? { secrets[key].flatMap { $0.isEmpty ? nil : $0 } }
@@ -132,13 +134,15 @@ public final class ConfigStore: @unchecked Sendable {
         var secrets: [String: String] = [:]
         for entry in credentials.entries(section) { secrets[entry.key] = entry.value }
         // A secret written into config by hand still works, but never leaves this struct.
-        for key in Self.secretKeys where settings[key] != nil && secrets[key] == nil {
-            secrets[key] = settings.removeValue(forKey: key)
+        let misplaced = settings.keys.filter { Self.secretKeys.contains($0) || Redaction.isSecretKey($0) }.sorted()
+        for key in misplaced {
+            let value = settings.removeValue(forKey: key)
+            if secrets[key] == nil { secrets[key] = value }
         }
         guard let typeName = settings["type"], let type = BackendType(rawValue: typeName) else {
             throw APIError.usage("profile '\(name)' in \(configPath) has no valid type (portsip, rocketchat, vonage or commpeak)")
         }
-        return Profile(name: name, type: type, settings: settings, secrets: secrets)
+        return Profile(name: name, type: type, settings: settings, secrets: secrets, misplacedSecrets: misplaced)
     }
 
     public func profiles() throws -> [Profile] { try profileNames.compactMap { try profile(named: $0) } }

@@ -88,7 +88,7 @@ enum Backends {
             throw APIError.usage("\(profile.label) has no url; run: pbxctl config set \(profile.name ?? "NAME") --url URL")
         }
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
-            throw APIError.usage("\(profile.label): url '\(url)' must start with https:// or http://")
+            throw APIError.usage("\(profile.label): url '\(Redaction.url(url))' must start with https:// or http://")
         }
         return url
     }
