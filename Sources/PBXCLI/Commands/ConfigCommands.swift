@@ -67,8 +67,8 @@ enum ConfigCommands {
     static func set(_ invocation: Invocation) throws {
         let line = invocation.line
         let name = try invocation.require("NAME")
-        guard !name.isEmpty, !name.contains("]"), !name.contains(where: \.isWhitespace) else {
-            throw APIError.usage("'\(name)' is not a usable profile name (no spaces or brackets)")
+        guard ConfigStore.isValidProfileName(name) else {
+            throw APIError.usage("\(name.debugDescription) is not a usable profile name: use letters, digits, '.', '_' and '-'")
         }
         let store = try invocation.app.store()
         let existing = try? store.profile(named: name)

@@ -53,6 +53,15 @@ public final class ConfigStore: @unchecked Sendable {
             credentialsDocument = INIDocument(text: text)
             checkCredentialsMode()
         }
+        for name in sectionProfileNames where !Self.isValidProfileName(name) {
+            warn("warning: ignored profile \(name.debugDescription) in \(path): profile names hold only letters, digits, '.', '_' and '-'\n")
+        }
+    }
+
+    /// Profile names reach shell completion and command lines: only a set that no
+    /// shell treats specially is accepted, in `config set` and in the file.
+    public static func isValidProfileName(_ name: String) -> Bool {
+        !name.isEmpty && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
     }
 
     private func locked<T>(_ body: () throws -> T) rethrows -> T {
@@ -121,11 +130,14 @@ public final class ConfigStore: @unchecked Sendable {
 
     static func sectionName(_ profile: String) -> String { "profile \(profile)" }
 
-    public var profileNames: [String] {
+    private var sectionProfileNames: [String] {
         config.sections.compactMap { $0.hasPrefix("profile ") ? String($0.dropFirst(8)) : nil }
     }
 
+    public var profileNames: [String] { sectionProfileNames.filter(Self.isValidProfileName) }
+
     public func profile(named name: String) throws -> Profile? {
+        guard Self.isValidProfileName(name) else { return nil }
         let section = Self.sectionName(name)
         let (config, credentials) = locked { (configDocument, credentialsDocument) }
         guard config.sections.contains(section) else { return nil }
