@@ -206,7 +206,7 @@ public final class CurlTransport: Transport, @unchecked Sendable {
     }
 
     /// The host and port for messages; a userinfo (`user:pw@`) never appears in one.
-    static func hostPart(of url: String) -> String {
+    public static func hostPart(of url: String) -> String {
         guard let schemeEnd = url.range(of: "://") else { return url }
         let authority = url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         return String(authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority)

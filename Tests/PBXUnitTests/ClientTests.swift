@@ -97,4 +97,11 @@ final class ClientTests: XCTestCase {
         let echoed = "bad: basic-pw, body-pw, urlpass; name n"
         XCTAssertEqual(Redaction.scrub(echoed, secrets: secrets), "bad: ***, ***, ***; name n")
     }
+
+    func testLoopbackIsTheHostNotAPrefix() {
+        for url in ["http://127.0.0.1:8887", "http://localhost/x", "http://[::1]:80", "http://127.9.9.9", "http://u:p@127.0.0.1"] { XCTAssertTrue(Backends.isLoopback(url), url) }
+        for url in ["http://127.0.0.1.evil.example", "http://localhost.evil.example", "http://evil.example/127.0.0.1", "http://10.0.0.1", "http://127.0.0.1@evil.example"] {
+            XCTAssertFalse(Backends.isLoopback(url), url)
+        }
+    }
 }

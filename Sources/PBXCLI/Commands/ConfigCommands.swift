@@ -93,6 +93,7 @@ enum ConfigCommands {
                     throw APIError.usage("'\(key)' is not a setting of \(type.rawValue) profiles (\(allowed.joined(separator: ", ")))" + Suggest.hint(key, among: allowed))
                 }
                 if key == "default", !["true", "false"].contains(value) { throw APIError.usage("default takes true or false") }
+                if key == "region" { try Backends.checkRegion(value, label: "profile '\(name)'") }
                 settings.append((key, value))
             }
         }

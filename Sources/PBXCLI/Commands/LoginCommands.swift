@@ -60,6 +60,7 @@ enum LoginCommands {
                 throw APIError.usage("\(profile.label) has no username; pass --username NAME or run: pbxctl config set \(profile.name ?? "NAME") username=NAME")
             }
             let password = try readPassword(invocation, prompt: "Password for \(username) at \(Redaction.url(url)): ")
+            Backends.warnIfPlainHTTP(url, carrying: "password", profile: profile, app: app)
             var body = JSONObject([("username", .string(username)), ("password", .string(password))])
             if let domain = profile.setting("domain") { body["domain"] = .string(domain) }
             let client = try app.makeClient(Connection(backend: "portsip", baseURL: Backends.apiBase(url, prefix: "/api"), auth: .none))
@@ -111,6 +112,7 @@ enum OtherBackendLogin {
                 throw APIError.usage("\(profile.label) has no username; pass --username NAME")
             }
             let password = try LoginCommands.readPassword(invocation, prompt: "Password for \(username) at \(Redaction.url(url)): ")
+            Backends.warnIfPlainHTTP(url, carrying: "password", profile: profile, app: app)
             let client = try app.makeClient(Connection(backend: "rocketchat", baseURL: Backends.apiBase(url, prefix: "/api/v1"), auth: .none))
             let answer = try client.call("POST", "/login", body: ["user": .string(username), "password": .string(password)])
             if answer.dryRun { return }

@@ -32,8 +32,9 @@ enum Backends {
             secrets["auth_token"] = value("PBXCTL_ROCKETCHAT_AUTH_TOKEN")
             secrets["jwt_secret"] = value("PBXCTL_ROCKETCHAT_JWT_SECRET")
         case .vonage:
-            guard let url = value("PBXCTL_VONAGE_URL") ?? value("PBXCTL_VONAGE_REGION").map({ "https://\($0).api.newvoicemedia.com/useradmin" }) else { return nil }
-            settings["url"] = url
+            guard value("PBXCTL_VONAGE_URL") != nil || value("PBXCTL_VONAGE_REGION") != nil else { return nil }
+            settings["url"] = value("PBXCTL_VONAGE_URL")
+            settings["region"] = value("PBXCTL_VONAGE_REGION")
             settings["token_url"] = value("PBXCTL_VONAGE_TOKEN_URL")
             settings["client_id"] = value("PBXCTL_VONAGE_CLIENT_ID")
             secrets["client_secret"] = value("PBXCTL_VONAGE_CLIENT_SECRET")
@@ -129,9 +130,7 @@ enum Backends {
                 throw APIError(kind: .http, status: 401, code: "NOT_LOGGED_IN",
                                message: "\(profile.label) needs username and password; run: pbxctl login" + (profile.name.map { " -p \($0)" } ?? ""), backend: "commpeak")
             }
-            if url.hasPrefix("http://"), profile.source != .sandbox, !url.contains("://127.0.0.1"), !url.contains("://localhost") {
-                app.io.err("warning: \(profile.label) uses plain http; CommPeak's API is HTTPS only and Basic auth sends the password in the clear\n")
-            }
+            warnIfPlainHTTP(url, carrying: "password (Basic auth, on every request)", profile: profile, app: app)
             return try app.makeClient(Connection(backend: "commpeak", baseURL: apiBase(url, prefix: "/api"),
                                                  auth: .basic(username: username, password: password), secretVariable: "PBXCTL_COMMPEAK_BASIC"))
         case .portsip, .vonage:
@@ -139,9 +138,38 @@ enum Backends {
         }
     }
 
+    /// Vonage's regions; other names are accepted only as a plain label.
+    static let vonageRegions = ["emea", "nam", "apac"]
+
+    /// `region` is pasted into host names: anything but a label (`127.0.0.1:9/x?`) would
+    /// send the client secret to a host of someone else's choosing.
+    static func checkRegion(_ region: String, label: String) throws {
+        let isLabel = !region.isEmpty && region.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        guard vonageRegions.contains(region) || isLabel else {
+            throw APIError.usage("\(label): region \(region.debugDescription) is not a region name (\(vonageRegions.joined(separator: ", ")), or lower-case letters, digits and '-')")
+        }
+    }
+
+    /// A password or client secret sent over plain http to another machine can be read
+    /// by anyone on the path; loopback (the sandbox, a tunnel) is not the network.
+    static func warnIfPlainHTTP(_ url: String, carrying what: String, profile: ResolvedProfile, app: App) {
+        guard url.lowercased().hasPrefix("http://"), profile.source != .sandbox, !isLoopback(url) else { return }
+        app.io.err("warning: \(profile.label) sends the \(what) over plain http to \(CurlTransport.hostPart(of: url)); anyone on the path can read it: use https://\n")
+    }
+
+    static func isLoopback(_ url: String) -> Bool {
+        var host = CurlTransport.hostPart(of: url).lowercased()
+        if host.hasPrefix("[") { return host.hasPrefix("[::1]") }
+        if let colon = host.lastIndex(of: ":") { host = String(host[..<colon]) }
+        if host == "localhost" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+
     /// Vonage's User Admin API root: `url`, else derived from `region`.
     static func vonageURLs(_ profile: ResolvedProfile) throws -> (api: String, token: String) {
         let region = profile.setting("region")
+        if let region { try checkRegion(region, label: profile.label) }
         guard let api = profile.setting("url") ?? region.map({ "https://\($0).api.newvoicemedia.com/useradmin" }) else {
             throw APIError.usage("\(profile.label) needs url or region (emea, nam, apac)")
         }

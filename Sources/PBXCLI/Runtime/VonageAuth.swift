@@ -55,6 +55,7 @@ enum VonageAuth {
             throw APIError(kind: .http, status: 401, code: "NOT_LOGGED_IN",
                            message: "\(profile.label) needs client_id and client_secret (or PBXCTL_VONAGE_TOKEN)", backend: "vonage")
         }
+        Backends.warnIfPlainHTTP(tokenURL, carrying: "client_secret", profile: profile, app: app)
         let client = try app.makeClient(Connection(backend: "vonage", baseURL: tokenURL, auth: .none))
         var request = client.makeRequest(method: "POST", path: "", form: [
             ("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", secret), ("scope", scope),
