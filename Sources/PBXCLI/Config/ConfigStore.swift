@@ -24,7 +24,11 @@ public struct Profile: Sendable {
 /// behind a lock; other processes are kept out by an advisory lock on a sibling file.
 public final class ConfigStore: @unchecked Sendable {
     public let configPath: String
-    public var credentialsPath: String { (configPath as NSString).deletingLastPathComponent + "/credentials" }
+    /// Beside `config`; a bare file name (`PBXCTL_CONFIG=name.ini`) keeps it in the current folder.
+    public var credentialsPath: String {
+        let parent = (configPath as NSString).deletingLastPathComponent
+        return parent.isEmpty ? "credentials" : parent + "/credentials"
+    }
     var lockPath: String { configPath + ".lock" }
     private let lock = NSRecursiveLock()
     private var configDocument: INIDocument
@@ -118,6 +122,24 @@ public final class ConfigStore: @unchecked Sendable {
             throw APIError.local("cannot read \(path)")
         }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// As ssh does for its files: whoever can change `config` can point a profile at
+    /// their own host and collect its token, so a config file, credentials file or
+    /// folder that another user owns or that group or others may write is refused
+    /// before any credential is used.
+    public func checkTrusted() throws {
+        let parent = (configPath as NSString).deletingLastPathComponent
+        for path in [parent.isEmpty ? "." : parent, configPath, credentialsPath] {
+            var info = stat()
+            guard stat(path, &info) == 0 else { continue }
+            if info.st_uid != geteuid() && info.st_uid != 0 {
+                throw APIError.usage("\(path) belongs to another user (uid \(info.st_uid)); pbxctl does not use credentials from files another user controls")
+            }
+            if info.st_mode & 0o022 != 0 {
+                throw APIError.usage("\(path) is writable by group or others, so anyone of them could send your credentials elsewhere; run: chmod go-w \(path)")
+            }
+        }
     }
 
     private func checkCredentialsMode() {

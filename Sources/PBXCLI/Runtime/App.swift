@@ -29,6 +29,8 @@ public final class App {
         defer { cacheLock.unlock() }
         if let cachedStore { return cachedStore }
         let store = try ConfigStore(path: ConfigStore.defaultPath(environment: environment), warn: { [io] in io.err($0) })
+        // `config path` is how a user finds the files to fix.
+        if !(line.command.name == "path" && line.command.parent?.name == "config") { try store.checkTrusted() }
         cachedStore = store
         return store
     }
