@@ -53,8 +53,12 @@ enum SandboxCommand {
         let port = line.int("port") ?? 8887
         guard (0...65535).contains(port) else { throw APIError.usage("--port must be 0 to 65535") }
         let sandbox = Sandbox(options: try options(line))
+        let host = line.string("host") ?? "127.0.0.1"
+        if !Backends.isLoopback("http://" + (host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host)) {
+            invocation.io.err("warning: --host \(host) is not loopback: the sandbox, and the credentials it prints and accepts, are reachable from other machines\n")
+        }
         do {
-            try sandbox.start(host: line.string("host") ?? "127.0.0.1", port: UInt16(port))
+            try sandbox.start(host: host, port: UInt16(port))
         } catch let error as SandboxError {
             throw APIError.local(error.description)
         }
