@@ -206,4 +206,31 @@ final class CompletionAndDocsTests: XCTestCase {
         assertNothingRan(output)
         for name in Self.hostileProfiles { XCTAssertTrue(output.contains("<\(name)"), "\(name) offered as is: \(output)") }
     }
+
+    func testZshOffersProfileNamesAsLiteralText() throws {
+        let output = try shell("zsh", ["-f"], script: """
+            echo "MARKS=$MARKS"
+            zmodload zsh/zpty
+            zpty -b z zsh -f -i
+            zpty -w z 'PS1="%% "; autoload -U compinit; compinit -u -d $HOME/.zcompdump; source completions/_pbxctl; setopt autolist nolistbeep; print READY-$((6*7))'
+            drain() {
+              local more quiet=0 tries=0
+              out=
+              while (( tries++ < 100 )); do
+                if zpty -r -t z more; then out+=$more; quiet=0
+                else (( quiet++ )); (( quiet >= 5 && ${#out} > 0 )) && break; sleep 0.1; fi
+              done
+            }
+            until [[ $out == *READY-42* ]]; do drain; (( SECONDS > 20 )) && break; done
+            zpty -w -n z 'pbxctl --profile '$'\\t'
+            drain
+            print -r -- "=== listed"
+            print -r -- "${out//$'\\e'\\[[0-9;]#[A-Za-z]/}" | tr -d '\\r\\b'
+            zpty -d z
+            """, profiles: Self.hostileProfiles)
+        assertNothingRan(output)
+        let listed = output.components(separatedBy: "=== listed").last ?? ""
+        // zsh lists them quoted for the command line, as literal text: \$\(\(6\*7\)\)
+        XCTAssertTrue(listed.contains("lab-pbx") && listed.contains(#"\$\(\(6\*7\)\)"#), "the names are listed: \(output)")
+    }
 }
