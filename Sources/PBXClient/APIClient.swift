@@ -25,8 +25,10 @@ public struct APIResponse: Sendable {
     public var raw: HTTPResponse
     /// True when `--dry-run` printed the request instead of sending it.
     public var dryRun: Bool
-    /// What the request carried as secrets: scrubbed from any error text built from the answer.
-    public var sentSecrets: [String] = []
+    /// The request this answers, kept so that the secrets it carried can be scrubbed
+    /// from error text built from the answer; worked out only when there is an error.
+    var request: HTTPRequest?
+    public var sentSecrets: [String] { request.map(Redaction.secretValues) ?? [] }
 }
 
 /// Builds, sends, retries and decodes requests for one backend connection.
@@ -176,10 +178,9 @@ public final class APIClient: @unchecked Sendable {
             if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
             let started = Date()
             trace(request)
-            let secrets = Redaction.secretValues(of: request)
             do {
                 let response = try perform(request)
-                traceResponse(response, since: started, secrets: secrets)
+                traceResponse(response, since: started, request: request)
                 if response.status == 401, !refreshed, let fresh = try freshAuth(after: request) {
                     refreshed = true
                     for header in fresh.headers { request.setHeader(header.name, header.value) }
@@ -195,7 +196,7 @@ public final class APIClient: @unchecked Sendable {
                     try sleepInterruptibly(delay)
                     continue
                 }
-                return APIResponse(status: response.status, json: nil, raw: response, dryRun: false, sentSecrets: secrets)
+                return APIResponse(status: response.status, json: nil, raw: response, dryRun: false, request: request)
             } catch let error as JSONParseError {
                 throw APIError(kind: .malformed, code: "MALFORMED", message: "the list answer is not valid JSON: \(error.description)", backend: connection.backend)
             } catch let error as TransportError {
@@ -211,7 +212,7 @@ public final class APIClient: @unchecked Sendable {
                 if case .bodyTooLarge = error {
                     throw APIError(kind: .malformed, code: "TOO_LARGE", message: error.message, backend: connection.backend)
                 }
-                throw APIError(kind: .transport, code: "NETWORK", message: Redaction.scrub(error.message, secrets: secrets), backend: connection.backend)
+                throw APIError(kind: .transport, code: "NETWORK", message: Redaction.scrub(error.message, secrets: Redaction.secretValues(of: request)), backend: connection.backend)
             }
         }
     }
@@ -292,7 +293,7 @@ public final class APIClient: @unchecked Sendable {
         stderr(lines.joined(separator: "\n") + "\n")
     }
 
-    private func traceResponse(_ response: HTTPResponse, since started: Date, secrets: [String]) {
+    private func traceResponse(_ response: HTTPResponse, since started: Date, request: HTTPRequest) {
         guard settings.verbose else { return }
         let elapsed = Int(Date().timeIntervalSince(started) * 1000)
         var lines = ["< \(response.status) (\(elapsed) ms, \(response.body.count) bytes)"]
@@ -301,7 +302,7 @@ public final class APIClient: @unchecked Sendable {
             let shown = Redaction.body(Array(response.body.prefix(1 << 20)), contentType: response.header("Content-Type"))
             lines.append("< " + (shown.count > 2000 ? String(shown.prefix(2000)) + "…" : shown))
         }
-        stderr(Redaction.scrub(lines.joined(separator: "\n"), secrets: secrets) + "\n")
+        stderr(Redaction.scrub(lines.joined(separator: "\n"), secrets: Redaction.secretValues(of: request)) + "\n")
     }
 }
 
