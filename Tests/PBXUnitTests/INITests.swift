@@ -106,4 +106,25 @@ final class INITests: XCTestCase {
         }
         XCTAssertEqual(store.config.text + store.credentials.text, "", "nothing was kept")
     }
+
+    /// Import workers share one store: concurrent edits and reads neither crash nor lose a write.
+    func testStoreIsSafeAcrossThreads() throws {
+        let folder = NSTemporaryDirectory() + "pbxctl-ini-" + UUID().uuidString
+        let store = try ConfigStore(path: folder + "/config", warn: { _ in })
+        DispatchQueue.concurrentPerform(iterations: 64) { index in
+            do {
+                try store.update {
+                    try store.setSetting("p\(index)", "type", "portsip")
+                    try store.setSecret("p\(index)", "token", "token-\(index)")
+                }
+                _ = try store.profiles()
+            } catch {
+                XCTFail("\(error)")
+            }
+        }
+        let reread = try ConfigStore(path: folder + "/config", warn: { _ in })
+        XCTAssertEqual(Set(reread.profileNames), Set((0..<64).map { "p\($0)" }))
+        XCTAssertEqual(try reread.profile(named: "p17")?.secret("token"), "token-17")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains(".tmp-") }, [])
+    }
 }
