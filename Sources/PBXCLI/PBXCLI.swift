@@ -10,12 +10,20 @@ import PBXJSON
 public enum PBXCLI {
     /// The process entry point: real streams, SIGINT handling, exit code.
     public static func main(_ argv: [String]) -> Int32 {
+        disableCoreDumps()
         pbx_install_sigint_handler()
         let io = IOContext.process()
         let code = run(Array(argv.dropFirst()), io: io)
         io.stdout.flush()
         io.stderr.flush()
         return code
+    }
+
+    /// The process holds tokens and passwords; a core file would write them to disk
+    /// for anyone who can read it (ssh-agent does the same).
+    static func disableCoreDumps() {
+        var none = rlimit(rlim_cur: 0, rlim_max: 0)
+        _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &none)
     }
 
     public static func exitProcess(_ code: Int32) -> Never { exit(code) }

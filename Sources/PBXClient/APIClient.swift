@@ -25,6 +25,10 @@ public struct APIResponse: Sendable {
     public var raw: HTTPResponse
     /// True when `--dry-run` printed the request instead of sending it.
     public var dryRun: Bool
+    /// The request this answers, kept so that the secrets it carried can be scrubbed
+    /// from error text built from the answer; worked out only when there is an error.
+    var request: HTTPRequest?
+    public var sentSecrets: [String] { request.map(Redaction.secretValues) ?? [] }
 }
 
 /// Builds, sends, retries and decodes requests for one backend connection.
@@ -34,9 +38,13 @@ public final class APIClient: @unchecked Sendable {
     public let settings: ClientSettings
     private let stderr: (String) -> Void
     private let stdout: (String) -> Void
-    /// Called once on a 401 when set; returns fresh credentials or nil.
-    public var refreshAuth: (() throws -> AuthScheme?)?
+    /// Called on a 401 when set, with the credentials the server refused; returns fresh
+    /// ones or nil. Workers sharing this client share one call (see `freshAuth`).
+    public var refreshAuth: ((AuthScheme) throws -> AuthScheme?)?
     private let lock = NSLock()
+    private let refreshLock = NSLock()
+    private var refreshGaveUp = false
+    private var refreshError: Error?
 
     public init(connection: Connection, transport: Transport, settings: ClientSettings, stdout: @escaping (String) -> Void, stderr: @escaping (String) -> Void) {
         self.connection = connection
@@ -79,6 +87,15 @@ public final class APIClient: @unchecked Sendable {
     }
 
     public func decode(_ response: APIResponse) throws -> APIResponse {
+        do {
+            return try decodeUnscrubbed(response)
+        } catch var error as APIError {
+            error.message = Redaction.scrub(error.message, secrets: response.sentSecrets)
+            throw error
+        }
+    }
+
+    private func decodeUnscrubbed(_ response: APIResponse) throws -> APIResponse {
         if response.dryRun { return response }
         var decoded = response
         let raw = response.raw
@@ -136,7 +153,9 @@ public final class APIClient: @unchecked Sendable {
         }
         if answer.dryRun { return (JSONObject(), 0, true) }
         guard (200..<300).contains(answer.raw.status) else {
-            throw APIError.fromResponse(status: answer.raw.status, body: answer.raw.body, backend: connection.backend)
+            var error = APIError.fromResponse(status: answer.raw.status, body: answer.raw.body, backend: connection.backend)
+            error.message = Redaction.scrub(error.message, secrets: answer.sentSecrets)
+            throw error
         }
         do {
             try parser.finish()
@@ -148,6 +167,7 @@ public final class APIClient: @unchecked Sendable {
 
     func exchange(_ original: HTTPRequest, retryable: () -> Bool, perform: (HTTPRequest) throws -> HTTPResponse) throws -> APIResponse {
         var request = original
+        try Self.checkSendable(request)
         if settings.dryRun {
             stdout(CurlCommand.render(request, secretVariables: secretVariables(for: request)) + "\n")
             return APIResponse(status: 0, json: nil, raw: HTTPResponse(status: 0), dryRun: true)
@@ -160,12 +180,9 @@ public final class APIClient: @unchecked Sendable {
             trace(request)
             do {
                 let response = try perform(request)
-                traceResponse(response, since: started)
-                if response.status == 401, !refreshed, let refreshAuth, let fresh = try refreshAuth() {
+                traceResponse(response, since: started, request: request)
+                if response.status == 401, !refreshed, let fresh = try freshAuth(after: request) {
                     refreshed = true
-                    lock.lock()
-                    connection.auth = fresh
-                    lock.unlock()
                     for header in fresh.headers { request.setHeader(header.name, header.value) }
                     continue
                 }
@@ -179,7 +196,7 @@ public final class APIClient: @unchecked Sendable {
                     try sleepInterruptibly(delay)
                     continue
                 }
-                return APIResponse(status: response.status, json: nil, raw: response, dryRun: false)
+                return APIResponse(status: response.status, json: nil, raw: response, dryRun: false, request: request)
             } catch let error as JSONParseError {
                 throw APIError(kind: .malformed, code: "MALFORMED", message: "the list answer is not valid JSON: \(error.description)", backend: connection.backend)
             } catch let error as TransportError {
@@ -195,8 +212,50 @@ public final class APIClient: @unchecked Sendable {
                 if case .bodyTooLarge = error {
                     throw APIError(kind: .malformed, code: "TOO_LARGE", message: error.message, backend: connection.backend)
                 }
-                throw APIError(kind: .transport, code: "NETWORK", message: error.message, backend: connection.backend)
+                throw APIError(kind: .transport, code: "NETWORK", message: Redaction.scrub(error.message, secrets: Redaction.secretValues(of: request)), backend: connection.backend)
             }
+        }
+    }
+
+    /// The credentials to replay a refused request with. Many workers can meet the same
+    /// expired token at once; the first one refreshes (a refresh token is single-use),
+    /// the others wait here and take its result, and a failed refresh is not tried again.
+    private func freshAuth(after request: HTTPRequest) throws -> AuthScheme? {
+        guard let refreshAuth else { return nil }
+        refreshLock.lock()
+        defer { refreshLock.unlock() }
+        lock.lock()
+        let current = connection.auth
+        lock.unlock()
+        let sent = current.headers.map { request.header($0.name) ?? "" }
+        // A request sent without the credentials on purpose is never replayed with them.
+        if sent.allSatisfy(\.isEmpty) { return nil }
+        if current.headers.map(\.value) != sent { return current }
+        if let refreshError { throw refreshError }
+        if refreshGaveUp { return nil }
+        do {
+            guard let fresh = try refreshAuth(current) else {
+                refreshGaveUp = true
+                return nil
+            }
+            lock.lock()
+            connection.auth = fresh
+            lock.unlock()
+            return fresh
+        } catch {
+            refreshError = error
+            throw error
+        }
+    }
+
+    /// libcurl passes header text through as given: a line break in a token or an `-H`
+    /// value would add headers (or a whole request) of someone else's choosing.
+    static func checkSendable(_ request: HTTPRequest) throws {
+        for header in request.headers where header.name.containsControlCharacter || header.value.replacingOccurrences(of: "\t", with: " ").containsControlCharacter {
+            throw APIError.usage("the \(header.name.containsControlCharacter ? "name of a" : header.name) header holds a control character (a line break or similar); nothing was sent")
+        }
+        if request.url.containsControlCharacter {
+            throw APIError.usage("the request URL holds a control character (a line break or similar); nothing was sent")
         }
     }
 
@@ -234,7 +293,7 @@ public final class APIClient: @unchecked Sendable {
         stderr(lines.joined(separator: "\n") + "\n")
     }
 
-    private func traceResponse(_ response: HTTPResponse, since started: Date) {
+    private func traceResponse(_ response: HTTPResponse, since started: Date, request: HTTPRequest) {
         guard settings.verbose else { return }
         let elapsed = Int(Date().timeIntervalSince(started) * 1000)
         var lines = ["< \(response.status) (\(elapsed) ms, \(response.body.count) bytes)"]
@@ -243,7 +302,7 @@ public final class APIClient: @unchecked Sendable {
             let shown = Redaction.body(Array(response.body.prefix(1 << 20)), contentType: response.header("Content-Type"))
             lines.append("< " + (shown.count > 2000 ? String(shown.prefix(2000)) + "…" : shown))
         }
-        stderr(lines.joined(separator: "\n") + "\n")
+        stderr(Redaction.scrub(lines.joined(separator: "\n"), secrets: Redaction.secretValues(of: request)) + "\n")
     }
 }
 

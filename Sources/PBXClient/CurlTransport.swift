@@ -86,6 +86,7 @@ public final class CurlTransport: Transport, @unchecked Sendable {
         var decided = false
         var isSuccess = false
         var errorBody: [UInt8] = []
+        var errorTruncated = false
 
         init(consumer: @escaping (UnsafeRawBufferPointer) -> Bool, errorLimit: Int) {
             self.consumer = consumer
@@ -99,8 +100,14 @@ public final class CurlTransport: Transport, @unchecked Sendable {
                 isSuccess = (200..<300).contains(status)
             }
             if isSuccess { return consumer(bytes) }
-            guard errorBody.count + bytes.count <= min(errorLimit, 1 << 20) else { return false }
-            errorBody.append(contentsOf: bytes)
+            // An error answer is kept up to a ceiling; past it the transfer stops and the
+            // start of the answer stands for the server's error.
+            let room = min(errorLimit, 1 << 20) - errorBody.count
+            errorBody.append(contentsOf: bytes.prefix(max(0, room)))
+            if bytes.count > room {
+                errorTruncated = true
+                return false
+            }
             return true
         }
     }
@@ -170,7 +177,7 @@ public final class CurlTransport: Transport, @unchecked Sendable {
             }
             var errorBuffer = [CChar](repeating: 0, count: 256)
             let code = pbx_curl_perform(handle, &body, &headers, &errorBuffer)
-            if code != 0 {
+            if code != 0, !(code == 23 && stream?.errorTruncated == true) {
                 if body.overflowed != 0 { throw TransportError.bodyTooLarge(options.maxBodyBytes) }
                 if code == 23, let stream, stream.isSuccess { throw TransportError.consumerStopped }
                 let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: pbx_curl_strerror(code))
@@ -198,10 +205,11 @@ public final class CurlTransport: Transport, @unchecked Sendable {
         }
     }
 
-    static func hostPart(of url: String) -> String {
+    /// The host and port for messages; a userinfo (`user:pw@`) never appears in one.
+    public static func hostPart(of url: String) -> String {
         guard let schemeEnd = url.range(of: "://") else { return url }
-        let rest = url[schemeEnd.upperBound...]
-        return String(rest.prefix { $0 != "/" && $0 != "?" })
+        let authority = url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return String(authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority)
     }
 
     /// libcurl reports every header block it saw (100 Continue, redirects); the last one is the answer's.

@@ -106,6 +106,8 @@ final class PortSIPSandbox: @unchecked Sendable {
                 subject = adminSubject
             } else if let session = tokens[token], session.expires > Date() {
                 subject = session.subject
+            } else if options.echoSecrets {
+                return .portsipError(401, "UNAUTHORIZED", "the access token \(token) is invalid or has expired")
             } else {
                 return .portsipError(401, "UNAUTHORIZED", "the access token is invalid or has expired")
             }
@@ -115,6 +117,10 @@ final class PortSIPSandbox: @unchecked Sendable {
             return .json(400, ["errors": .array(problems.map { ["code": "VALIDATE_FAILED", "message": .string($0)] })])
         }
         served[operation.operationId, default: 0] += 1
+        if options.hugeErrorBodies, operation.operationId == "listUserCDRs" {
+            let padding = String(repeating: "x", count: 3 << 20)
+            return .json(500, ["errors": [["code": "CDR_STORE_DOWN", "message": "the CDR store is unavailable", "detail": .string(padding)]]])
+        }
         let context = Context(request: request, operation: operation, parameters: parameters, body: body?.objectValue ?? JSONObject(), subject: subject)
         let response: ServerResponse
         do {
@@ -132,8 +138,9 @@ final class PortSIPSandbox: @unchecked Sendable {
     /// Answers, like requests, must be what the vendor document says: an answer that is
     /// not is a sandbox bug, recorded for the tests and turned into a loud 500 rather
     /// than shown to pbxctl as if a real PBX could send it.
+    /// Hostile modes answer outside the document on purpose, so they go unchecked.
     func checked(_ response: ServerResponse, _ operation: SpecOperation) -> ServerResponse {
-        guard options.checkAnswers else { return response }
+        guard options.checkAnswers, !options.isHostile else { return response }
         let problems = PortSIPAnswers.shared.violations(operationId: operation.operationId, status: response.status, body: response.body)
         guard !problems.isEmpty else { return response }
         if answerViolations.count < 100 { answerViolations += problems.prefix(100 - answerViolations.count) }
@@ -171,7 +178,8 @@ final class PortSIPSandbox: @unchecked Sendable {
     // MARK: authentication
 
     func issueTokens(subject: String) -> JSON {
-        let access = "at-" + newID() + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        var access = "at-" + newID() + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        if options.newlineTokens { access += "\n[profile injected]\nurl = http://attacker.example" }
         let refresh = "rt-" + newID() + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         tokens[access] = (subject, Date().addingTimeInterval(Double(options.tokenTTL)))
         refreshTokens[refresh] = subject
@@ -189,6 +197,7 @@ final class PortSIPSandbox: @unchecked Sendable {
         {
             return .json(200, issueTokens(subject: id))
         }
+        if options.echoSecrets { return .portsipError(401, "UNAUTHORIZED", "invalid password '\(password)' for \(username)") }
         return .portsipError(401, "UNAUTHORIZED", "invalid username or password")
     }
 

@@ -21,7 +21,7 @@ public final class Sandbox: @unchecked Sendable {
     public init(options: SandboxOptions = SandboxOptions()) {
         self.options = options
         portsip = PortSIPSandbox(options: options)
-        rocketchat = RocketChatSandbox(signed: options.rocketchatSigned, fault: options.rocketchatAnswer)
+        rocketchat = RocketChatSandbox(signed: options.rocketchatSigned, fault: options.rocketchatAnswer, newlineIDs: options.newlineTokens)
         vonage = VonageSandbox(options: options)
         faults = SeededRandom(seed: options.faultSeed)
     }
@@ -109,6 +109,10 @@ public final class Sandbox: @unchecked Sendable {
                 "portsip": .object(JSONObject(operations)), "faults": .object(JSONObject(faults)),
                 "answer_violations": .array(portsip.answerViolations.map(JSON.string)),
             ])
+        case ("POST", "/portsip/expire-tokens"):
+            // Lets a test expire every issued session at once instead of sleeping.
+            for (token, session) in portsip.tokens { portsip.tokens[token] = (session.subject, Date.distantPast) }
+            return .json(200, ["expired": .int(portsip.tokens.count)])
         case ("POST", "/portsip/cdrs"):
             return .json(201, .object(portsip.simulateCall()))
         case ("POST", "/portsip/registrations"):

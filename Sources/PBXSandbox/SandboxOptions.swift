@@ -29,6 +29,15 @@ public struct SandboxOptions: Sendable {
     /// The same, but the other admin assigns an unassigned number at the front:
     /// the next page repeats the previous page's last number.
     public var vonageChurnInsert = 0
+    /// Hostile: tokens and user IDs issued at login and refresh carry a line break and an INI section.
+    public var newlineTokens = false
+    /// Hostile: refusals quote the password or token the client sent back to it.
+    public var echoSecrets = false
+    /// Hostile: streamed lists (CDRs) answer 500 with an error body of several MiB.
+    public var hugeErrorBodies = false
+
+    /// Any mode that answers outside the vendor document on purpose.
+    public var isHostile: Bool { newlineTokens || echoSecrets || hugeErrorBodies }
 
     public init() {}
 }

@@ -84,4 +84,24 @@ final class ClientTests: XCTestCase {
         XCTAssertEqual(OperationCommand.fill("/users/{id}/phones/{phone_id}", with: ["U", "P"]), "/users/U/phones/P")
         XCTAssertEqual(OperationCommand.fill("/users/{id}/profile", with: []), "/users/{id}/profile")
     }
+
+    func testUserinfoAndSentSecretsAreMasked() {
+        XCTAssertEqual(Redaction.url("https://admin:pw%40x@pbx.example.com:8887/api?token=t"), "https://admin:***@pbx.example.com:8887/api?token=***")
+        XCTAssertEqual(Redaction.url("https://tok123@pbx.example.com/a@b"), "https://***@pbx.example.com/a@b")
+        XCTAssertEqual(Redaction.url("https://pbx.example.com/a@b"), "https://pbx.example.com/a@b")
+        var request = HTTPRequest(method: "POST", url: "https://u:urlpass@h/x")
+        request.setHeader("Authorization", "Basic " + Data("apiuser:basic-pw".utf8).base64EncodedString())
+        request.headers.append(("Content-Type", "application/json"))
+        request.body = Array(#"{"name":"n","nested":{"password":"body-pw"}}"#.utf8)
+        let secrets = Redaction.secretValues(of: request)
+        let echoed = "bad: basic-pw, body-pw, urlpass; name n"
+        XCTAssertEqual(Redaction.scrub(echoed, secrets: secrets), "bad: ***, ***, ***; name n")
+    }
+
+    func testLoopbackIsTheHostNotAPrefix() {
+        for url in ["http://127.0.0.1:8887", "http://localhost/x", "http://[::1]:80", "http://127.9.9.9", "http://u:p@127.0.0.1"] { XCTAssertTrue(Backends.isLoopback(url), url) }
+        for url in ["http://127.0.0.1.evil.example", "http://localhost.evil.example", "http://evil.example/127.0.0.1", "http://10.0.0.1", "http://127.0.0.1@evil.example"] {
+            XCTAssertFalse(Backends.isLoopback(url), url)
+        }
+    }
 }

@@ -65,7 +65,7 @@ final class RetryPolicyTests: XCTestCase {
         let transport = ScriptedTransport([.success(HTTPResponse(status: 401)), .success(HTTPResponse(status: 401))])
         let api = client(transport)
         var refreshes = 0
-        api.refreshAuth = {
+        api.refreshAuth = { _ in
             refreshes += 1
             return .bearer("fresh")
         }

@@ -27,6 +27,9 @@ enum SandboxCommand {
                     Flag("vonage-no-meta", hidden: true, help: "test only: Vonage pages carry no meta"),
                     Flag("vonage-churn-remove", .int, value: "N", hidden: true, help: "test only: the first N times between a user's page reads, their first number goes and another is added at the end"),
                     Flag("vonage-churn-insert", .int, value: "N", hidden: true, help: "test only: the first N times between a user's page reads, another number is added at the front"),
+                    Flag("newline-tokens", hidden: true, help: "test only: issue tokens and user IDs that hold a line break"),
+                    Flag("echo-secrets", hidden: true, help: "test only: quote the client's password or token in refusals"),
+                    Flag("huge-error-bodies", hidden: true, help: "test only: answer CDR lists with a 500 of several MiB"),
                 ],
                 examples: ["pbxctl sandbox", "pbxctl sandbox --port 0 --write-config"],
                 run: { invocation in try run(invocation) })
@@ -48,6 +51,9 @@ enum SandboxCommand {
         options.vonageNoMeta = line.bool("vonage-no-meta")
         options.vonageChurnRemove = max(0, line.int("vonage-churn-remove") ?? 0)
         options.vonageChurnInsert = max(0, line.int("vonage-churn-insert") ?? 0)
+        options.newlineTokens = line.bool("newline-tokens")
+        options.echoSecrets = line.bool("echo-secrets")
+        options.hugeErrorBodies = line.bool("huge-error-bodies")
         guard options.users >= 0, options.cdrs >= 0 else { throw APIError.usage("--users and --cdrs must not be negative") }
         guard (0...1).contains(options.failRate), (0...1).contains(options.dropRate) else { throw APIError.usage("--fail-rate and --drop-rate are probabilities from 0 to 1") }
         return options
@@ -58,22 +64,26 @@ enum SandboxCommand {
         let port = line.int("port") ?? 8887
         guard (0...65535).contains(port) else { throw APIError.usage("--port must be 0 to 65535") }
         let sandbox = Sandbox(options: try options(line))
+        let host = line.string("host") ?? "127.0.0.1"
+        if !Backends.isLoopback("http://" + (host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host)) {
+            invocation.io.err("warning: --host \(host) is not loopback: the sandbox, and the credentials it prints and accepts, are reachable from other machines\n")
+        }
         do {
-            try sandbox.start(host: line.string("host") ?? "127.0.0.1", port: UInt16(port))
+            try sandbox.start(host: host, port: UInt16(port))
         } catch let error as SandboxError {
             throw APIError.local(error.description)
         }
         invocation.io.out(sandbox.banner())
         if line.bool("write-config") {
             let store = try invocation.app.store()
-            for type in BackendType.allCases {
-                let profile = Backends.sandboxProfile(type, baseURL: sandbox.baseURL)
-                store.setSetting(profile.name!, "type", type.rawValue)
-                for (key, value) in profile.settings.sorted(by: { $0.key < $1.key }) { store.setSetting(profile.name!, key, value) }
-                for (key, value) in profile.secrets.sorted(by: { $0.key < $1.key }) { store.setSecret(profile.name!, key, value) }
+            try store.update {
+                for type in BackendType.allCases {
+                    let profile = Backends.sandboxProfile(type, baseURL: sandbox.baseURL)
+                    try store.setSetting(profile.name!, "type", type.rawValue)
+                    for (key, value) in profile.settings.sorted(by: { $0.key < $1.key }) { try store.setSetting(profile.name!, key, value) }
+                    for (key, value) in profile.secrets.sorted(by: { $0.key < $1.key }) { try store.setSecret(profile.name!, key, value) }
+                }
             }
-            try store.saveConfig()
-            try store.saveCredentials()
             invocation.io.out("Wrote profiles sandbox-portsip, sandbox-rocketchat, sandbox-vonage and sandbox-commpeak to \(store.configPath)\n")
         }
         invocation.io.stdout.flush()

@@ -14,6 +14,8 @@ public final class App {
     private var cachedTransport: Transport?
     private var cachedClients: [BackendType: APIClient] = [:]
     public internal(set) var sandbox: Sandbox?
+    /// Import workers reach `store()` and `transport()` through a token refresh.
+    private let cacheLock = NSLock()
 
     init(io: IOContext, root: Command) {
         self.io = io
@@ -23,8 +25,12 @@ public final class App {
     var environment: [String: String] { io.environment }
 
     public func store() throws -> ConfigStore {
+        cacheLock.lock()
+        defer { cacheLock.unlock() }
         if let cachedStore { return cachedStore }
         let store = try ConfigStore(path: ConfigStore.defaultPath(environment: environment), warn: { [io] in io.err($0) })
+        // `config path` is how a user finds the files to fix.
+        if !(line.command.name == "path" && line.command.parent?.name == "config") { try store.checkTrusted() }
         cachedStore = store
         return store
     }
@@ -60,6 +66,8 @@ public final class App {
     }
 
     public func transport() throws -> Transport {
+        cacheLock.lock()
+        defer { cacheLock.unlock() }
         if let cachedTransport { return cachedTransport }
         let timeout = line.double("timeout") ?? 30
         guard timeout > 0 else { throw APIError.usage("--timeout must be greater than 0") }
