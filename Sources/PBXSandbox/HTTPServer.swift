@@ -12,6 +12,8 @@ public struct ServerRequest: Sendable {
     public var method: String
     /// The decoded path without the query string.
     public var path: String
+    /// The request target exactly as it arrived (path and query, still encoded).
+    public var target: String
     public var query: [(String, String)]
     /// Lower-cased names.
     public var headers: [String: String]
@@ -177,7 +179,7 @@ public final class HTTPServer: @unchecked Sendable {
             buffer.removeFirst(length)
             let target = String(requestLine[1])
             let (path, query) = Self.splitTarget(target)
-            let request = ServerRequest(method: String(requestLine[0]), path: path, query: query, headers: headers, body: body)
+            let request = ServerRequest(method: String(requestLine[0]), path: path, target: target, query: query, headers: headers, body: body)
             let response = handler(request)
             let keepAlive = requestLine[2] == "HTTP/1.1" && headers["connection"]?.lowercased() != "close"
             let bytes = Self.serialize(response, keepAlive: keepAlive)

@@ -81,6 +81,8 @@ final class PortSIPSandbox: @unchecked Sendable {
             return .portsipError(404, "NOT_FOUND", "PortSIP's API lives under /api")
         }
         let apiPath = String(path.dropFirst(4))
+        // Routed on the target as sent, so an encoded `/` in an ID stays part of the ID.
+        let rawPath = Self.rawAPIPath(request.target) ?? apiPath
         var body: JSON?
         if !request.body.isEmpty {
             guard let parsed = try? JSONParser.parse(request.body) else {
@@ -88,7 +90,7 @@ final class PortSIPSandbox: @unchecked Sendable {
             }
             body = parsed
         }
-        guard let (operation, parameters) = PortSIPSpec.shared.match(method: request.method, path: apiPath) else {
+        guard let (operation, parameters) = PortSIPSpec.shared.match(method: request.method, path: rawPath) else {
             if PortSIPSpec.shared.match(method: request.method == "GET" ? "POST" : "GET", path: apiPath) != nil {
                 return .portsipError(405, "METHOD_NOT_ALLOWED", "\(request.method) is not allowed on \(apiPath)")
             }
@@ -108,7 +110,7 @@ final class PortSIPSandbox: @unchecked Sendable {
                 return .portsipError(401, "UNAUTHORIZED", "the access token is invalid or has expired")
             }
         }
-        let problems = PortSIPSpec.shared.violations(method: request.method, path: apiPath, query: request.query, body: body)
+        let problems = PortSIPSpec.shared.violations(method: request.method, path: rawPath, query: request.query, body: body)
         if !problems.isEmpty {
             return .json(400, ["errors": .array(problems.map { ["code": "VALIDATE_FAILED", "message": .string($0)] })])
         }
@@ -123,6 +125,14 @@ final class PortSIPSandbox: @unchecked Sendable {
         } catch {
             return .portsipError(500, "UNKNOWN", "\(error)")
         }
+    }
+
+    /// The path under `/api/` as sent, still encoded.
+    static func rawAPIPath(_ target: String) -> String? {
+        let path = target.prefix { $0 != "?" }
+        let prefix = "/portsip/api/"
+        guard path.hasPrefix(prefix) else { return nil }
+        return String(path.dropFirst(prefix.count - 1))
     }
 
     struct Context {

@@ -17,6 +17,9 @@ public final class Sandbox: @unchecked Sendable {
     public private(set) var requestCounts: [String: Int] = [:]
     /// Faults injected so far, by kind (503, 429, drop), for tests to report.
     private var injectedFaults: [String: Int] = [:]
+    /// The last request targets as they arrived, still encoded: tests assert what reached the wire.
+    private var targets: [String] = []
+    static let targetsKept = 10_000
 
     public init(options: SandboxOptions = SandboxOptions()) {
         self.options = options
@@ -41,6 +44,13 @@ public final class Sandbox: @unchecked Sendable {
         return requestCounts.values.reduce(0, +)
     }
 
+    /// The request targets received (method and target, oldest first), at most the last 10,000.
+    public var requestTargets: [String] {
+        faultLock.lock()
+        defer { faultLock.unlock() }
+        return targets
+    }
+
     public var port: UInt16 { server?.port ?? 0 }
     public var baseURL: String { "http://\(server.host):\(port)" }
 
@@ -50,6 +60,8 @@ public final class Sandbox: @unchecked Sendable {
         if prefix == "_sandbox" { return control(request, path: String(request.path.dropFirst(prefix.count + 1))) }
         faultLock.lock()
         requestCounts[prefix, default: 0] += 1
+        if targets.count >= Self.targetsKept { targets.removeFirst(targets.count / 2) }
+        targets.append(request.method + " " + request.target)
         var injected: ServerResponse?
         var drop = false
         if options.rateLimit > 0 {
@@ -106,6 +118,8 @@ public final class Sandbox: @unchecked Sendable {
             let faults = injectedFaults.sorted { $0.key < $1.key }.map { ($0.key, JSON.int($0.value)) }
             faultLock.unlock()
             return .json(200, ["portsip": .object(JSONObject(operations)), "faults": .object(JSONObject(faults))])
+        case ("GET", "/requests"):
+            return .json(200, ["targets": .array(requestTargets.map(JSON.string))])
         case ("POST", "/portsip/cdrs"):
             return .json(201, .object(portsip.simulateCall()))
         case ("POST", "/portsip/registrations"):

@@ -81,7 +81,7 @@ final class ClientTests: XCTestCase {
     func testPercentEncoding() {
         XCTAssertEqual(percentEncode("a b/c'é"), "a%20b%2Fc%27%C3%A9")
         XCTAssertEqual(percentDecode("a%20b+c"), "a b c")
-        XCTAssertEqual(OperationCommand.fill("/users/{id}/phones/{phone_id}", with: ["U", "P"]), "/users/U/phones/P")
-        XCTAssertEqual(OperationCommand.fill("/users/{id}/profile", with: []), "/users/{id}/profile")
+        XCTAssertEqual(PathTemplate.fill("/users/{id}/phones/{phone_id}", ["U", "P"]), "/users/U/phones/P")
+        XCTAssertEqual(PathTemplate.fill("/users/{id}/profile", []), "/users/{id}/profile")
     }
 }

@@ -130,10 +130,10 @@ enum OperationCommand {
     static func buildPlan(_ operation: Operation, _ invocation: Invocation) throws -> RequestPlan {
         let line = invocation.line
         var template = operation.path
-        var pathValues: [String] = []
+        var parameters: [PathParameter] = []
         if let user = line.string("user"), let adminPath = operation.adminPath {
             template = adminPath
-            pathValues.append("{user:\(user)}")
+            parameters.append(.user(user))
         }
         var body: JSONObject?
         let spec = operation.specOperation
@@ -161,9 +161,9 @@ enum OperationCommand {
             guard let first = values.first else { continue }
             switch argument.role {
             case .path:
-                pathValues.append(percentEncode(first))
+                parameters.append(.value(first))
             case .user:
-                pathValues.append("{user:\(first)}")
+                parameters.append(.user(first))
             case .body(let key):
                 if body == nil { body = JSONObject() }
                 let schema = spec?.bodySchema.flatMap { SchemaValidator.schema(of: $0, path: key) }
@@ -176,7 +176,7 @@ enum OperationCommand {
         if !operation.secrets.isEmpty, body != nil {
             try BodyInput.fillSecrets(operation.secrets, into: &body!, invocation: invocation)
         }
-        var plan = RequestPlan(method: operation.method, path: fill(template, with: pathValues), body: body, template: template)
+        var plan = RequestPlan(method: operation.method, parameters: parameters, body: body, template: template)
         if operation.confirm {
             let target = line.positionals.first.map { " \($0)" } ?? ""
             plan.confirmQuestion = "\(operation.words.last!.replacingOccurrences(of: "-", with: " ").capitalizedFirst) \(operation.noun)\(target)?"
@@ -187,23 +187,6 @@ enum OperationCommand {
             }
         }
         return plan
-    }
-
-    /// Fills a template's `{placeholders}` in order; those without a value stay as they are.
-    static func fill(_ template: String, with values: [String]) -> String {
-        var result = ""
-        var remaining = values[...]
-        var rest = template[...]
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            result += rest[..<open]
-            if let value = remaining.popFirst() {
-                result += value
-            } else {
-                result += rest[open...close]
-            }
-            rest = rest[rest.index(after: close)...]
-        }
-        return result + rest
     }
 
     /// Client-side checks before anything is sent: unknown fields, the vendor schema
@@ -231,13 +214,12 @@ enum OperationCommand {
         }
     }
 
-    /// Replaces `{user:VALUE}` markers with user IDs; an extension number is looked up
-    /// with a filter on `extension_number`.
+    /// Turns user parameters into user IDs; an extension number is looked up with a
+    /// filter on `extension_number`.
     static func resolveUsers(_ plan: inout RequestPlan, _ operation: Operation, _ invocation: Invocation, _ client: APIClient) throws {
-        while let start = plan.path.range(of: "{user:"), let end = plan.path[start.upperBound...].firstIndex(of: "}") {
-            let value = String(plan.path[start.upperBound..<end])
-            let id = try UserResolver.resolve(value, client: client, io: invocation.io)
-            plan.path.replaceSubrange(start.lowerBound...end, with: percentEncode(id))
+        for (index, parameter) in plan.parameters.enumerated() {
+            guard case .user(let value) = parameter else { continue }
+            plan.parameters[index] = .value(try UserResolver.resolve(value, client: client, io: invocation.io))
         }
     }
 

@@ -64,7 +64,7 @@ enum PortSIPRegistrationCatalog {
         let id = try UserResolver.resolve(value, client: client, io: invocation.io)
         let deadline = Date().addingTimeInterval(wait)
         while true {
-            let answer = try client.call("GET", "/users/" + percentEncode(id) + "/status")
+            let answer = try client.call("GET", PathTemplate.fill("/users/{id}/status", [id]))
             if answer.dryRun { return }
             let count = answer.json?["registration"]?.arrayValue?.count ?? 0
             if count > 0 {

@@ -25,7 +25,7 @@ enum DownloadCommand {
     static func run(_ invocation: Invocation) throws {
         let client = try invocation.app.client(.portsip)
         let id = try invocation.require("ID")
-        let recording = try client.call("GET", "/user/recordings/" + percentEncode(id))
+        let recording = try client.call("GET", PathTemplate.fill("/user/recordings/{id}", [id]))
         if recording.dryRun {
             invocation.io.err("note: the file would then be fetched from the recording's file_url\n")
             return

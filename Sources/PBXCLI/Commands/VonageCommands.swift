@@ -56,7 +56,7 @@ enum VonageCommands {
 
     static func userPath(_ id: String) throws -> String {
         guard !id.isEmpty, !id.contains("/") else { throw APIError.usage("'\(id)' is not a Vonage user ID") }
-        return "/users/" + percentEncode(id) + "/callbackNumbers"
+        return PathTemplate.fill("/users/{id}/callbackNumbers", [id])
     }
 
     static func list(_ invocation: Invocation) throws {
