@@ -161,7 +161,7 @@ public final class APIClient: @unchecked Sendable {
             do {
                 let response = try perform(request)
                 traceResponse(response, since: started)
-                if response.status == 401, !refreshed, let refreshAuth, let fresh = try refreshAuth() {
+                if response.status == 401, request.sendsCredentials, !refreshed, let refreshAuth, let fresh = try refreshAuth() {
                     refreshed = true
                     lock.lock()
                     connection.auth = fresh

@@ -26,7 +26,12 @@ public final class CurlTransport: Transport, @unchecked Sendable {
         static let tcpKeepAlive: Int32 = 213
         static let lowSpeedLimit: Int32 = 19
         static let lowSpeedTime: Int32 = 20
+        static let followLocation: Int32 = 52
+        static let protocols: Int32 = 181
     }
+
+    /// CURLPROTO_HTTP | CURLPROTO_HTTPS.
+    private static let httpProtocols = 1 | 2
 
     public init(options: TransportOptions) throws {
         if let failure = pbx_curl_load() {
@@ -119,6 +124,10 @@ public final class CurlTransport: Transport, @unchecked Sendable {
             release(handle)
         }
         pbx_curl_setopt_str(handle, Option.url, request.url)
+        // A URL a server handed back must not make libcurl read local files or speak
+        // another protocol, and a redirect must not carry the request elsewhere.
+        pbx_curl_setopt_long(handle, Option.protocols, Self.httpProtocols)
+        pbx_curl_setopt_long(handle, Option.followLocation, 0)
         if fileDescriptor >= 0 || stream != nil {
             // Long answers may take longer than --timeout in all; what must not happen
             // is --timeout seconds without a byte.

@@ -31,6 +31,14 @@ final class PortSIPSandbox: @unchecked Sendable {
     var changeLog: [(seq: Int, key: String, type: String, item: JSONObject)] = []
     var changeSeq = 0
     var knownBlobs = Set<String>()
+    /// This sandbox's PortSIP root (`http://HOST:PORT/portsip`), set when it starts.
+    var ownBaseURL = ""
+
+    /// What goes before a recording's file_url: nothing unless the `file-url` hostile mode is on.
+    var hostileFileURLBase: String {
+        guard let base = options.hostile["file-url"] else { return "" }
+        return base == "self" ? ownBaseURL : base
+    }
 
     init(options: SandboxOptions) {
         self.options = options

@@ -17,8 +17,9 @@ public final class Sandbox: @unchecked Sendable {
     public private(set) var requestCounts: [String: Int] = [:]
     /// Faults injected so far, by kind (503, 429, drop), for tests to report.
     private var injectedFaults: [String: Int] = [:]
-    /// The last request targets as they arrived, still encoded: tests assert what reached the wire.
-    private var targets: [String] = []
+    /// The last request targets as they arrived, still encoded, and whether each came
+    /// with credentials: tests assert what reached the wire.
+    private var targets: [(target: String, credentials: Bool)] = []
     static let targetsKept = 10_000
 
     public init(options: SandboxOptions = SandboxOptions()) {
@@ -32,7 +33,11 @@ public final class Sandbox: @unchecked Sendable {
     @discardableResult
     public func start(host: String = "127.0.0.1", port: UInt16 = 0) throws -> UInt16 {
         server = HTTPServer(host: host, port: port) { [self] request in handle(request) }
-        return try server.start()
+        let bound = try server.start()
+        portsip.lock.lock()
+        portsip.ownBaseURL = baseURL + "/portsip"
+        portsip.lock.unlock()
+        return bound
     }
 
     public func stop() { server?.stop() }
@@ -48,7 +53,7 @@ public final class Sandbox: @unchecked Sendable {
     public var requestTargets: [String] {
         faultLock.lock()
         defer { faultLock.unlock() }
-        return targets
+        return targets.map(\.target)
     }
 
     public var port: UInt16 { server?.port ?? 0 }
@@ -61,7 +66,8 @@ public final class Sandbox: @unchecked Sendable {
         faultLock.lock()
         requestCounts[prefix, default: 0] += 1
         if targets.count >= Self.targetsKept { targets.removeFirst(targets.count / 2) }
-        targets.append(request.method + " " + request.target)
+        let credentials = ["authorization", "x-auth-token", "x-user-id"].contains { request.headers[$0] != nil }
+        targets.append((request.method + " " + request.target, credentials))
         var injected: ServerResponse?
         var drop = false
         if options.rateLimit > 0 {
@@ -119,7 +125,10 @@ public final class Sandbox: @unchecked Sendable {
             faultLock.unlock()
             return .json(200, ["portsip": .object(JSONObject(operations)), "faults": .object(JSONObject(faults))])
         case ("GET", "/requests"):
-            return .json(200, ["targets": .array(requestTargets.map(JSON.string))])
+            faultLock.lock()
+            let log = targets.map { JSON.object(JSONObject([("target", .string($0.target)), ("credentials", .bool($0.credentials))])) }
+            faultLock.unlock()
+            return .json(200, ["requests": .array(log)])
         case ("POST", "/portsip/cdrs"):
             return .json(201, .object(portsip.simulateCall()))
         case ("POST", "/portsip/registrations"):

@@ -15,6 +15,10 @@ public struct SandboxOptions: Sendable {
     public var faultSeed: UInt64 = 42
     /// Rocket.Chat answers registration requests with an HS256 JWS, as when a VoIP JWT secret is set.
     public var rocketchatSigned = false
+    /// Hostile answers, off unless asked for (tests of what pbxctl trusts), by mode:
+    /// `file-url=BASE` puts BASE (or the sandbox's own URL for `self`) before each
+    /// recording's file_url; `file-name=NAME` names every recording NAME.
+    public var hostile: [String: String] = [:]
 
     public init() {}
 }

@@ -139,3 +139,35 @@ private extension String {
         return result
     }
 }
+
+/// Credentials are scoped to the profile's scheme, host and port.
+final class CredentialScopeTests: XCTestCase {
+    func client(_ base: String) -> APIClient {
+        APIClient(connection: Connection(backend: "portsip", baseURL: base, auth: .bearer("SECRET"), extraHeaders: [("X-Tenant", "t1")]),
+                  transport: NoTransport(), settings: ClientSettings(), stdout: { _ in }, stderr: { _ in })
+    }
+
+    func testServerURLsGetCredentialsOnlyOnTheProfilesOrigin() throws {
+        let https = client("https://pbx.example.com:8887/api")
+        let same = try https.request(forServerURL: "https://PBX.example.com:8887/api/blobs/x", accept: "*/*")
+        XCTAssertEqual(same.header("Authorization"), "Bearer SECRET")
+        XCTAssertTrue(same.sendsCredentials)
+        for foreign in ["https://evil.example.com:8887/x", "https://pbx.example.com:8888/x", "http://pbx.example.com:8887/x",
+                        "https://pbx.example.com/x", "https://pbx.example.com:8887@evil.example.com/x"] {
+            let request = try https.request(forServerURL: foreign, accept: "*/*")
+            XCTAssertNil(request.header("Authorization"), foreign)
+            XCTAssertNil(request.header("X-Tenant"), foreign)
+            XCTAssertFalse(request.sendsCredentials, foreign)
+        }
+        XCTAssertTrue(try client("http://pbx:80/api").request(forServerURL: "http://pbx/x", accept: "*/*").sendsCredentials, "default ports compare equal")
+        for refused in ["file:///etc/passwd", "ftp://pbx.example.com/x", "gopher://x", "https:///nohost"] {
+            XCTAssertThrowsError(try https.request(forServerURL: refused, accept: "*/*"), refused)
+        }
+    }
+}
+
+private struct NoTransport: Transport {
+    func send(_ request: HTTPRequest) throws -> HTTPResponse { throw TransportError.other("no transport") }
+    func download(_ request: HTTPRequest, to fileDescriptor: Int32) throws -> HTTPResponse { throw TransportError.other("no transport") }
+    func stream(_ request: HTTPRequest, consumer: @escaping (UnsafeRawBufferPointer) -> Bool) throws -> HTTPResponse { throw TransportError.other("no transport") }
+}

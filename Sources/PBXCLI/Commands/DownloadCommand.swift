@@ -34,10 +34,7 @@ enum DownloadCommand {
             throw APIError(kind: .malformed, status: recording.status, code: "MALFORMED", message: "recording \(id) has no file_url", backend: "portsip")
         }
         let target = invocation.line.string("output-file") ?? safeName(recording.json?["file_name"]?.stringValue ?? "\(id).wav")
-        // file_url is server-relative (/api/blobs/…); the profile's base already ends in /api.
-        let path = fileURL.hasPrefix("/api/") ? String(fileURL.dropFirst(4)) : fileURL
-        var request = client.makeRequest(method: "GET", path: path, accept: "*/*")
-        if fileURL.hasPrefix("http://") || fileURL.hasPrefix("https://") { request.url = fileURL }
+        let request = try fileRequest(fileURL, client: client, io: invocation.io)
 
         if target == "-" {
             invocation.io.stdout.flush()
@@ -63,6 +60,21 @@ enum DownloadCommand {
         guard rename(temporary, target) == 0 else { throw APIError.local("cannot rename to \(target): \(String(cString: strerror(errno)))") }
         keep = true
         invocation.io.err("Saved \(target) (\(ByteCount.text(response.raw.body.count == 0 ? fileSize(target) : response.raw.body.count)))\n")
+    }
+
+    /// The request for a recording's `file_url`. PortSIP's is server-relative
+    /// (`/api/blobs/…`, on the profile's own API, whose base already ends in /api); an
+    /// absolute one gets the profile's credentials only on the profile's own origin.
+    static func fileRequest(_ fileURL: String, client: APIClient, io: IOContext) throws -> HTTPRequest {
+        guard fileURL.contains("://") else {
+            let path = fileURL.hasPrefix("/api/") ? String(fileURL.dropFirst(4)) : fileURL
+            return client.makeRequest(method: "GET", path: path, accept: "*/*")
+        }
+        let request = try client.request(forServerURL: fileURL, accept: "*/*")
+        if !request.sendsCredentials, let origin = Origin(fileURL) {
+            io.err("note: the recording is on another origin (\(origin)) than the profile; it is fetched without the profile's credentials\n")
+        }
+        return request
     }
 
     static func check(_ response: APIResponse, _ client: APIClient) throws {

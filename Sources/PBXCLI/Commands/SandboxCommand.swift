@@ -21,6 +21,7 @@ enum SandboxCommand {
                     Flag("drop-rate", .number, value: "P", hidden: true, help: "test only: close the connection mid-answer with probability P"),
                     Flag("token-ttl", .int, value: "SEC", hidden: true, help: "test only: lifetime of issued tokens"),
                     Flag("fault-seed", .int, value: "N", hidden: true, help: "test only: seed of the fault injector"),
+                    Flag("hostile", .string, value: "MODE[=VALUE]", repeatable: true, hidden: true, help: "test only: answer like a hostile server (file-url=BASE|self, file-name=NAME)"),
                 ],
                 examples: ["pbxctl sandbox", "pbxctl sandbox --port 0 --write-config"],
                 run: { invocation in try run(invocation) })
@@ -37,6 +38,10 @@ enum SandboxCommand {
         options.tokenTTL = line.int("token-ttl") ?? options.tokenTTL
         options.faultSeed = UInt64(max(0, line.int("fault-seed") ?? 42))
         options.rocketchatSigned = line.bool("signed-registration")
+        for mode in line.strings("hostile") {
+            let parts = mode.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            options.hostile[parts[0]] = parts.count > 1 ? parts[1] : ""
+        }
         guard options.users >= 0, options.cdrs >= 0 else { throw APIError.usage("--users and --cdrs must not be negative") }
         guard (0...1).contains(options.failRate), (0...1).contains(options.dropRate) else { throw APIError.usage("--fail-rate and --drop-rate are probabilities from 0 to 1") }
         return options
