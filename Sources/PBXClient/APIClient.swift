@@ -102,10 +102,44 @@ public final class APIClient: @unchecked Sendable {
     }
 
     /// Sends with retries, one transparent re-authentication on 401, tracing and dry-run.
-    public func send(_ original: HTTPRequest, download fileDescriptor: Int32? = nil) throws -> APIResponse {
-        try exchange(original, retryable: { fileDescriptor == nil }) { [transport] request in
-            if let fileDescriptor { return try transport.download(request, to: fileDescriptor) }
-            return try transport.send(request)
+    public func send(_ original: HTTPRequest) throws -> APIResponse {
+        try exchange(original, retryable: { true }) { [transport] request in try transport.send(request) }
+    }
+
+    /// Streams a 2xx answer's body into `fileDescriptor`. Each attempt starts the file
+    /// over, so a retried request (401, refresh, again) never follows an earlier
+    /// attempt's bytes; an error answer is kept in memory for its message and never
+    /// written. Once bytes went to a descriptor that cannot start over (a pipe), the
+    /// request is not retried.
+    public func download(_ original: HTTPRequest, to fileDescriptor: Int32) throws -> APIResponse {
+        var written = 0
+        var writeError: Int32 = 0
+        let seekable = lseek(fileDescriptor, 0, SEEK_CUR) >= 0
+        do {
+            return try exchange(original, retryable: { seekable || written == 0 }) { [transport] request in
+                if seekable {
+                    guard ftruncate(fileDescriptor, 0) == 0, lseek(fileDescriptor, 0, SEEK_SET) == 0 else {
+                        throw TransportError.other("cannot start the file over: \(String(cString: strerror(errno)))")
+                    }
+                    written = 0
+                }
+                return try transport.stream(request) { bytes in
+                    var offset = 0
+                    while offset < bytes.count {
+                        let count = write(fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                        if count < 0 {
+                            if errno == EINTR { continue }
+                            writeError = errno
+                            return false
+                        }
+                        offset += count
+                    }
+                    written += bytes.count
+                    return true
+                }
+            }
+        } catch let error as APIError where writeError != 0 {
+            throw APIError(kind: .local, code: "WRITE_FAILED", message: "writing the file failed: \(String(cString: strerror(writeError)))", backend: error.backend)
         }
     }
 

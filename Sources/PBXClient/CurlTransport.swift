@@ -68,16 +68,12 @@ public final class CurlTransport: Transport, @unchecked Sendable {
     }
 
     public func send(_ request: HTTPRequest) throws -> HTTPResponse {
-        try perform(request, fileDescriptor: -1, stream: nil)
-    }
-
-    public func download(_ request: HTTPRequest, to fileDescriptor: Int32) throws -> HTTPResponse {
-        try perform(request, fileDescriptor: fileDescriptor, stream: nil)
+        try perform(request, stream: nil)
     }
 
     public func stream(_ request: HTTPRequest, consumer: @escaping (UnsafeRawBufferPointer) -> Bool) throws -> HTTPResponse {
         let box = StreamBox(consumer: consumer, errorLimit: options.maxBodyBytes)
-        var response = try perform(request, fileDescriptor: -1, stream: box)
+        var response = try perform(request, stream: box)
         if !box.isSuccess { response.body = box.errorBody }
         return response
     }
@@ -116,7 +112,7 @@ public final class CurlTransport: Transport, @unchecked Sendable {
         return box.receive(UnsafeRawBufferPointer(start: bytes, count: count)) ? 1 : 0
     }
 
-    private func perform(_ request: HTTPRequest, fileDescriptor: Int32, stream: StreamBox?) throws -> HTTPResponse {
+    private func perform(_ request: HTTPRequest, stream: StreamBox?) throws -> HTTPResponse {
         let handle = try acquire()
         var headerList: UnsafeMutableRawPointer?
         defer {
@@ -128,7 +124,7 @@ public final class CurlTransport: Transport, @unchecked Sendable {
         // another protocol, and a redirect must not carry the request elsewhere.
         pbx_curl_setopt_long(handle, Option.protocols, Self.httpProtocols)
         pbx_curl_setopt_long(handle, Option.followLocation, 0)
-        if fileDescriptor >= 0 || stream != nil {
+        if stream != nil {
             // Long answers may take longer than --timeout in all; what must not happen
             // is --timeout seconds without a byte.
             pbx_curl_setopt_long(handle, Option.lowSpeedLimit, 1)
@@ -166,7 +162,7 @@ public final class CurlTransport: Transport, @unchecked Sendable {
                 pbx_curl_setopt_off(handle, Option.postFieldSizeLarge, Int64(bodyBytes.count))
                 pbx_curl_setopt_ptr(handle, Option.postFields, bodyPointer.baseAddress ?? UnsafePointer(bitPattern: 1))
             }
-            var body = pbx_buffer(data: nil, length: 0, capacity: 0, limit: options.maxBodyBytes, fd: fileDescriptor, overflowed: 0, sink: nil, context: nil)
+            var body = pbx_buffer(data: nil, length: 0, capacity: 0, limit: options.maxBodyBytes, fd: -1, overflowed: 0, sink: nil, context: nil)
             var headers = pbx_buffer(data: nil, length: 0, capacity: 0, limit: 1 << 20, fd: -1, overflowed: 0, sink: nil, context: nil)
             if let stream {
                 stream.handle = handle

@@ -52,8 +52,6 @@ public enum TransportError: Error, Sendable, Equatable {
 /// call from several threads at once.
 public protocol Transport: Sendable {
     func send(_ request: HTTPRequest) throws -> HTTPResponse
-    /// Streams the answer body into a file descriptor instead of memory.
-    func download(_ request: HTTPRequest, to fileDescriptor: Int32) throws -> HTTPResponse
     /// Hands a 2xx answer's body to `consumer` chunk by chunk as it arrives (the
     /// returned response's body is then empty); other answers are kept whole.
     /// `consumer` returns false to abort the transfer.

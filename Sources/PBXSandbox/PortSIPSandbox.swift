@@ -33,6 +33,7 @@ final class PortSIPSandbox: @unchecked Sendable {
     var knownBlobs = Set<String>()
     /// This sandbox's PortSIP root (`http://HOST:PORT/portsip`), set when it starts.
     var ownBaseURL = ""
+    var blobRefusedOnce = false
 
     /// What goes before a recording's file_url: nothing unless the `file-url` hostile mode is on.
     var hostileFileURLBase: String {

@@ -17,7 +17,8 @@ public struct SandboxOptions: Sendable {
     public var rocketchatSigned = false
     /// Hostile answers, off unless asked for (tests of what pbxctl trusts), by mode:
     /// `file-url=BASE` puts BASE (or the sandbox's own URL for `self`) before each
-    /// recording's file_url; `file-name=NAME` names every recording NAME.
+    /// recording's file_url; `file-name=NAME` names every recording NAME;
+    /// `blob-401-once` answers the first file download 401.
     public var hostile: [String: String] = [:]
 
     public init() {}

@@ -32,3 +32,33 @@ final class SecurityEndToEndTests: XCTestCase {
         XCTAssertEqual(try pbx.requests().map(\.credentials), [true, true])
     }
 }
+
+extension SecurityEndToEndTests {
+    /// 401, refresh, retry: the file holds the audio only, never the 401 answer before it.
+    func testRetriedDownloadStartsTheFileOver() throws {
+        let sandbox = try SandboxProcess(arguments: ["--hostile", "blob-401-once"])
+        defer { sandbox.stop() }
+        let home = PBX.temporaryDirectory()
+        let env = PBX.environment(home: home)
+        PBX.run(["config", "set", "pbx", "--type", "portsip", "--url", sandbox.baseURL + "/portsip", "username=admin"], env: env)
+        XCTAssertEqual(PBX.run(["login", "--password-stdin"], env: env, stdin: "sandbox").code, 0)
+        let target = home + "/r.wav"
+        let result = PBX.run(["recordings", "download", "rec-admin-1", "-O", target], env: env)
+        XCTAssertEqual(result.code, 0, result.stderr)
+        XCTAssertEqual(try sandbox.stats().operations["refreshToken"], 1)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: target))
+        XCTAssertEqual(String(decoding: bytes.prefix(4), as: UTF8.self), "RIFF", "the file starts with the audio")
+        XCTAssertFalse(String(decoding: bytes, as: UTF8.self).contains("UNAUTHORIZED"))
+        XCTAssertEqual((try FileManager.default.contentsOfDirectory(atPath: home)).filter { $0.contains(".part-") }, [], "no temporary file left")
+    }
+
+    /// An error answer is shown, never saved: not to a file, not to stdout.
+    func testErrorAnswerIsShownNotSaved() throws {
+        let sandbox = try SandboxProcess(arguments: ["--hostile", "blob-401-once"])
+        defer { sandbox.stop() }
+        let result = PBX.run(["recordings", "download", "rec-admin-1", "-O", "-"], env: sandbox.env())
+        XCTAssertEqual(result.code, 3, result.stderr)
+        XCTAssertEqual(result.stdout, "", "the 401 body is not the recording")
+        XCTAssertTrue(result.stderr.contains("the access token has expired"), "the server's message is shown: \(result.stderr)")
+    }
+}

@@ -168,6 +168,5 @@ final class CredentialScopeTests: XCTestCase {
 
 private struct NoTransport: Transport {
     func send(_ request: HTTPRequest) throws -> HTTPResponse { throw TransportError.other("no transport") }
-    func download(_ request: HTTPRequest, to fileDescriptor: Int32) throws -> HTTPResponse { throw TransportError.other("no transport") }
     func stream(_ request: HTTPRequest, consumer: @escaping (UnsafeRawBufferPointer) -> Bool) throws -> HTTPResponse { throw TransportError.other("no transport") }
 }

@@ -33,33 +33,30 @@ enum DownloadCommand {
         guard let fileURL = recording.json?["file_url"]?.stringValue, !fileURL.isEmpty else {
             throw APIError(kind: .malformed, status: recording.status, code: "MALFORMED", message: "recording \(id) has no file_url", backend: "portsip")
         }
-        let target = invocation.line.string("output-file") ?? safeName(recording.json?["file_name"]?.stringValue ?? "\(id).wav")
+        let target = invocation.line.string("output-file") ?? SafeFiles.safeName(recording.json?["file_name"]?.stringValue ?? "", fallback: "recording.wav")
         let request = try fileRequest(fileURL, client: client, io: invocation.io)
 
         if target == "-" {
             invocation.io.stdout.flush()
-            let response = try client.send(request, download: STDOUT_FILENO)
+            let response = try client.download(request, to: STDOUT_FILENO)
             try check(response, client)
             return
         }
         if FileManager.default.fileExists(atPath: target), !invocation.line.bool("force") {
             throw APIError.usage("\(target) already exists; pass --force to overwrite it")
         }
-        let directory = (target as NSString).deletingLastPathComponent
-        let temporary = (directory.isEmpty ? "." : directory) + "/.\((target as NSString).lastPathComponent).part-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw APIError.local("cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        let (temporary, fd) = try SafeFiles.createTemporary(beside: target)
         var keep = false
         defer {
             close(fd)
             if !keep { unlink(temporary) }
         }
-        let response = try client.send(request, download: fd)
+        let response = try client.download(request, to: fd)
         try check(response, client)
         if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
         guard rename(temporary, target) == 0 else { throw APIError.local("cannot rename to \(target): \(String(cString: strerror(errno)))") }
         keep = true
-        invocation.io.err("Saved \(target) (\(ByteCount.text(response.raw.body.count == 0 ? fileSize(target) : response.raw.body.count)))\n")
+        invocation.io.err("Saved \(target) (\(ByteCount.text(fileSize(target))))\n")
     }
 
     /// The request for a recording's `file_url`. PortSIP's is server-relative
@@ -77,16 +74,11 @@ enum DownloadCommand {
         return request
     }
 
+    /// An error answer is shown with the server's message; it was never written to the file.
     static func check(_ response: APIResponse, _ client: APIClient) throws {
         guard (200..<300).contains(response.raw.status) else {
-            throw APIError.fromResponse(status: response.raw.status, body: [], backend: client.connection.backend)
+            throw APIError.fromResponse(status: response.raw.status, body: response.raw.body, backend: client.connection.backend)
         }
-    }
-
-    /// A server-supplied name is used only as a plain file name in the current folder.
-    static func safeName(_ name: String) -> String {
-        let last = (name as NSString).lastPathComponent
-        return last.isEmpty || last == "." || last == ".." ? "recording.wav" : last
     }
 
     static func fileSize(_ path: String) -> Int {
