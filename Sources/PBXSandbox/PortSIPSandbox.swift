@@ -221,9 +221,15 @@ final class PortSIPSandbox: @unchecked Sendable {
         if supportsQuery {
             let query = try CollectionQuery(c.request)
             let (count, page) = query.apply(items)
-            return .json(200, ["count": .int(count), "items": .array(page.map(JSON.object))])
+            return .json(200, ["count": countValue(count), "items": .array(page.map(JSON.object))])
         }
-        return .json(200, ["count": .int(items.count), "items": .array(items.map(JSON.object))])
+        return .json(200, ["count": countValue(items.count), "items": .array(items.map(JSON.object))])
+    }
+
+    /// The `count` of a list answer; the `count=VALUE` hostile mode makes it lie.
+    func countValue(_ count: Int) -> JSON {
+        guard let lie = options.hostile["count"] else { return .int(count) }
+        return Int(lie).map(JSON.int) ?? .string(lie)
     }
 
     static func now() -> String { RFC3339.format(Date()) }

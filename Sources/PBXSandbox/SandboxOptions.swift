@@ -18,7 +18,8 @@ public struct SandboxOptions: Sendable {
     /// Hostile answers, off unless asked for (tests of what pbxctl trusts), by mode:
     /// `file-url=BASE` puts BASE (or the sandbox's own URL for `self`) before each
     /// recording's file_url; `file-name=NAME` names every recording NAME;
-    /// `blob-401-once` answers the first file download 401.
+    /// `blob-401-once` answers the first file download 401; `count=VALUE` puts VALUE
+    /// as the `count` of every list answer.
     public var hostile: [String: String] = [:]
 
     public init() {}

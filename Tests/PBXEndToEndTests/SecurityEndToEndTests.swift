@@ -62,3 +62,23 @@ extension SecurityEndToEndTests {
         XCTAssertTrue(result.stderr.contains("the access token has expired"), "the server's message is shown: \(result.stderr)")
     }
 }
+
+extension SecurityEndToEndTests {
+    /// A count far above what the pages deliver, huge, negative or not a number: no hang,
+    /// no huge allocation; the contradiction is a malformed answer (exit 1).
+    func testLyingCountEndsWithAMalformedAnswer() throws {
+        for lie in ["1000000000000000", "1000000000000", "-5", "many"] {
+            let sandbox = try SandboxProcess(arguments: ["--hostile", "count=" + lie, "--users", "150"])
+            defer { sandbox.stop() }
+            let result = PBX.run(["users", "list", "--all", "-q"], env: sandbox.env())
+            XCTAssertEqual(result.code, 1, "count \(lie): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("count"), "count \(lie): \(result.stderr)")
+            if (Int(lie) ?? 0) > 0 {
+                XCTAssertEqual(Set(result.stdout.split(separator: "\n")).count, 150, "what did arrive is printed once each")
+                // The first page, then at most the prefetch window (4 threads, 8 pages) past the short one.
+                XCTAssertLessThanOrEqual(try XCTUnwrap(sandbox.stats().operations["listUsers"]), 10, "stops at the short page")
+                XCTAssertEqual(PBX.run(["users", "list", "--limit", "5", "-q"], env: sandbox.env()).code, 0, "a page that agrees is fine")
+            }
+        }
+    }
+}
