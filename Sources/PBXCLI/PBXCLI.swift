@@ -52,6 +52,7 @@ public enum PBXCLI {
         } catch let error as APIError {
             io.stdout.flush()
             if error.kind == .interrupted || pbx_interrupted != 0 {
+                pbx_interrupt_reported = 1
                 io.err("pbxctl: interrupted\n")
                 return 130
             }

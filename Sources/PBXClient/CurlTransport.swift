@@ -7,7 +7,14 @@ import Foundation
 public final class CurlTransport: Transport, @unchecked Sendable {
     private let options: TransportOptions
     private let lock = NSLock()
-    private var idle: [UnsafeMutableRawPointer] = []
+    /// Idle easy handles, each with the multi handle that drives it (and holds its
+    /// kept-alive connections).
+    private var idle: [Handle] = []
+
+    struct Handle {
+        let easy: UnsafeMutableRawPointer
+        let multi: UnsafeMutableRawPointer?
+    }
 
     // Option numbers from curl.h.
     private enum Option {
@@ -41,7 +48,10 @@ public final class CurlTransport: Transport, @unchecked Sendable {
     }
 
     deinit {
-        for handle in idle { pbx_curl_easy_cleanup(handle) }
+        for handle in idle {
+            pbx_curl_multi_cleanup(handle.multi)
+            pbx_curl_easy_cleanup(handle.easy)
+        }
     }
 
     public static var libraryVersion: String {
@@ -49,19 +59,19 @@ public final class CurlTransport: Transport, @unchecked Sendable {
         return String(cString: pbx_curl_version())
     }
 
-    private func acquire() throws -> UnsafeMutableRawPointer {
+    private func acquire() throws -> Handle {
         lock.lock()
         let handle = idle.popLast()
         lock.unlock()
         if let handle {
-            pbx_curl_easy_reset(handle)
+            pbx_curl_easy_reset(handle.easy)
             return handle
         }
-        guard let handle = pbx_curl_easy_init() else { throw TransportError.other("libcurl could not create a handle") }
-        return handle
+        guard let easy = pbx_curl_easy_init() else { throw TransportError.other("libcurl could not create a handle") }
+        return Handle(easy: easy, multi: pbx_curl_multi_init())
     }
 
-    private func release(_ handle: UnsafeMutableRawPointer) {
+    private func release(_ handle: Handle) {
         lock.lock()
         idle.append(handle)
         lock.unlock()
@@ -113,11 +123,12 @@ public final class CurlTransport: Transport, @unchecked Sendable {
     }
 
     private func perform(_ request: HTTPRequest, stream: StreamBox?) throws -> HTTPResponse {
-        let handle = try acquire()
+        let pooled = try acquire()
+        let handle = pooled.easy
         var headerList: UnsafeMutableRawPointer?
         defer {
             pbx_curl_slist_free_all(headerList)
-            release(handle)
+            release(pooled)
         }
         pbx_curl_setopt_str(handle, Option.url, request.url)
         // A URL a server handed back must not make libcurl read local files or speak
@@ -174,7 +185,7 @@ public final class CurlTransport: Transport, @unchecked Sendable {
                 pbx_buffer_free(&headers)
             }
             var errorBuffer = [CChar](repeating: 0, count: 256)
-            let code = pbx_curl_perform(handle, &body, &headers, &errorBuffer)
+            let code = pbx_curl_perform(handle, pooled.multi, &body, &headers, &errorBuffer)
             if code != 0 {
                 if body.overflowed != 0 { throw TransportError.bodyTooLarge(options.maxBodyBytes) }
                 if code == 23, let stream, stream.isSuccess { throw TransportError.consumerStopped }

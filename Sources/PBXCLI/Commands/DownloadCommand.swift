@@ -46,10 +46,12 @@ enum DownloadCommand {
             throw APIError.usage("\(target) already exists; pass --force to overwrite it")
         }
         let (temporary, fd) = try SafeFiles.createTemporary(beside: target)
+        let cleanup = pbx_cleanup_register(temporary)
         var keep = false
         defer {
             close(fd)
             if !keep { unlink(temporary) }
+            pbx_cleanup_unregister(cleanup)
         }
         let response = try client.download(request, to: fd)
         try check(response, client)

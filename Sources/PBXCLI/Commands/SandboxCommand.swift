@@ -71,7 +71,7 @@ enum SandboxCommand {
             invocation.io.out("Wrote profiles sandbox-portsip, sandbox-rocketchat, sandbox-vonage and sandbox-commpeak to \(store.configPath)\n")
         }
         invocation.io.stdout.flush()
-        while pbx_interrupted == 0 { usleep(100_000) }
+        while pbx_interrupted == 0 { usleep(10_000) }
         sandbox.stop()
         invocation.io.err("sandbox stopped\n")
         pbx_interrupted = 0
