@@ -42,6 +42,7 @@ public enum PBXCLI {
                 return 0
             }
             try app.validateEnvironmentOutput()
+            try app.validateNumbers()
             if line.bool("sandbox"), line.command.name != "sandbox" {
                 do { try app.startSandbox() } catch { throw APIError.local("cannot start the sandbox: \(error)") }
             }

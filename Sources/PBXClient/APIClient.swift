@@ -285,21 +285,23 @@ public final class APIClient: @unchecked Sendable {
 public enum Backoff {
     public static func delay(attempt: Int, base: Double, cap: Double, retryAfter: String?, now: Date, random: (Double) -> Double = { Double.random(in: 0...$0) }) -> Double {
         if let retryAfter, let seconds = parseRetryAfter(retryAfter, now: now) {
-            return min(max(seconds, 0), cap)
+            return min(seconds, cap)
         }
         let ceiling = min(cap, base * pow(2, Double(attempt)))
         return random(ceiling)
     }
 
-    /// `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 §10.2.3).
+    /// `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). Anything
+    /// else, and a value that is not a finite non-negative number (`-1`, `inf`, `nan`,
+    /// `1e400`), is treated as absent.
     public static func parseRetryAfter(_ value: String, now: Date) -> Double? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
-        if let seconds = Double(trimmed) { return seconds }
+        if let seconds = Double(trimmed) { return seconds.isFinite && seconds >= 0 ? seconds : nil }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         guard let date = formatter.date(from: trimmed) else { return nil }
-        return date.timeIntervalSince(now)
+        return max(0, date.timeIntervalSince(now))
     }
 }

@@ -55,6 +55,15 @@ final class ClientTests: XCTestCase {
         XCTAssertEqual(try PageWalker.count(in: ["items": []]), nil)
     }
 
+    func testRetryAfterThatIsNotAFiniteNonNegativeNumberIsAbsent() {
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        for value in ["-1", "inf", "-inf", "nan", "1e400", "soon", ""] {
+            XCTAssertNil(Backoff.parseRetryAfter(value, now: now), value)
+            XCTAssertEqual(Backoff.delay(attempt: 0, base: 0.25, cap: 20, retryAfter: value, now: now, random: { $0 }), 0.25, "falls back to backoff: \(value)")
+        }
+        XCTAssertEqual(Backoff.parseRetryAfter("3", now: now), 3)
+    }
+
     func testBackoffIsCappedJitteredAndHonoursRetryAfter() {
         let now = Date(timeIntervalSince1970: 1_700_000_000)
         XCTAssertEqual(Backoff.delay(attempt: 10, base: 0.5, cap: 20, retryAfter: nil, now: now, random: { $0 }), 20)

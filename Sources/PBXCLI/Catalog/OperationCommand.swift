@@ -229,12 +229,9 @@ enum OperationCommand {
         let spec = PortSIPSpec.shared.operation(plan.method, plan.template)
         let renderer = Renderer(options: app.output, sink: invocation.io.stdout, defaultColumns: operation.columns, idKey: operation.idKey,
                                 masking: masked(operation, invocation))
-        let pageSize = line.int("page-size") ?? 100
-        if spec?.queryParameter("top") != nil, !(1...100).contains(pageSize) {
-            throw APIError.usage("--page-size must be 1 to 100 (PortSIP's top limit)")
-        }
-        if let limit = line.int("limit"), limit < 1 { throw APIError.usage("--limit must be at least 1") }
-        var walker = PageWalker(pageSize: pageSize, limit: line.int("limit"), all: line.bool("all") || operation.alwaysAll, paged: spec?.queryParameter("top") != nil)
+        let pageSize = try line.int("page-size", in: 1...100) ?? 100
+        let limit = try line.int("limit", in: NumberRanges.limit)
+        var walker = PageWalker(pageSize: pageSize, limit: limit, all: line.bool("all") || operation.alwaysAll, paged: spec?.queryParameter("top") != nil)
         if !walker.paged, app.output.format != .table || app.output.quiet {
             try streamUnpagedList(plan, operation, invocation, client, renderer: renderer)
             return
@@ -292,7 +289,7 @@ extension OperationCommand {
     /// Lists PortSIP answers in one piece (CDRs, messages…) can be long: parse and print
     /// them item by item as they arrive instead of holding the whole answer.
     static func streamUnpagedList(_ plan: RequestPlan, _ operation: Operation, _ invocation: Invocation, _ client: APIClient, renderer: Renderer) throws {
-        let limit = invocation.line.int("limit")
+        let limit = try invocation.line.int("limit", in: NumberRanges.limit)
         var printed = 0
         let request = client.makeRequest(method: "GET", path: plan.path, query: plan.query)
         do {

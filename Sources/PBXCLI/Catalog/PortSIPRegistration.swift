@@ -58,8 +58,7 @@ enum PortSIPRegistrationCatalog {
 
     static func runCheck(_ invocation: Invocation) throws {
         let client = try invocation.app.client(.portsip)
-        let wait = invocation.line.double("wait") ?? 0
-        guard wait >= 0 else { throw APIError.usage("--wait must not be negative") }
+        let wait = try invocation.line.double("wait", in: NumberRanges.wait) ?? 0
         let value = try invocation.require("USER")
         let id = try UserResolver.resolve(value, client: client, io: invocation.io)
         let deadline = Date().addingTimeInterval(wait)

@@ -50,19 +50,29 @@ public final class App {
         }
     }
 
+    /// Global numbers and environment knobs, checked before any command runs: out of
+    /// range is a usage error and nothing is sent.
+    func validateNumbers() throws {
+        _ = try line.double("timeout", in: NumberRanges.timeout)
+        _ = try line.int("retries", in: NumberRanges.retries)
+        _ = try NumberRanges.environment("PBXCTL_BACKOFF_BASE_MS", environment, in: NumberRanges.backoffBaseMS)
+        _ = try NumberRanges.environment("PBXCTL_MAX_BODY_MB", environment, in: Double(NumberRanges.maxBodyMB.lowerBound)...Double(NumberRanges.maxBodyMB.upperBound))
+    }
+
     public var clientSettings: ClientSettings {
         var settings = ClientSettings()
-        settings.retries = max(0, line.int("retries") ?? 2)
+        settings.retries = (try? line.int("retries", in: NumberRanges.retries)).flatMap { $0 } ?? 2
         settings.verbose = line.bool("verbose")
         settings.dryRun = line.bool("dry-run")
-        if let base = environment["PBXCTL_BACKOFF_BASE_MS"].flatMap(Double.init) { settings.backoffBase = base / 1000 }
+        if let base = (try? NumberRanges.environment("PBXCTL_BACKOFF_BASE_MS", environment, in: NumberRanges.backoffBaseMS)).flatMap({ $0 }) {
+            settings.backoffBase = base / 1000
+        }
         return settings
     }
 
     public func transport() throws -> Transport {
         if let cachedTransport { return cachedTransport }
-        let timeout = line.double("timeout") ?? 30
-        guard timeout > 0 else { throw APIError.usage("--timeout must be greater than 0") }
+        let timeout = try line.double("timeout", in: NumberRanges.timeout) ?? 30
         if let caFile = line.string("cacert"), !FileManager.default.isReadableFile(atPath: caFile) {
             throw APIError.usage("--cacert \(caFile): no such readable file")
         }
@@ -71,7 +81,9 @@ public final class App {
         }
         var options = TransportOptions(timeout: timeout, insecure: line.bool("insecure"), caCertFile: line.string("cacert"))
         // A smaller ceiling on answer size, for tests of the "huge answer" path.
-        if let megabytes = environment["PBXCTL_MAX_BODY_MB"].flatMap(Int.init), megabytes > 0 { options.maxBodyBytes = megabytes << 20 }
+        if let megabytes = try NumberRanges.environment("PBXCTL_MAX_BODY_MB", environment, in: 1...Double(NumberRanges.maxBodyMB.upperBound)) {
+            options.maxBodyBytes = Int(megabytes) << 20
+        }
         do {
             let transport = try CurlTransport(options: options)
             cachedTransport = transport
