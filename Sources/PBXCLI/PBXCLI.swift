@@ -49,6 +49,7 @@ public enum PBXCLI {
             defer { app.sandbox?.stop() }
             try run(Invocation(line: line, io: io, app: app))
             io.stdout.flush()
+            try io.stdout.checkWritten()
             return pbx_interrupted != 0 ? 130 : 0
         } catch let error as APIError {
             io.stdout.flush()

@@ -82,3 +82,43 @@ extension SecurityEndToEndTests {
         }
     }
 }
+
+extension SecurityEndToEndTests {
+    /// Runs pbxctl with stdout on `path` (e.g. /dev/full).
+    func run(_ arguments: [String], env: [String: String], stdoutPath path: String) throws -> (code: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: PBX.binary)
+        process.arguments = arguments
+        process.environment = env
+        process.standardOutput = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
+    func testWriteErrorsAreErrorsAndAClosedPipeStaysQuiet() throws {
+        let sandbox = try SandboxProcess()
+        defer { sandbox.stop() }
+        for argv in [["users", "list", "--all", "-o", "csv"], ["cdrs", "list", "-o", "jsonl"], ["users", "get", "1001", "-o", "json"]] {
+            let full = try run(argv, env: sandbox.env(), stdoutPath: "/dev/full")
+            XCTAssertEqual(full.code, 1, "\(argv): \(full.stderr)")
+            XCTAssertTrue(full.stderr.contains("writing the output failed: No space left on device"), "\(argv): \(full.stderr)")
+        }
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/bash")
+        shell.arguments = ["-c", "'\(PBX.binary)' users list --all -o csv --page-size 10 | head -1"]
+        shell.environment = sandbox.env()
+        let out = Pipe(), err = Pipe()
+        shell.standardOutput = out
+        shell.standardError = err
+        try shell.run()
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let complaints = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        shell.waitUntilExit()
+        XCTAssertEqual(printed.split(separator: "\n").count, 1)
+        XCTAssertEqual(complaints, "", "a closed pipe is not an error to report")
+    }
+}

@@ -257,6 +257,7 @@ enum OperationCommand {
             let kept = walker.accept(count: items.count, total: total)
             renderer.emit(Array(items.prefix(kept)))
             invocation.io.stdout.flush()
+            try invocation.io.stdout.checkWritten()
             // Once the first page has told the total, the rest are known: fetch them a
             // few at a time and print them in order, until one comes back short.
             if walker.paged, walker.total != nil, walker.fetched == kept, kept > 0 {
@@ -266,6 +267,7 @@ enum OperationCommand {
                         let kept = walker.accept(count: items.count, total: walker.total, requested: top)
                         renderer.emit(Array(items.prefix(kept)))
                         invocation.io.stdout.flush()
+                        try invocation.io.stdout.checkWritten()
                         return walker.next() != nil
                     }
                     break
@@ -297,7 +299,10 @@ extension OperationCommand {
                 if let limit, printed >= limit { throw LimitReached() }
                 renderer.emit([item])
                 printed += 1
-                if printed % 256 == 0 { invocation.io.stdout.flush() }
+                if printed % 256 == 0 {
+                    invocation.io.stdout.flush()
+                    try invocation.io.stdout.checkWritten()
+                }
             }
             if result.dryRun { return }
         } catch is LimitReached {}
