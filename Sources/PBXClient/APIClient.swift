@@ -265,7 +265,7 @@ public final class APIClient: @unchecked Sendable {
         if let body = request.body, !body.isEmpty {
             lines.append("> " + Redaction.body(body, contentType: request.header("Content-Type")))
         }
-        stderr(lines.joined(separator: "\n") + "\n")
+        stderr(lines.map { TerminalText.escape($0) }.joined(separator: "\n") + "\n")
     }
 
     private func traceResponse(_ response: HTTPResponse, since started: Date) {
@@ -277,7 +277,7 @@ public final class APIClient: @unchecked Sendable {
             let shown = Redaction.body(Array(response.body.prefix(1 << 20)), contentType: response.header("Content-Type"))
             lines.append("< " + (shown.count > 2000 ? String(shown.prefix(2000)) + "…" : shown))
         }
-        stderr(lines.joined(separator: "\n") + "\n")
+        stderr(lines.map { TerminalText.escape($0) }.joined(separator: "\n") + "\n")
     }
 }
 

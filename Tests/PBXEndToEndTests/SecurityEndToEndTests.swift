@@ -122,3 +122,29 @@ extension SecurityEndToEndTests {
         XCTAssertEqual(complaints, "", "a closed pipe is not an error to report")
     }
 }
+
+extension SecurityEndToEndTests {
+    /// A display name a StandardUser set to terminal escapes reaches the admin's
+    /// terminal escaped: in tables, error excerpts and -v traces.
+    func testServerStringsReachTheTerminalEscaped() throws {
+        let sandbox = try SandboxProcess()
+        defer { sandbox.stop() }
+        let hostile = "\u{1B}]0;pwned\u{07}\u{1B}[2J\u{9B}31m\u{202E}evil\u{7F}"
+        XCTAssertEqual(PBX.run(["users", "update", "1001", "--display-name", hostile], env: sandbox.env()).code, 0)
+        func assertClean(_ text: String, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+            let unsafe = text.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) || $0.value == 0x202E }
+            XCTAssertTrue(unsafe.isEmpty, "\(what) has raw \(unsafe.map { String($0.value, radix: 16) }): \(text.debugDescription.prefix(400))", file: file, line: line)
+        }
+        let list = PBX.run(["users", "list", "--filter", "extension_number eq '1001'"], env: sandbox.env())
+        XCTAssertTrue(list.stdout.contains("\\x1B]0;pwned\\x07\\x1B[2J\\x9B31m\\u202Eevil\\x7F"), list.stdout)
+        assertClean(list.stdout, "the list table")
+        assertClean(PBX.run(["users", "get", "1001"], env: sandbox.env()).stdout, "the single-object table")
+        let traced = PBX.run(["users", "get", "1001", "-v"], env: sandbox.env())
+        assertClean(traced.stderr, "the -v trace")
+        XCTAssertTrue(traced.stderr.contains("pwned"), traced.stderr)
+        let missing = PBX.run(["users", "get", "nobody\u{1B}[2J\u{202E}"], env: sandbox.env())
+        XCTAssertEqual(missing.code, 4)
+        assertClean(missing.stderr, "the error message")
+        XCTAssertTrue(missing.stderr.contains("\\x1B[2J"), missing.stderr)
+    }
+}

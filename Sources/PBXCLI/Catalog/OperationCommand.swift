@@ -102,7 +102,7 @@ enum OperationCommand {
             if let json = answer.json { renderer.single(json) }
             if !app.output.quiet {
                 let id = answer.json?[operation.idKey]?.cellText ?? ""
-                invocation.io.err("Created \(operation.noun) \(id)\n")
+                invocation.io.err("Created \(operation.noun) \(TerminalText.escape(id))\n")
             }
         default:
             if let json = answer.json {

@@ -78,6 +78,6 @@ enum SyncCommands {
             renderer.finishList()
         }
         invocation.io.stdout.flush()
-        invocation.io.err("next sync token: \(next)\n")
+        invocation.io.err("next sync token: \(TerminalText.escape(next))\n")
     }
 }

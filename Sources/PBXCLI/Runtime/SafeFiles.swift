@@ -41,14 +41,3 @@ enum SafeFiles {
     }
 }
 
-/// Characters a terminal acts on instead of showing: C0 and C1 controls, DEL, and the
-/// bidirectional overrides and isolates that reorder what is shown.
-enum TerminalText {
-    static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x00...0x1F, 0x7F...0x9F: return true
-        case 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x061C: return true
-        default: return false
-        }
-    }
-}
