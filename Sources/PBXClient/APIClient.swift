@@ -9,6 +9,12 @@ public struct ClientSettings: Sendable {
     /// Ceiling of one backoff sleep, seconds.
     public var backoffCap: Double
     public var backoffBase: Double
+    /// A list answer streamed item by item may be at most this long in all, and one
+    /// item at most `maxItemBytes`: memory stays bounded whatever the server sends.
+    public var maxStreamedBytes = 512 << 20
+    public var maxItemBytes = 32 << 20
+    /// `--max-time`: no retry sleeps past it.
+    public var deadline: Date?
 
     public init(retries: Int = 2, verbose: Bool = false, dryRun: Bool = false, backoffCap: Double = 20, backoffBase: Double = 0.25) {
         self.retries = retries
@@ -147,14 +153,19 @@ public final class APIClient: @unchecked Sendable {
     /// arrives: memory holds one item however long the list. It is retried only while
     /// no item has been handed over, so nothing is printed twice.
     public func streamList(_ request: HTTPRequest, itemsKey: String = "items", onItem: @escaping (JSON) throws -> Void) throws -> (envelope: JSONObject, count: Int, dryRun: Bool) {
-        var parser = StreamingListParser(itemsKey: itemsKey, onItem: onItem)
+        let (maxBytes, maxItem) = (settings.maxStreamedBytes, settings.maxItemBytes)
+        var parser = StreamingListParser(itemsKey: itemsKey, maxValueBytes: maxItem, onItem: onItem)
         var failure: Error?
-        let answer = try exchange(request, retryable: { parser.itemCount == 0 }) { [transport] request in
-            parser = StreamingListParser(itemsKey: itemsKey, onItem: onItem)
+        var received = 0
+        let answer = try exchange(request, retryable: { parser.itemCount == 0 }) { [transport, connection] request in
+            parser = StreamingListParser(itemsKey: itemsKey, maxValueBytes: maxItem, onItem: onItem)
             failure = nil
+            received = 0
             do {
                 return try transport.stream(request) { bytes in
+                    received += bytes.count
                     do {
+                        guard received <= maxBytes else { throw TransportError.bodyTooLarge(maxBytes) }
                         try parser.feed(bytes)
                         return true
                     } catch {
@@ -163,7 +174,14 @@ public final class APIClient: @unchecked Sendable {
                     }
                 }
             } catch TransportError.consumerStopped {
-                throw failure ?? TransportError.consumerStopped
+                switch failure {
+                case let tooLarge as StreamingListParser.ValueTooLarge:
+                    throw APIError(kind: .malformed, code: "TOO_LARGE", message: "an item of the list is larger than \(tooLarge.limit) bytes (PBXCTL_MAX_BODY_MB sets the ceiling)", backend: connection.backend)
+                case TransportError.bodyTooLarge(let limit)?:
+                    throw APIError(kind: .malformed, code: "TOO_LARGE", message: "the list answer is larger than \(limit) bytes (PBXCTL_MAX_BODY_MB sets the ceiling)", backend: connection.backend)
+                default:
+                    throw failure ?? TransportError.consumerStopped
+                }
             } catch let error as TransportError where parser.itemCount > 0 {
                 throw TransportError.broken("\(error.message), after \(parser.itemCount) items were printed")
             }
@@ -219,6 +237,9 @@ public final class APIClient: @unchecked Sendable {
             } catch let error as TransportError {
                 if error == .interrupted || pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
                 let safe = request.idempotent || error.requestNeverSent
+                if case .deadline = error {
+                    throw APIError(kind: .transport, code: "MAX_TIME", message: error.message, backend: connection.backend)
+                }
                 if safe, attempt < settings.retries, retryable() {
                     let delay = Backoff.delay(attempt: attempt, base: settings.backoffBase, cap: settings.backoffCap, retryAfter: nil, now: Date())
                     note("retrying \(request.method) after a network error in \(String(format: "%.1f", delay))s: \(error.message)")
@@ -245,6 +266,9 @@ public final class APIClient: @unchecked Sendable {
     }
 
     private func sleepInterruptibly(_ seconds: Double) throws {
+        if let deadline = settings.deadline, Date().addingTimeInterval(seconds) >= deadline {
+            throw APIError(kind: .transport, code: "MAX_TIME", message: "--max-time would pass before the next retry", backend: connection.backend)
+        }
         var remaining = seconds
         while remaining > 0 {
             if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }

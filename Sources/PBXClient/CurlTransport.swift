@@ -135,13 +135,17 @@ public final class CurlTransport: Transport, @unchecked Sendable {
         // another protocol, and a redirect must not carry the request elsewhere.
         pbx_curl_setopt_long(handle, Option.protocols, Self.httpProtocols)
         pbx_curl_setopt_long(handle, Option.followLocation, 0)
+        // What is left of --max-time, if set: no request runs past the command's deadline.
+        let remainingMS = options.deadline.map { Int(max(0, $0.timeIntervalSinceNow) * 1000) }
+        if let remainingMS, remainingMS < 1 { throw TransportError.deadline("--max-time reached before \(request.method) \(Self.hostPart(of: request.url))") }
         if stream != nil {
             // Long answers may take longer than --timeout in all; what must not happen
             // is --timeout seconds without a byte.
             pbx_curl_setopt_long(handle, Option.lowSpeedLimit, 1)
             pbx_curl_setopt_long(handle, Option.lowSpeedTime, max(1, Int(options.timeout.rounded(.up))))
+            if let remainingMS { pbx_curl_setopt_long(handle, Option.timeoutMS, remainingMS) }
         } else {
-            pbx_curl_setopt_long(handle, Option.timeoutMS, Int(options.timeout * 1000))
+            pbx_curl_setopt_long(handle, Option.timeoutMS, min(Int(options.timeout * 1000), remainingMS ?? Int.max))
         }
         pbx_curl_setopt_long(handle, Option.connectTimeoutMS, Int(min(options.timeout, 15) * 1000))
         pbx_curl_setopt_long(handle, Option.tcpKeepAlive, 1)
@@ -190,6 +194,9 @@ public final class CurlTransport: Transport, @unchecked Sendable {
                 if body.overflowed != 0 { throw TransportError.bodyTooLarge(options.maxBodyBytes) }
                 if code == 23, let stream, stream.isSuccess { throw TransportError.consumerStopped }
                 let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: pbx_curl_strerror(code))
+                if code == 28, let deadline = options.deadline, deadline.timeIntervalSinceNow <= 0.05 {
+                    throw TransportError.deadline("--max-time reached during \(request.method) \(Self.hostPart(of: request.url)): \(detail)")
+                }
                 throw Self.classify(code: code, detail: detail, url: request.url)
             }
             let status = pbx_curl_response_code(handle)

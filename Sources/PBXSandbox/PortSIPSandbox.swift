@@ -223,6 +223,10 @@ final class PortSIPSandbox: @unchecked Sendable {
             let (count, page) = query.apply(items)
             return .json(200, ["count": countValue(count), "items": .array(page.map(JSON.object))])
         }
+        var items = items
+        if let size = options.hostile["item-bytes"].flatMap(Int.init), !items.isEmpty {
+            items[0]["notes"] = .string(String(repeating: "x", count: size))
+        }
         return .json(200, ["count": countValue(items.count), "items": .array(items.map(JSON.object))])
     }
 

@@ -19,7 +19,8 @@ public struct SandboxOptions: Sendable {
     /// `file-url=BASE` puts BASE (or the sandbox's own URL for `self`) before each
     /// recording's file_url; `file-name=NAME` names every recording NAME;
     /// `blob-401-once` answers the first file download 401; `count=VALUE` puts VALUE
-    /// as the `count` of every list answer.
+    /// as the `count` of every list answer; `item-bytes=N` gives the first item of each
+    /// one-piece list (CDRs, messages) a field N bytes long.
     public var hostile: [String: String] = [:]
 
     public init() {}

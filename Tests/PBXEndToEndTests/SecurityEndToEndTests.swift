@@ -148,3 +148,36 @@ extension SecurityEndToEndTests {
         XCTAssertTrue(missing.stderr.contains("\\x1B[2J"), missing.stderr)
     }
 }
+
+extension SecurityEndToEndTests {
+    /// Streamed lists are bounded like held answers: one knob (PBXCTL_MAX_BODY_MB) sets
+    /// the whole answer's ceiling and, a sixteenth of it, one item's.
+    func testStreamedListsHaveABodyAndAnItemCeiling() throws {
+        let sandbox = try SandboxProcess(arguments: ["--hostile", "item-bytes=200000"])
+        defer { sandbox.stop() }
+        let small = sandbox.env(["PBXCTL_MAX_BODY_MB": "1"])
+        let item = PBX.run(["cdrs", "list", "-o", "jsonl"], env: small)
+        XCTAssertEqual(item.code, 1, item.stderr)
+        XCTAssertTrue(item.stderr.contains("an item of the list is larger than 65536 bytes"), item.stderr)
+        XCTAssertEqual(PBX.run(["cdrs", "list", "-o", "jsonl"], env: sandbox.env()).code, 0, "within the default ceiling")
+
+        let many = try SandboxProcess(arguments: ["--cdrs", "8000"])
+        defer { many.stop() }
+        let body = PBX.run(["cdrs", "list", "-o", "jsonl"], env: many.env(["PBXCTL_MAX_BODY_MB": "1"]))
+        XCTAssertEqual(body.code, 1, body.stderr)
+        XCTAssertTrue(body.stderr.contains("the list answer is larger than 1048576 bytes"), body.stderr)
+    }
+
+    /// --max-time bounds the whole command, streamed answers and downloads included.
+    func testMaxTimeBoundsTheWholeCommand() throws {
+        let slow = try SandboxProcess(arguments: ["--latency", "3000"])
+        defer { slow.stop() }
+        for argv in [["cdrs", "list", "-o", "jsonl"], ["users", "list"], ["registration", "check", "1005", "--wait", "60"]] {
+            let started = Date()
+            let result = PBX.run(argv + ["--max-time", "1"], env: slow.env())
+            XCTAssertEqual(result.code, 5, "\(argv): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("--max-time"), "\(argv): \(result.stderr)")
+            XCTAssertLessThan(Date().timeIntervalSince(started), 2.5, "\(argv)")
+        }
+    }
+}

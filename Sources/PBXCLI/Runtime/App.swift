@@ -50,11 +50,23 @@ public final class App {
         }
     }
 
+    /// The one memory knob: the largest answer held in memory, the longest list
+    /// streamed item by item, and (a sixteenth of it) the largest single item.
+    var maxBodyBytes: Int {
+        let megabytes = (try? NumberRanges.environment("PBXCTL_MAX_BODY_MB", environment, in: 1...Double(NumberRanges.maxBodyMB.upperBound))).flatMap { $0 }
+        return Int(megabytes ?? 512) << 20
+    }
+
+    /// `--max-time`: when the whole command must be done, counted from its start.
+    lazy var deadline: Date? = (try? line.double("max-time", in: NumberRanges.maxTime)).flatMap { $0 }.map { started.addingTimeInterval($0) }
+    let started = Date()
+
     /// Global numbers and environment knobs, checked before any command runs: out of
     /// range is a usage error and nothing is sent.
     func validateNumbers() throws {
         _ = try line.double("timeout", in: NumberRanges.timeout)
         _ = try line.int("retries", in: NumberRanges.retries)
+        _ = try line.double("max-time", in: NumberRanges.maxTime)
         _ = try NumberRanges.environment("PBXCTL_BACKOFF_BASE_MS", environment, in: NumberRanges.backoffBaseMS)
         _ = try NumberRanges.environment("PBXCTL_MAX_BODY_MB", environment, in: Double(NumberRanges.maxBodyMB.lowerBound)...Double(NumberRanges.maxBodyMB.upperBound))
     }
@@ -67,6 +79,9 @@ public final class App {
         if let base = (try? NumberRanges.environment("PBXCTL_BACKOFF_BASE_MS", environment, in: NumberRanges.backoffBaseMS)).flatMap({ $0 }) {
             settings.backoffBase = base / 1000
         }
+        settings.maxStreamedBytes = maxBodyBytes
+        settings.maxItemBytes = maxBodyBytes / 16
+        settings.deadline = deadline
         return settings
     }
 
@@ -80,10 +95,8 @@ public final class App {
             io.err("warning: --insecure: TLS certificates are not verified; anyone on the path can read and change this traffic\n")
         }
         var options = TransportOptions(timeout: timeout, insecure: line.bool("insecure"), caCertFile: line.string("cacert"))
-        // A smaller ceiling on answer size, for tests of the "huge answer" path.
-        if let megabytes = try NumberRanges.environment("PBXCTL_MAX_BODY_MB", environment, in: 1...Double(NumberRanges.maxBodyMB.upperBound)) {
-            options.maxBodyBytes = Int(megabytes) << 20
-        }
+        options.maxBodyBytes = maxBodyBytes
+        options.deadline = deadline
         do {
             let transport = try CurlTransport(options: options)
             cachedTransport = transport
