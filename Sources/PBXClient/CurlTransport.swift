@@ -35,6 +35,7 @@ public final class CurlTransport: Transport, @unchecked Sendable {
         static let lowSpeedTime: Int32 = 20
         static let followLocation: Int32 = 52
         static let protocols: Int32 = 181
+        static let freshConnect: Int32 = 74
     }
 
     /// CURLPROTO_HTTP | CURLPROTO_HTTPS.
@@ -135,6 +136,11 @@ public final class CurlTransport: Transport, @unchecked Sendable {
         // another protocol, and a redirect must not carry the request elsewhere.
         pbx_curl_setopt_long(handle, Option.protocols, Self.httpProtocols)
         pbx_curl_setopt_long(handle, Option.followLocation, 0)
+        // libcurl silently sends a request again when the kept-alive connection it reused
+        // turns out dead, though the server may have done the work before it died. For a
+        // request that is not safe to repeat, that would be a second create: it goes on
+        // a fresh connection, whose failure libcurl reports instead of retrying.
+        if !request.idempotent { pbx_curl_setopt_long(handle, Option.freshConnect, 1) }
         // What is left of --max-time, if set: no request runs past the command's deadline.
         let remainingMS = options.deadline.map { Int(max(0, $0.timeIntervalSinceNow) * 1000) }
         if let remainingMS, remainingMS < 1 { throw TransportError.deadline("--max-time reached before \(request.method) \(Self.hostPart(of: request.url))") }

@@ -105,6 +105,11 @@ public final class Sandbox: @unchecked Sendable {
         default:
             response = .json(404, ["error": .string("unknown sandbox backend '\(prefix)'; use /portsip, /rocketchat, /vonage or /commpeak")])
         }
+        if options.hostile["drop-reused-post"] != nil, prefix == "portsip", request.method == "POST", request.earlierOnConnection > 0 {
+            // The work is done, then a kept-alive connection dies before answering: what
+            // a client library may silently "retry" on a new connection.
+            response.closeWithoutAnswer = true
+        }
         if drop {
             // A drop after the server did the work: the client cannot know it happened.
             response.dropMidway = true

@@ -20,7 +20,8 @@ public struct SandboxOptions: Sendable {
     /// recording's file_url; `file-name=NAME` names every recording NAME;
     /// `blob-401-once` answers the first file download 401; `count=VALUE` puts VALUE
     /// as the `count` of every list answer; `item-bytes=N` gives the first item of each
-    /// one-piece list (CDRs, messages) a field N bytes long.
+    /// one-piece list (CDRs, messages) a field N bytes long; `drop-reused-post` does a
+    /// POST that came on a kept-alive connection, then closes it without answering.
     public var hostile: [String: String] = [:]
 
     public init() {}

@@ -181,3 +181,21 @@ extension SecurityEndToEndTests {
         }
     }
 }
+
+extension SecurityEndToEndTests {
+    /// A POST is never re-sent behind pbxctl's back: libcurl silently repeats a request
+    /// whose kept-alive connection turns out dead, so a create goes on a fresh one.
+    func testCreateIsNeverResentOnADeadReusedConnection() throws {
+        let sandbox = try SandboxProcess(arguments: ["--hostile", "drop-reused-post", "--users", "3"])
+        defer { sandbox.stop() }
+        let file = PBX.temporaryDirectory() + "/one.csv"
+        try ("name,display_name,email,role,extension_number,password,extension_password,voicemail_pin\n"
+            + "reuse.user,Reuse,reuse@example.com,StandardUser,8801,Pass#1x,Sip#1x,385920\n").write(toFile: file, atomically: true, encoding: .utf8)
+        // --skip-existing reads the users first (a GET), so a connection is kept alive for the POST.
+        let result = PBX.run(["users", "import", file, "--skip-existing", "--concurrency", "1"], env: sandbox.env())
+        XCTAssertEqual(try sandbox.stats().operations["createUser"], 1, "the create was served exactly once: \(result.stderr)")
+        XCTAssertEqual(result.code, 0, result.stderr)
+        let posts = try sandbox.requests().filter { $0.target.hasPrefix("POST ") }
+        XCTAssertEqual(posts.count, 1, "\(posts)")
+    }
+}
