@@ -20,7 +20,7 @@ typedef struct pbx_buffer {
     void *context;
 } pbx_buffer;
 
-// Set by the SIGINT handler; a transfer in progress aborts at its next progress tick.
+// Set by the SIGINT/SIGTERM handler; a transfer in progress aborts within 20 ms.
 extern volatile sig_atomic_t pbx_interrupted;
 // Set once "interrupted" was reported, so the watchdog does not say it twice.
 extern volatile sig_atomic_t pbx_interrupt_reported;

@@ -70,6 +70,7 @@ enum OperationCommand {
         var plan = try buildPlan(operation, invocation)
         try operation.prepare?(&plan, invocation)
         try validate(plan, operation)
+        if operation.shape == .list { _ = try listBounds(invocation.line) }
         let client = try app.client(.portsip)
         if let question = plan.confirmQuestion, !invocation.line.bool("yes"), !app.clientSettings.dryRun {
             guard invocation.io.stdinIsTTY else {
@@ -223,14 +224,18 @@ enum OperationCommand {
         }
     }
 
+    /// `--page-size` (PortSIP's top: 1 to 100) and `--limit`, checked before anything is sent.
+    static func listBounds(_ line: ParsedCommandLine) throws -> (pageSize: Int, limit: Int?) {
+        (try line.int("page-size", in: 1...100) ?? 100, try line.int("limit", in: NumberRanges.limit))
+    }
+
     static func runList(_ plan: RequestPlan, _ operation: Operation, _ invocation: Invocation, _ client: APIClient) throws {
         let app = invocation.app
         let line = invocation.line
         let spec = PortSIPSpec.shared.operation(plan.method, plan.template)
         let renderer = Renderer(options: app.output, sink: invocation.io.stdout, defaultColumns: operation.columns, idKey: operation.idKey,
                                 masking: masked(operation, invocation))
-        let pageSize = try line.int("page-size", in: 1...100) ?? 100
-        let limit = try line.int("limit", in: NumberRanges.limit)
+        let (pageSize, limit) = try listBounds(line)
         var walker = PageWalker(pageSize: pageSize, limit: limit, all: line.bool("all") || operation.alwaysAll, paged: spec?.queryParameter("top") != nil)
         if !walker.paged, app.output.format != .table || app.output.quiet {
             try streamUnpagedList(plan, operation, invocation, client, renderer: renderer)
