@@ -220,7 +220,10 @@ final class PortSIPSandbox: @unchecked Sendable {
         let supportsQuery = c.operation.queryParameter("top") != nil
         if supportsQuery {
             let query = try CollectionQuery(c.request)
-            let (count, page) = query.apply(items)
+            var (count, page) = query.apply(items)
+            if let id = options.hostile["user-id"], c.operation.operationId == "listUsers" {
+                page = page.map { var user = $0; user["id"] = .string(id); return user }
+            }
             return .json(200, ["count": countValue(count), "items": .array(page.map(JSON.object))])
         }
         var items = items

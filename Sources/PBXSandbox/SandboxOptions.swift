@@ -21,7 +21,8 @@ public struct SandboxOptions: Sendable {
     /// `blob-401-once` answers the first file download 401; `count=VALUE` puts VALUE
     /// as the `count` of every list answer; `item-bytes=N` gives the first item of each
     /// one-piece list (CDRs, messages) a field N bytes long; `drop-reused-post` does a
-    /// POST that came on a kept-alive connection, then closes it without answering.
+    /// POST that came on a kept-alive connection, then closes it without answering;
+    /// `user-id=ID` gives every user in a user list that ID (what an extension lookup finds).
     public var hostile: [String: String] = [:]
 
     public init() {}

@@ -105,6 +105,24 @@ final class PathEncodingTests: XCTestCase {
         XCTAssertGreaterThan(checked, 400, "the table ran through the catalog")
     }
 
+    /// An ID a lookup returned is a value like any other: one segment.
+    func testResolvedUserIDsAreOneSegment() throws {
+        for (value, expected) in Self.hostile {
+            var options = SandboxOptions()
+            options.hostile["user-id"] = value
+            let sandbox = Sandbox(options: options)
+            try sandbox.start()
+            defer { sandbox.stop() }
+            let environment = ["HOME": NSTemporaryDirectory(), "PBXCTL_CONFIG": NSTemporaryDirectory() + "/none", "PBXCTL_URL": sandbox.baseURL + "/portsip",
+                               "PBXCTL_TOKEN": SandboxCredentials.portsipToken]
+            let io = IOContext(stdout: StringSink(), stderr: StringSink(), environment: environment)
+            _ = PBXCLI.run(["users", "delete", "1001", "--yes", "--retries", "0"], io: io)
+            XCTAssertEqual(sandbox.requestTargets.last, "POST /portsip/api/users/\(expected)/destroy", value)
+            _ = PBXCLI.run(["phones", "list", "--user", "1001", "--retries", "0"], io: io)
+            XCTAssertEqual(sandbox.requestTargets.last?.components(separatedBy: "?").first, "GET /portsip/api/users/\(expected)/phones", value)
+        }
+    }
+
     /// Body flags for the operations whose body is required, so that the request is sent.
     static let validBody: [String: [String]] = [
         "phones create": ["--mac", "00:15:65:00:00:01", "--vendor", "Yealink", "--model", "T54W", "--filename", "y.xml", "--language", "ENGLISH",

@@ -21,7 +21,7 @@ enum SandboxCommand {
                     Flag("drop-rate", .number, value: "P", hidden: true, help: "test only: close the connection mid-answer with probability P"),
                     Flag("token-ttl", .int, value: "SEC", hidden: true, help: "test only: lifetime of issued tokens"),
                     Flag("fault-seed", .int, value: "N", hidden: true, help: "test only: seed of the fault injector"),
-                    Flag("hostile", .string, value: "MODE[=VALUE]", repeatable: true, hidden: true, help: "test only: answer like a hostile server (file-url=BASE|self, file-name=NAME, blob-401-once, count=VALUE, item-bytes=N, drop-reused-post)"),
+                    Flag("hostile", .string, value: "MODE[=VALUE]", repeatable: true, hidden: true, help: "test only: answer like a hostile server (file-url=BASE|self, file-name=NAME, blob-401-once, count=VALUE, item-bytes=N, drop-reused-post, user-id=ID)"),
                 ],
                 examples: ["pbxctl sandbox", "pbxctl sandbox --port 0 --write-config"],
                 run: { invocation in try run(invocation) })
