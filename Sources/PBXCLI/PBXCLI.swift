@@ -50,16 +50,19 @@ public enum PBXCLI {
                 return 0
             }
             try app.validateEnvironmentOutput()
+            try app.validateNumbers()
             if line.bool("sandbox"), line.command.name != "sandbox" {
                 do { try app.startSandbox() } catch { throw APIError.local("cannot start the sandbox: \(error)") }
             }
             defer { app.sandbox?.stop() }
             try run(Invocation(line: line, io: io, app: app))
             io.stdout.flush()
+            try io.stdout.checkWritten()
             return pbx_interrupted != 0 ? 130 : 0
         } catch let error as APIError {
             io.stdout.flush()
             if error.kind == .interrupted || pbx_interrupted != 0 {
+                pbx_interrupt_reported = 1
                 io.err("pbxctl: interrupted\n")
                 return 130
             }

@@ -255,6 +255,10 @@ extension PortSIPSandbox {
     /// A small, valid WAV file of silence whose length depends on the digest.
     func blob(_ digest: String) -> ServerResponse {
         guard knownBlobs.contains(digest) else { return .portsipError(404, "NOT_FOUND", "blob \(digest) not found") }
+        if options.hostile["blob-401-once"] != nil, !blobRefusedOnce {
+            blobRefusedOnce = true
+            return .portsipError(401, "UNAUTHORIZED", "the access token has expired")
+        }
         let samples = 8000 + digest.utf8.reduce(0) { $0 + Int($1) } * 10
         var bytes: [UInt8] = Array("RIFF".utf8)
         func le32(_ value: Int) { bytes += [UInt8(value & 0xFF), UInt8((value >> 8) & 0xFF), UInt8((value >> 16) & 0xFF), UInt8((value >> 24) & 0xFF)] }

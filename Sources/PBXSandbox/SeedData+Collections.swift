@@ -29,8 +29,8 @@ extension PortSIPSandbox {
                 items.append(JSONObject([
                     ("id", .string("rec-\(owner.prefix(8))-\(index + 1)")), ("caller", .string(ownerExtension)), ("callee", .string(String(1001 + index))),
                     ("started_at", .string("2026-11-0\(index + 1)T10:00:00Z")), ("ended_at", .string("2026-11-0\(index + 1)T10:0\(index + 1):30Z")),
-                    ("duration", .int(90 + index * 60)), ("file_name", .string("recording-\(index + 1).wav")), ("file_size", .int(16044 + index)),
-                    ("file_url", .string("/api/blobs/\(digest)")),
+                    ("duration", .int(90 + index * 60)), ("file_name", .string(options.hostile["file-name"] ?? "recording-\(index + 1).wav")),
+                    ("file_size", .int(16044 + index)), ("file_url", .string(hostileFileURLBase + "/api/blobs/\(digest)")),
                 ]))
             }
         case "external_messages":

@@ -156,6 +156,12 @@ final class SandboxProcess {
         return try XCTUnwrap(object["answer_violations"] as? [String], "the sandbox reports the answers it checked")
     }
 
+    /// Every request the sandbox received: its target as sent, and whether it carried credentials.
+    func requests() throws -> [(target: String, credentials: Bool)] {
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: get("/_sandbox/requests")) as? [String: Any])
+        return ((object["requests"] as? [[String: Any]]) ?? []).map { ($0["target"] as? String ?? "", $0["credentials"] as? Bool ?? false) }
+    }
+
     func stop() {
         if process.isRunning {
             process.interrupt()

@@ -14,7 +14,6 @@ final class RetryPolicyTests: XCTestCase {
             sent.append(request.method)
             return try outcomes.removeFirst().get()
         }
-        func download(_ request: HTTPRequest, to fileDescriptor: Int32) throws -> HTTPResponse { try send(request) }
         func stream(_ request: HTTPRequest, consumer: @escaping (UnsafeRawBufferPointer) -> Bool) throws -> HTTPResponse { try send(request) }
     }
 
