@@ -101,11 +101,12 @@ final class SandboxProcess {
     private(set) var baseURL = ""
     let home: String
 
-    init(arguments: [String] = []) throws {
-        home = PBX.temporaryDirectory()
+    /// `environment` (a `PBX.environment`) when the sandbox should write that home's config.
+    init(arguments: [String] = [], environment: [String: String]? = nil) throws {
+        home = environment?["HOME"] ?? PBX.temporaryDirectory()
         process.executableURL = URL(fileURLWithPath: PBX.binary)
         process.arguments = ["sandbox", "--port", "0"] + arguments
-        process.environment = PBX.environment(home: home)
+        process.environment = environment ?? PBX.environment(home: home)
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice

@@ -68,7 +68,7 @@ enum ConfigCommands {
         let line = invocation.line
         let name = try invocation.require("NAME")
         guard ConfigStore.isValidProfileName(name) else {
-            throw APIError.usage("\(name.debugDescription) is not a usable profile name: use letters, digits, '.', '_' and '-'")
+            throw APIError.usage("\(name.debugDescription) is not a usable profile name: start with a letter or digit, then use letters, digits, '.', '_' and '-'")
         }
         let store = try invocation.app.store()
         let existing = try? store.profile(named: name)
@@ -93,6 +93,10 @@ enum ConfigCommands {
                     throw APIError.usage("'\(key)' is not a setting of \(type.rawValue) profiles (\(allowed.joined(separator: ", ")))" + Suggest.hint(key, among: allowed))
                 }
                 if key == "default", !["true", "false"].contains(value) { throw APIError.usage("default takes true or false") }
+                if key == "type", value != type.rawValue {
+                    throw APIError.usage("type=\(value) contradicts the profile's type \(type.rawValue); change a profile's type with --type")
+                }
+                if key == "url", !(value.hasPrefix("https://") || value.hasPrefix("http://")) { throw APIError.usage("url must start with https:// or http://") }
                 if key == "region" { try Backends.checkRegion(value, label: "profile '\(name)'") }
                 settings.append((key, value))
             }

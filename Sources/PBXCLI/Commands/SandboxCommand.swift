@@ -80,7 +80,7 @@ enum SandboxCommand {
             let store = try invocation.app.store()
             try store.update {
                 for type in BackendType.allCases {
-                    let profile = Backends.sandboxProfile(type, baseURL: sandbox.baseURL)
+                    let profile = Backends.sandboxProfile(type, baseURL: sandbox.baseURL, signed: sandbox.options.rocketchatSigned)
                     try store.setSetting(profile.name!, "type", type.rawValue)
                     for (key, value) in profile.settings.sorted(by: { $0.key < $1.key }) { try store.setSetting(profile.name!, key, value) }
                     for (key, value) in profile.secrets.sorted(by: { $0.key < $1.key }) { try store.setSecret(profile.name!, key, value) }

@@ -58,14 +58,16 @@ public final class ConfigStore: @unchecked Sendable {
             checkCredentialsMode()
         }
         for name in sectionProfileNames where !Self.isValidProfileName(name) {
-            warn("warning: ignored profile \(name.debugDescription) in \(path): profile names hold only letters, digits, '.', '_' and '-'\n")
+            warn("warning: ignored profile \(name.debugDescription) in \(path): profile names start with a letter or digit and hold only letters, digits, '.', '_' and '-'\n")
         }
     }
 
     /// Profile names reach shell completion and command lines: only a set that no
     /// shell treats specially is accepted, in `config set` and in the file.
+    /// The first character is a letter or digit, so a name never reads as a flag (`-x`).
     public static func isValidProfileName(_ name: String) -> Bool {
-        !name.isEmpty && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
+        guard let first = name.unicodeScalars.first, first.isASCII, CharacterSet.alphanumerics.contains(first) else { return false }
+        return name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
     }
 
     private func locked<T>(_ body: () throws -> T) rethrows -> T {

@@ -48,7 +48,9 @@ enum Backends {
         return ResolvedProfile(name: nil, type: type, settings: settings.compactMapValues { $0 }, secrets: secrets.compactMapValues { $0 }, source: .environment)
     }
 
-    static func sandboxProfile(_ type: BackendType, baseURL: String) -> ResolvedProfile {
+    /// The profile for one of a sandbox's APIs; Rocket.Chat's carries the JWT secret
+    /// only when that sandbox signs its answers (a secret makes signatures required).
+    static func sandboxProfile(_ type: BackendType, baseURL: String, signed: Bool) -> ResolvedProfile {
         var settings: [String: String] = [:]
         var secrets: [String: String] = [:]
         switch type {
@@ -56,8 +58,9 @@ enum Backends {
             settings = ["url": baseURL + "/portsip", "username": SandboxCredentials.portsipUsername]
             secrets = ["token": SandboxCredentials.portsipToken]
         case .rocketchat:
-            settings = ["url": baseURL + "/rocketchat", "user_id": SandboxCredentials.rocketchatUserId]
-            secrets = ["auth_token": SandboxCredentials.rocketchatAuthToken, "jwt_secret": SandboxCredentials.rocketchatJWTSecret]
+            settings = ["url": baseURL + "/rocketchat", "user_id": SandboxCredentials.rocketchatUserId, "username": SandboxCredentials.rocketchatUsername]
+            secrets = ["auth_token": SandboxCredentials.rocketchatAuthToken]
+            if signed { secrets["jwt_secret"] = SandboxCredentials.rocketchatJWTSecret }
         case .vonage:
             settings = ["url": baseURL + "/vonage/useradmin", "token_url": baseURL + "/vonage/Auth/connect/token", "client_id": SandboxCredentials.vonageClientId]
             secrets = ["client_secret": SandboxCredentials.vonageClientSecret]
