@@ -112,22 +112,28 @@ final class CompletionAndDocsTests: XCTestCase {
         XCTAssertTrue(output.contains("[pbxctl contacts sync --kind ] personal business extension\n"), output)
     }
 
+    /// Starts an interactive zsh on a pseudo-terminal (zpty) with compinit and the
+    /// completion loaded; `drain` reads until the shell goes quiet (or 10 s pass), so a
+    /// slow machine is waited for.
+    static let zshSession = """
+        zmodload zsh/zpty
+        zpty -b z zsh -f -i
+        zpty -w z 'PS1="%% "; autoload -U compinit; compinit -u -d $HOME/.zcompdump; source completions/_pbxctl; setopt autolist nolistbeep; print READY-$((6*7))'
+        drain() {
+          local more quiet=0 tries=0
+          out=
+          while (( tries++ < 100 )); do
+            if zpty -r -t z more; then out+=$more; quiet=0
+            else (( quiet++ )); (( quiet >= 5 && ${#out} > 0 )) && break; sleep 0.1; fi
+          done
+        }
+        until [[ $out == *READY-42* ]]; do drain; (( SECONDS > 20 )) && break; done
+        """
+
     /// A real interactive zsh on a pseudo-terminal (zpty), with compinit, pressing TAB.
     func testZsh() throws {
         let output = try shell("zsh", ["-f"], script: """
-            zmodload zsh/zpty
-            zpty -b z zsh -f -i
-            zpty -w z 'PS1="%% "; autoload -U compinit; compinit -u -d $HOME/.zcompdump; source completions/_pbxctl; setopt autolist nolistbeep; print READY-$((6*7))'
-            # Read until the shell goes quiet (or 10 s pass), so a slow machine is waited for.
-            drain() {
-              local more quiet=0 tries=0
-              out=
-              while (( tries++ < 100 )); do
-                if zpty -r -t z more; then out+=$more; quiet=0
-                else (( quiet++ )); (( quiet >= 5 && ${#out} > 0 )) && break; sleep 0.1; fi
-              done
-            }
-            until [[ $out == *READY-42* ]]; do drain; (( SECONDS > 20 )) && break; done
+            \(Self.zshSession)
             press() {
               zpty -w -n z "$1"$'\\t'
               drain
@@ -210,18 +216,7 @@ final class CompletionAndDocsTests: XCTestCase {
     func testZshOffersProfileNamesAsLiteralText() throws {
         let output = try shell("zsh", ["-f"], script: """
             echo "MARKS=$MARKS"
-            zmodload zsh/zpty
-            zpty -b z zsh -f -i
-            zpty -w z 'PS1="%% "; autoload -U compinit; compinit -u -d $HOME/.zcompdump; source completions/_pbxctl; setopt autolist nolistbeep; print READY-$((6*7))'
-            drain() {
-              local more quiet=0 tries=0
-              out=
-              while (( tries++ < 100 )); do
-                if zpty -r -t z more; then out+=$more; quiet=0
-                else (( quiet++ )); (( quiet >= 5 && ${#out} > 0 )) && break; sleep 0.1; fi
-              done
-            }
-            until [[ $out == *READY-42* ]]; do drain; (( SECONDS > 20 )) && break; done
+            \(Self.zshSession)
             zpty -w -n z 'pbxctl --profile '$'\\t'
             drain
             print -r -- "=== listed"

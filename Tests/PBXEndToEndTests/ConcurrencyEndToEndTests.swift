@@ -20,20 +20,7 @@ extension PBX {
             try? input.fileHandleForWriting.close()
             running.append((process, out, err))
         }
-        return running.map { process, out, err in
-            final class Box: @unchecked Sendable { var data = Data() }
-            let errBox = Box()
-            let group = DispatchGroup()
-            group.enter()
-            DispatchQueue.global().async {
-                errBox.data = err.fileHandleForReading.readDataToEndOfFile()
-                group.leave()
-            }
-            let outData = out.fileHandleForReading.readDataToEndOfFile()
-            group.wait()
-            process.waitUntilExit()
-            return Result(code: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errBox.data, as: UTF8.self))
-        }
+        return running.map { finish($0.0, out: $0.1, err: $0.2) }
     }
 }
 

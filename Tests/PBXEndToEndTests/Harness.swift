@@ -46,7 +46,11 @@ enum PBX {
         }
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try? input.fileHandleForWriting.close()
-        // Read both pipes concurrently so a large output cannot block the child.
+        return finish(process, out: out, err: err)
+    }
+
+    /// Reads both pipes concurrently (so a large output cannot block the child), then waits for it.
+    static func finish(_ process: Process, out: Pipe, err: Pipe) -> Result {
         final class Box: @unchecked Sendable { var data = Data() }
         let errBox = Box()
         let group = DispatchGroup()
@@ -57,9 +61,8 @@ enum PBX {
         }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
-        let errData = errBox.data
         process.waitUntilExit()
-        return Result(code: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return Result(code: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errBox.data, as: UTF8.self))
     }
 
     /// Starts pbxctl, lets it run for `seconds`, presses Ctrl-C, and returns its exit code.
