@@ -10,12 +10,20 @@ import PBXJSON
 public enum PBXCLI {
     /// The process entry point: real streams, SIGINT handling, exit code.
     public static func main(_ argv: [String]) -> Int32 {
+        disableCoreDumps()
         pbx_install_sigint_handler()
         let io = IOContext.process()
         let code = run(Array(argv.dropFirst()), io: io)
         io.stdout.flush()
         io.stderr.flush()
         return code
+    }
+
+    /// The process holds tokens and passwords; a core file would write them to disk
+    /// for anyone who can read it (ssh-agent does the same).
+    static func disableCoreDumps() {
+        var none = rlimit(rlim_cur: 0, rlim_max: 0)
+        _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &none)
     }
 
     public static func exitProcess(_ code: Int32) -> Never { exit(code) }
@@ -42,16 +50,19 @@ public enum PBXCLI {
                 return 0
             }
             try app.validateEnvironmentOutput()
+            try app.validateNumbers()
             if line.bool("sandbox"), line.command.name != "sandbox" {
                 do { try app.startSandbox() } catch { throw APIError.local("cannot start the sandbox: \(error)") }
             }
             defer { app.sandbox?.stop() }
             try run(Invocation(line: line, io: io, app: app))
             io.stdout.flush()
+            try io.stdout.checkWritten()
             return pbx_interrupted != 0 ? 130 : 0
         } catch let error as APIError {
             io.stdout.flush()
             if error.kind == .interrupted || pbx_interrupted != 0 {
+                pbx_interrupt_reported = 1
                 io.err("pbxctl: interrupted\n")
                 return 130
             }

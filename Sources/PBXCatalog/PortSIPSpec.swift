@@ -1,3 +1,4 @@
+import Foundation
 import PBXJSON
 
 /// One PortSIP operation as the vendor's OpenAPI document describes its request.
@@ -62,8 +63,10 @@ public final class PortSIPSpec: Sendable {
 
     /// Finds the operation a concrete path belongs to; literal segments win over
     /// `{parameters}` (`/users/profile` before `/users/{id}`).
+    /// `path` is as sent: split into segments first, then each segment is decoded, so
+    /// an encoded `/` stays inside its segment.
     public func match(method: String, path: String) -> (operation: SpecOperation, parameters: [String: String])? {
-        let parts = path.split(separator: "/")
+        let parts = path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
         var best: (SpecOperation, [String: String], Int)?
         for operation in operations where operation.method == method && operation.segments.count == parts.count {
             var captured: [String: String] = [:]

@@ -9,6 +9,12 @@ public struct ClientSettings: Sendable {
     /// Ceiling of one backoff sleep, seconds.
     public var backoffCap: Double
     public var backoffBase: Double
+    /// A list answer streamed item by item may be at most this long in all, and one
+    /// item at most `maxItemBytes`: memory stays bounded whatever the server sends.
+    public var maxStreamedBytes = 512 << 20
+    public var maxItemBytes = 32 << 20
+    /// `--max-time`: no retry sleeps past it.
+    public var deadline: Date?
 
     public init(retries: Int = 2, verbose: Bool = false, dryRun: Bool = false, backoffCap: Double = 20, backoffBase: Double = 0.25) {
         self.retries = retries
@@ -25,6 +31,10 @@ public struct APIResponse: Sendable {
     public var raw: HTTPResponse
     /// True when `--dry-run` printed the request instead of sending it.
     public var dryRun: Bool
+    /// The request this answers, kept so that the secrets it carried can be scrubbed
+    /// from error text built from the answer; worked out only when there is an error.
+    var request: HTTPRequest?
+    public var sentSecrets: [String] { request.map(Redaction.secretValues) ?? [] }
 }
 
 /// Builds, sends, retries and decodes requests for one backend connection.
@@ -34,9 +44,13 @@ public final class APIClient: @unchecked Sendable {
     public let settings: ClientSettings
     private let stderr: (String) -> Void
     private let stdout: (String) -> Void
-    /// Called once on a 401 when set; returns fresh credentials or nil.
-    public var refreshAuth: (() throws -> AuthScheme?)?
+    /// Called on a 401 when set, with the credentials the server refused; returns fresh
+    /// ones or nil. Workers sharing this client share one call (see `freshAuth`).
+    public var refreshAuth: ((AuthScheme) throws -> AuthScheme?)?
     private let lock = NSLock()
+    private let refreshLock = NSLock()
+    private var refreshGaveUp = false
+    private var refreshError: Error?
 
     public init(connection: Connection, transport: Transport, settings: ClientSettings, stdout: @escaping (String) -> Void, stderr: @escaping (String) -> Void) {
         self.connection = connection
@@ -79,6 +93,15 @@ public final class APIClient: @unchecked Sendable {
     }
 
     public func decode(_ response: APIResponse) throws -> APIResponse {
+        do {
+            return try decodeUnscrubbed(response)
+        } catch var error as APIError {
+            error.message = Redaction.scrub(error.message, secrets: response.sentSecrets)
+            throw error
+        }
+    }
+
+    private func decodeUnscrubbed(_ response: APIResponse) throws -> APIResponse {
         if response.dryRun { return response }
         var decoded = response
         let raw = response.raw
@@ -102,10 +125,44 @@ public final class APIClient: @unchecked Sendable {
     }
 
     /// Sends with retries, one transparent re-authentication on 401, tracing and dry-run.
-    public func send(_ original: HTTPRequest, download fileDescriptor: Int32? = nil) throws -> APIResponse {
-        try exchange(original, retryable: { fileDescriptor == nil }) { [transport] request in
-            if let fileDescriptor { return try transport.download(request, to: fileDescriptor) }
-            return try transport.send(request)
+    public func send(_ original: HTTPRequest) throws -> APIResponse {
+        try exchange(original, retryable: { true }) { [transport] request in try transport.send(request) }
+    }
+
+    /// Streams a 2xx answer's body into `fileDescriptor`. Each attempt starts the file
+    /// over, so a retried request (401, refresh, again) never follows an earlier
+    /// attempt's bytes; an error answer is kept in memory for its message and never
+    /// written. Once bytes went to a descriptor that cannot start over (a pipe), the
+    /// request is not retried.
+    public func download(_ original: HTTPRequest, to fileDescriptor: Int32) throws -> APIResponse {
+        var written = 0
+        var writeError: Int32 = 0
+        let seekable = lseek(fileDescriptor, 0, SEEK_CUR) >= 0
+        do {
+            return try exchange(original, retryable: { seekable || written == 0 }) { [transport] request in
+                if seekable {
+                    guard ftruncate(fileDescriptor, 0) == 0, lseek(fileDescriptor, 0, SEEK_SET) == 0 else {
+                        throw TransportError.other("cannot start the file over: \(String(cString: strerror(errno)))")
+                    }
+                    written = 0
+                }
+                return try transport.stream(request) { bytes in
+                    var offset = 0
+                    while offset < bytes.count {
+                        let count = write(fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                        if count < 0 {
+                            if errno == EINTR { continue }
+                            writeError = errno
+                            return false
+                        }
+                        offset += count
+                    }
+                    written += bytes.count
+                    return true
+                }
+            }
+        } catch let error as APIError where writeError != 0 {
+            throw APIError(kind: .local, code: "WRITE_FAILED", message: "writing the file failed: \(String(cString: strerror(writeError)))", backend: error.backend)
         }
     }
 
@@ -113,14 +170,19 @@ public final class APIClient: @unchecked Sendable {
     /// arrives: memory holds one item however long the list. It is retried only while
     /// no item has been handed over, so nothing is printed twice.
     public func streamList(_ request: HTTPRequest, itemsKey: String = "items", onItem: @escaping (JSON) throws -> Void) throws -> (envelope: JSONObject, count: Int, dryRun: Bool) {
-        var parser = StreamingListParser(itemsKey: itemsKey, onItem: onItem)
+        let (maxBytes, maxItem) = (settings.maxStreamedBytes, settings.maxItemBytes)
+        var parser = StreamingListParser(itemsKey: itemsKey, maxValueBytes: maxItem, onItem: onItem)
         var failure: Error?
-        let answer = try exchange(request, retryable: { parser.itemCount == 0 }) { [transport] request in
-            parser = StreamingListParser(itemsKey: itemsKey, onItem: onItem)
+        var received = 0
+        let answer = try exchange(request, retryable: { parser.itemCount == 0 }) { [transport, connection] request in
+            parser = StreamingListParser(itemsKey: itemsKey, maxValueBytes: maxItem, onItem: onItem)
             failure = nil
+            received = 0
             do {
                 return try transport.stream(request) { bytes in
+                    received += bytes.count
                     do {
+                        guard received <= maxBytes else { throw TransportError.bodyTooLarge(maxBytes) }
                         try parser.feed(bytes)
                         return true
                     } catch {
@@ -129,14 +191,23 @@ public final class APIClient: @unchecked Sendable {
                     }
                 }
             } catch TransportError.consumerStopped {
-                throw failure ?? TransportError.consumerStopped
+                switch failure {
+                case let tooLarge as StreamingListParser.ValueTooLarge:
+                    throw APIError(kind: .malformed, code: "TOO_LARGE", message: "an item of the list is larger than \(tooLarge.limit) bytes (PBXCTL_MAX_BODY_MB sets the ceiling)", backend: connection.backend)
+                case TransportError.bodyTooLarge(let limit)?:
+                    throw APIError(kind: .malformed, code: "TOO_LARGE", message: "the list answer is larger than \(limit) bytes (PBXCTL_MAX_BODY_MB sets the ceiling)", backend: connection.backend)
+                default:
+                    throw failure ?? TransportError.consumerStopped
+                }
             } catch let error as TransportError where parser.itemCount > 0 {
                 throw TransportError.broken("\(error.message), after \(parser.itemCount) items were printed")
             }
         }
         if answer.dryRun { return (JSONObject(), 0, true) }
         guard (200..<300).contains(answer.raw.status) else {
-            throw APIError.fromResponse(status: answer.raw.status, body: answer.raw.body, backend: connection.backend)
+            var error = APIError.fromResponse(status: answer.raw.status, body: answer.raw.body, backend: connection.backend)
+            error.message = Redaction.scrub(error.message, secrets: answer.sentSecrets)
+            throw error
         }
         do {
             try parser.finish()
@@ -148,6 +219,7 @@ public final class APIClient: @unchecked Sendable {
 
     func exchange(_ original: HTTPRequest, retryable: () -> Bool, perform: (HTTPRequest) throws -> HTTPResponse) throws -> APIResponse {
         var request = original
+        try Self.checkSendable(request)
         if settings.dryRun {
             stdout(CurlCommand.render(request, secretVariables: secretVariables(for: request)) + "\n")
             return APIResponse(status: 0, json: nil, raw: HTTPResponse(status: 0), dryRun: true)
@@ -160,12 +232,9 @@ public final class APIClient: @unchecked Sendable {
             trace(request)
             do {
                 let response = try perform(request)
-                traceResponse(response, since: started)
-                if response.status == 401, !refreshed, let refreshAuth, let fresh = try refreshAuth() {
+                traceResponse(response, since: started, request: request)
+                if response.status == 401, request.sendsCredentials, !refreshed, let fresh = try freshAuth(after: request) {
                     refreshed = true
-                    lock.lock()
-                    connection.auth = fresh
-                    lock.unlock()
                     for header in fresh.headers { request.setHeader(header.name, header.value) }
                     continue
                 }
@@ -179,12 +248,15 @@ public final class APIClient: @unchecked Sendable {
                     try sleepInterruptibly(delay)
                     continue
                 }
-                return APIResponse(status: response.status, json: nil, raw: response, dryRun: false)
+                return APIResponse(status: response.status, json: nil, raw: response, dryRun: false, request: request)
             } catch let error as JSONParseError {
                 throw APIError(kind: .malformed, code: "MALFORMED", message: "the list answer is not valid JSON: \(error.description)", backend: connection.backend)
             } catch let error as TransportError {
                 if error == .interrupted || pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
                 let safe = request.idempotent || error.requestNeverSent
+                if case .deadline = error {
+                    throw APIError(kind: .transport, code: "MAX_TIME", message: error.message, backend: connection.backend)
+                }
                 if safe, attempt < settings.retries, retryable() {
                     let delay = Backoff.delay(attempt: attempt, base: settings.backoffBase, cap: settings.backoffCap, retryAfter: nil, now: Date())
                     note("retrying \(request.method) after a network error in \(String(format: "%.1f", delay))s: \(error.message)")
@@ -195,8 +267,50 @@ public final class APIClient: @unchecked Sendable {
                 if case .bodyTooLarge = error {
                     throw APIError(kind: .malformed, code: "TOO_LARGE", message: error.message, backend: connection.backend)
                 }
-                throw APIError(kind: .transport, code: "NETWORK", message: error.message, backend: connection.backend)
+                throw APIError(kind: .transport, code: "NETWORK", message: Redaction.scrub(error.message, secrets: Redaction.secretValues(of: request)), backend: connection.backend)
             }
+        }
+    }
+
+    /// The credentials to replay a refused request with. Many workers can meet the same
+    /// expired token at once; the first one refreshes (a refresh token is single-use),
+    /// the others wait here and take its result, and a failed refresh is not tried again.
+    private func freshAuth(after request: HTTPRequest) throws -> AuthScheme? {
+        guard let refreshAuth else { return nil }
+        refreshLock.lock()
+        defer { refreshLock.unlock() }
+        lock.lock()
+        let current = connection.auth
+        lock.unlock()
+        let sent = current.headers.map { request.header($0.name) ?? "" }
+        // A request sent without the credentials on purpose is never replayed with them.
+        if sent.allSatisfy(\.isEmpty) { return nil }
+        if current.headers.map(\.value) != sent { return current }
+        if let refreshError { throw refreshError }
+        if refreshGaveUp { return nil }
+        do {
+            guard let fresh = try refreshAuth(current) else {
+                refreshGaveUp = true
+                return nil
+            }
+            lock.lock()
+            connection.auth = fresh
+            lock.unlock()
+            return fresh
+        } catch {
+            refreshError = error
+            throw error
+        }
+    }
+
+    /// libcurl passes header text through as given: a line break in a token or an `-H`
+    /// value would add headers (or a whole request) of someone else's choosing.
+    static func checkSendable(_ request: HTTPRequest) throws {
+        for header in request.headers where header.name.containsControlCharacter || header.value.replacingOccurrences(of: "\t", with: " ").containsControlCharacter {
+            throw APIError.usage("the \(header.name.containsControlCharacter ? "name of a" : header.name) header holds a control character (a line break or similar); nothing was sent")
+        }
+        if request.url.containsControlCharacter {
+            throw APIError.usage("the request URL holds a control character (a line break or similar); nothing was sent")
         }
     }
 
@@ -211,6 +325,9 @@ public final class APIClient: @unchecked Sendable {
     }
 
     private func sleepInterruptibly(_ seconds: Double) throws {
+        if let deadline = settings.deadline, Date().addingTimeInterval(seconds) >= deadline {
+            throw APIError(kind: .transport, code: "MAX_TIME", message: "--max-time would pass before the next retry", backend: connection.backend)
+        }
         var remaining = seconds
         while remaining > 0 {
             if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
@@ -231,10 +348,10 @@ public final class APIClient: @unchecked Sendable {
         if let body = request.body, !body.isEmpty {
             lines.append("> " + Redaction.body(body, contentType: request.header("Content-Type")))
         }
-        stderr(lines.joined(separator: "\n") + "\n")
+        stderr(lines.map { TerminalText.escape($0) }.joined(separator: "\n") + "\n")
     }
 
-    private func traceResponse(_ response: HTTPResponse, since started: Date) {
+    private func traceResponse(_ response: HTTPResponse, since started: Date, request: HTTPRequest) {
         guard settings.verbose else { return }
         let elapsed = Int(Date().timeIntervalSince(started) * 1000)
         var lines = ["< \(response.status) (\(elapsed) ms, \(response.body.count) bytes)"]
@@ -243,7 +360,8 @@ public final class APIClient: @unchecked Sendable {
             let shown = Redaction.body(Array(response.body.prefix(1 << 20)), contentType: response.header("Content-Type"))
             lines.append("< " + (shown.count > 2000 ? String(shown.prefix(2000)) + "…" : shown))
         }
-        stderr(lines.joined(separator: "\n") + "\n")
+        let text = Redaction.scrub(lines.joined(separator: "\n"), secrets: Redaction.secretValues(of: request))
+        stderr(text.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalText.escape(String($0)) }.joined(separator: "\n") + "\n")
     }
 }
 
@@ -251,21 +369,23 @@ public final class APIClient: @unchecked Sendable {
 public enum Backoff {
     public static func delay(attempt: Int, base: Double, cap: Double, retryAfter: String?, now: Date, random: (Double) -> Double = { Double.random(in: 0...$0) }) -> Double {
         if let retryAfter, let seconds = parseRetryAfter(retryAfter, now: now) {
-            return min(max(seconds, 0), cap)
+            return min(seconds, cap)
         }
         let ceiling = min(cap, base * pow(2, Double(attempt)))
         return random(ceiling)
     }
 
-    /// `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 §10.2.3).
+    /// `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). Anything
+    /// else, and a value that is not a finite non-negative number (`-1`, `inf`, `nan`,
+    /// `1e400`), is treated as absent.
     public static func parseRetryAfter(_ value: String, now: Date) -> Double? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
-        if let seconds = Double(trimmed) { return seconds }
+        if let seconds = Double(trimmed) { return seconds.isFinite && seconds >= 0 ? seconds : nil }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         guard let date = formatter.date(from: trimmed) else { return nil }
-        return date.timeIntervalSince(now)
+        return max(0, date.timeIntervalSince(now))
     }
 }

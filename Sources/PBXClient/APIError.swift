@@ -53,7 +53,8 @@ public struct APIError: Error, Sendable {
         if let status { parts.append("\(status)") }
         if !code.isEmpty, kind == .http || kind == .malformed { parts.append(code) }
         let prefix = parts.isEmpty ? "" : parts.joined(separator: " ") + ": "
-        return prefix + message
+        // Messages carry server text (error answers, excerpts, IDs): never raw to a terminal.
+        return TerminalText.escape(prefix + message, keepNewlines: true)
     }
 
     /// Reads the error out of an answer in any of the four backends' shapes:

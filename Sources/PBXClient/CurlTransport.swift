@@ -7,7 +7,14 @@ import Foundation
 public final class CurlTransport: Transport, @unchecked Sendable {
     private let options: TransportOptions
     private let lock = NSLock()
-    private var idle: [UnsafeMutableRawPointer] = []
+    /// Idle easy handles, each with the multi handle that drives it (and holds its
+    /// kept-alive connections).
+    private var idle: [Handle] = []
+
+    struct Handle {
+        let easy: UnsafeMutableRawPointer
+        let multi: UnsafeMutableRawPointer?
+    }
 
     // Option numbers from curl.h.
     private enum Option {
@@ -26,7 +33,13 @@ public final class CurlTransport: Transport, @unchecked Sendable {
         static let tcpKeepAlive: Int32 = 213
         static let lowSpeedLimit: Int32 = 19
         static let lowSpeedTime: Int32 = 20
+        static let followLocation: Int32 = 52
+        static let protocols: Int32 = 181
+        static let freshConnect: Int32 = 74
     }
+
+    /// CURLPROTO_HTTP | CURLPROTO_HTTPS.
+    private static let httpProtocols = 1 | 2
 
     public init(options: TransportOptions) throws {
         if let failure = pbx_curl_load() {
@@ -36,7 +49,10 @@ public final class CurlTransport: Transport, @unchecked Sendable {
     }
 
     deinit {
-        for handle in idle { pbx_curl_easy_cleanup(handle) }
+        for handle in idle {
+            pbx_curl_multi_cleanup(handle.multi)
+            pbx_curl_easy_cleanup(handle.easy)
+        }
     }
 
     public static var libraryVersion: String {
@@ -44,35 +60,31 @@ public final class CurlTransport: Transport, @unchecked Sendable {
         return String(cString: pbx_curl_version())
     }
 
-    private func acquire() throws -> UnsafeMutableRawPointer {
+    private func acquire() throws -> Handle {
         lock.lock()
         let handle = idle.popLast()
         lock.unlock()
         if let handle {
-            pbx_curl_easy_reset(handle)
+            pbx_curl_easy_reset(handle.easy)
             return handle
         }
-        guard let handle = pbx_curl_easy_init() else { throw TransportError.other("libcurl could not create a handle") }
-        return handle
+        guard let easy = pbx_curl_easy_init() else { throw TransportError.other("libcurl could not create a handle") }
+        return Handle(easy: easy, multi: pbx_curl_multi_init())
     }
 
-    private func release(_ handle: UnsafeMutableRawPointer) {
+    private func release(_ handle: Handle) {
         lock.lock()
         idle.append(handle)
         lock.unlock()
     }
 
     public func send(_ request: HTTPRequest) throws -> HTTPResponse {
-        try perform(request, fileDescriptor: -1, stream: nil)
-    }
-
-    public func download(_ request: HTTPRequest, to fileDescriptor: Int32) throws -> HTTPResponse {
-        try perform(request, fileDescriptor: fileDescriptor, stream: nil)
+        try perform(request, stream: nil)
     }
 
     public func stream(_ request: HTTPRequest, consumer: @escaping (UnsafeRawBufferPointer) -> Bool) throws -> HTTPResponse {
         let box = StreamBox(consumer: consumer, errorLimit: options.maxBodyBytes)
-        var response = try perform(request, fileDescriptor: -1, stream: box)
+        var response = try perform(request, stream: box)
         if !box.isSuccess { response.body = box.errorBody }
         return response
     }
@@ -86,6 +98,7 @@ public final class CurlTransport: Transport, @unchecked Sendable {
         var decided = false
         var isSuccess = false
         var errorBody: [UInt8] = []
+        var errorTruncated = false
 
         init(consumer: @escaping (UnsafeRawBufferPointer) -> Bool, errorLimit: Int) {
             self.consumer = consumer
@@ -99,8 +112,14 @@ public final class CurlTransport: Transport, @unchecked Sendable {
                 isSuccess = (200..<300).contains(status)
             }
             if isSuccess { return consumer(bytes) }
-            guard errorBody.count + bytes.count <= min(errorLimit, 1 << 20) else { return false }
-            errorBody.append(contentsOf: bytes)
+            // An error answer is kept up to a ceiling; past it the transfer stops and the
+            // start of the answer stands for the server's error.
+            let room = min(errorLimit, 1 << 20) - errorBody.count
+            errorBody.append(contentsOf: bytes.prefix(max(0, room)))
+            if bytes.count > room {
+                errorTruncated = true
+                return false
+            }
             return true
         }
     }
@@ -111,21 +130,35 @@ public final class CurlTransport: Transport, @unchecked Sendable {
         return box.receive(UnsafeRawBufferPointer(start: bytes, count: count)) ? 1 : 0
     }
 
-    private func perform(_ request: HTTPRequest, fileDescriptor: Int32, stream: StreamBox?) throws -> HTTPResponse {
-        let handle = try acquire()
+    private func perform(_ request: HTTPRequest, stream: StreamBox?) throws -> HTTPResponse {
+        let pooled = try acquire()
+        let handle = pooled.easy
         var headerList: UnsafeMutableRawPointer?
         defer {
             pbx_curl_slist_free_all(headerList)
-            release(handle)
+            release(pooled)
         }
         pbx_curl_setopt_str(handle, Option.url, request.url)
-        if fileDescriptor >= 0 || stream != nil {
+        // A URL a server handed back must not make libcurl read local files or speak
+        // another protocol, and a redirect must not carry the request elsewhere.
+        pbx_curl_setopt_long(handle, Option.protocols, Self.httpProtocols)
+        pbx_curl_setopt_long(handle, Option.followLocation, 0)
+        // libcurl silently sends a request again when the kept-alive connection it reused
+        // turns out dead, though the server may have done the work before it died. For a
+        // request that is not safe to repeat, that would be a second create: it goes on
+        // a fresh connection, whose failure libcurl reports instead of retrying.
+        if !request.idempotent { pbx_curl_setopt_long(handle, Option.freshConnect, 1) }
+        // What is left of --max-time, if set: no request runs past the command's deadline.
+        let remainingMS = options.deadline.map { Int(max(0, $0.timeIntervalSinceNow) * 1000) }
+        if let remainingMS, remainingMS < 1 { throw TransportError.deadline("--max-time reached before \(request.method) \(Self.hostPart(of: request.url))") }
+        if stream != nil {
             // Long answers may take longer than --timeout in all; what must not happen
             // is --timeout seconds without a byte.
             pbx_curl_setopt_long(handle, Option.lowSpeedLimit, 1)
             pbx_curl_setopt_long(handle, Option.lowSpeedTime, max(1, Int(options.timeout.rounded(.up))))
+            if let remainingMS { pbx_curl_setopt_long(handle, Option.timeoutMS, remainingMS) }
         } else {
-            pbx_curl_setopt_long(handle, Option.timeoutMS, Int(options.timeout * 1000))
+            pbx_curl_setopt_long(handle, Option.timeoutMS, min(Int(options.timeout * 1000), remainingMS ?? Int.max))
         }
         pbx_curl_setopt_long(handle, Option.connectTimeoutMS, Int(min(options.timeout, 15) * 1000))
         pbx_curl_setopt_long(handle, Option.tcpKeepAlive, 1)
@@ -157,7 +190,7 @@ public final class CurlTransport: Transport, @unchecked Sendable {
                 pbx_curl_setopt_off(handle, Option.postFieldSizeLarge, Int64(bodyBytes.count))
                 pbx_curl_setopt_ptr(handle, Option.postFields, bodyPointer.baseAddress ?? UnsafePointer(bitPattern: 1))
             }
-            var body = pbx_buffer(data: nil, length: 0, capacity: 0, limit: options.maxBodyBytes, fd: fileDescriptor, overflowed: 0, sink: nil, context: nil)
+            var body = pbx_buffer(data: nil, length: 0, capacity: 0, limit: options.maxBodyBytes, fd: -1, overflowed: 0, sink: nil, context: nil)
             var headers = pbx_buffer(data: nil, length: 0, capacity: 0, limit: 1 << 20, fd: -1, overflowed: 0, sink: nil, context: nil)
             if let stream {
                 stream.handle = handle
@@ -169,11 +202,14 @@ public final class CurlTransport: Transport, @unchecked Sendable {
                 pbx_buffer_free(&headers)
             }
             var errorBuffer = [CChar](repeating: 0, count: 256)
-            let code = pbx_curl_perform(handle, &body, &headers, &errorBuffer)
-            if code != 0 {
+            let code = pbx_curl_perform(handle, pooled.multi, &body, &headers, &errorBuffer)
+            if code != 0, !(code == 23 && stream?.errorTruncated == true) {
                 if body.overflowed != 0 { throw TransportError.bodyTooLarge(options.maxBodyBytes) }
                 if code == 23, let stream, stream.isSuccess { throw TransportError.consumerStopped }
                 let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: pbx_curl_strerror(code))
+                if code == 28, let deadline = options.deadline, deadline.timeIntervalSinceNow <= 0.05 {
+                    throw TransportError.deadline("--max-time reached during \(request.method) \(Self.hostPart(of: request.url)): \(detail)")
+                }
                 throw Self.classify(code: code, detail: detail, url: request.url)
             }
             let status = pbx_curl_response_code(handle)
@@ -198,10 +234,11 @@ public final class CurlTransport: Transport, @unchecked Sendable {
         }
     }
 
-    static func hostPart(of url: String) -> String {
+    /// The host and port for messages; a userinfo (`user:pw@`) never appears in one.
+    public static func hostPart(of url: String) -> String {
         guard let schemeEnd = url.range(of: "://") else { return url }
-        let rest = url[schemeEnd.upperBound...]
-        return String(rest.prefix { $0 != "/" && $0 != "?" })
+        let authority = url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return String(authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority)
     }
 
     /// libcurl reports every header block it saw (100 Continue, redirects); the last one is the answer's.

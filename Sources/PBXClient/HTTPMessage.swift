@@ -7,6 +7,9 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]?
     /// Retrying is safe only when a repeat cannot change the outcome (GET, PUT replace).
     public var idempotent: Bool
+    /// False for a request to another origin than the profile's: a 401 then never
+    /// brings credentials into it.
+    public var sendsCredentials = true
 
     public init(method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil, idempotent: Bool? = nil) {
         self.method = method

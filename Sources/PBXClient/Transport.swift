@@ -1,15 +1,20 @@
+import Foundation
+
 public struct TransportOptions: Sendable {
     public var timeout: Double
     public var insecure: Bool
     public var caCertFile: String?
     /// Bodies larger than this are refused rather than held in memory.
     public var maxBodyBytes: Int
+    /// When set (`--max-time`), no request runs past it: the whole command's deadline.
+    public var deadline: Date?
 
-    public init(timeout: Double = 30, insecure: Bool = false, caCertFile: String? = nil, maxBodyBytes: Int = 512 << 20) {
+    public init(timeout: Double = 30, insecure: Bool = false, caCertFile: String? = nil, maxBodyBytes: Int = 512 << 20, deadline: Date? = nil) {
         self.timeout = timeout
         self.insecure = insecure
         self.caCertFile = caCertFile
         self.maxBodyBytes = maxBodyBytes
+        self.deadline = deadline
     }
 }
 
@@ -18,6 +23,8 @@ public enum TransportError: Error, Sendable, Equatable {
     case connect(String)
     case dns(String)
     case timeout(String)
+    /// `--max-time` was reached: not retried, there is no time left.
+    case deadline(String)
     case tls(String)
     /// The connection broke after the request may have reached the server.
     case broken(String)
@@ -29,7 +36,7 @@ public enum TransportError: Error, Sendable, Equatable {
 
     public var message: String {
         switch self {
-        case .unavailable(let text), .connect(let text), .dns(let text), .timeout(let text), .tls(let text),
+        case .unavailable(let text), .connect(let text), .dns(let text), .timeout(let text), .deadline(let text), .tls(let text),
             .broken(let text), .other(let text):
             return text
         case .bodyTooLarge(let limit): return "the answer is larger than \(limit) bytes"
@@ -52,8 +59,6 @@ public enum TransportError: Error, Sendable, Equatable {
 /// call from several threads at once.
 public protocol Transport: Sendable {
     func send(_ request: HTTPRequest) throws -> HTTPResponse
-    /// Streams the answer body into a file descriptor instead of memory.
-    func download(_ request: HTTPRequest, to fileDescriptor: Int32) throws -> HTTPResponse
     /// Hands a 2xx answer's body to `consumer` chunk by chunk as it arrives (the
     /// returned response's body is then empty); other answers are kept whole.
     /// `consumer` returns false to abort the transfer.

@@ -17,8 +17,18 @@ public final class StreamingListParser {
     private var currentKey = ""
     private var offset = 0
 
-    public init(itemsKey: String = "items", onItem: @escaping (JSON) throws -> Void) {
+    private let maxValueBytes: Int
+
+    /// An item (or envelope value) longer than this is refused.
+    public struct ValueTooLarge: Error, Equatable {
+        public let limit: Int
+    }
+
+    /// `maxValueBytes` bounds one item (or other top-level value): memory holds at most
+    /// that much of the answer, whatever the server sends.
+    public init(itemsKey: String = "items", maxValueBytes: Int = Int.max, onItem: @escaping (JSON) throws -> Void) {
         self.itemsKey = itemsKey
+        self.maxValueBytes = maxValueBytes
         self.onItem = onItem
     }
 
@@ -26,6 +36,7 @@ public final class StreamingListParser {
         for byte in bytes {
             try step(byte)
             offset += 1
+            if buffer.count > maxValueBytes { throw ValueTooLarge(limit: maxValueBytes) }
         }
     }
 

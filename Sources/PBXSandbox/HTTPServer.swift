@@ -12,6 +12,10 @@ public struct ServerRequest: Sendable {
     public var method: String
     /// The decoded path without the query string.
     public var path: String
+    /// The request target exactly as it arrived (path and query, still encoded).
+    public var target: String
+    /// How many requests this connection carried before this one (0: a fresh connection).
+    public var earlierOnConnection = 0
     public var query: [(String, String)]
     /// Lower-cased names.
     public var headers: [String: String]
@@ -26,6 +30,8 @@ public struct ServerResponse: Sendable {
     public var body: [UInt8]
     /// Fault injection: close the connection halfway through the body.
     public var dropMidway = false
+    /// Fault injection: close the connection without a byte of answer, after the work was done.
+    public var closeWithoutAnswer = false
 
     public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
         self.status = status
@@ -134,6 +140,7 @@ public final class HTTPServer: @unchecked Sendable {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(16384)
         var chunk = [UInt8](repeating: 0, count: 65536)
+        var served = 0
         func fill() -> Bool {
             let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if count <= 0 { return false }
@@ -177,8 +184,11 @@ public final class HTTPServer: @unchecked Sendable {
             buffer.removeFirst(length)
             let target = String(requestLine[1])
             let (path, query) = Self.splitTarget(target)
-            let request = ServerRequest(method: String(requestLine[0]), path: path, query: query, headers: headers, body: body)
+            var request = ServerRequest(method: String(requestLine[0]), path: path, target: target, query: query, headers: headers, body: body)
+            request.earlierOnConnection = served
+            served += 1
             let response = handler(request)
+            if response.closeWithoutAnswer { return }
             let keepAlive = requestLine[2] == "HTTP/1.1" && headers["connection"]?.lowercased() != "close"
             let bytes = Self.serialize(response, keepAlive: keepAlive)
             if response.dropMidway {

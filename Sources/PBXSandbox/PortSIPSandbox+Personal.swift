@@ -252,10 +252,18 @@ extension PortSIPSandbox {
 
     // MARK: blobs
 
+    /// 16-bit mono samples in the blob of a digest; its size is what recordings report.
+    static func blobSamples(_ digest: String) -> Int { 8000 + digest.utf8.reduce(0) { $0 + Int($1) } * 10 }
+    static func blobSize(_ digest: String) -> Int { 44 + blobSamples(digest) * 2 }
+
     /// A small, valid WAV file of silence whose length depends on the digest.
     func blob(_ digest: String) -> ServerResponse {
         guard knownBlobs.contains(digest) else { return .portsipError(404, "NOT_FOUND", "blob \(digest) not found") }
-        let samples = 8000 + digest.utf8.reduce(0) { $0 + Int($1) } * 10
+        if options.hostile["blob-401-once"] != nil, !blobRefusedOnce {
+            blobRefusedOnce = true
+            return .portsipError(401, "UNAUTHORIZED", "the access token has expired")
+        }
+        let samples = Self.blobSamples(digest)
         var bytes: [UInt8] = Array("RIFF".utf8)
         func le32(_ value: Int) { bytes += [UInt8(value & 0xFF), UInt8((value >> 8) & 0xFF), UInt8((value >> 16) & 0xFF), UInt8((value >> 24) & 0xFF)] }
         func le16(_ value: Int) { bytes += [UInt8(value & 0xFF), UInt8((value >> 8) & 0xFF)] }

@@ -33,6 +33,15 @@ final class PortSIPSandbox: @unchecked Sendable {
     var changeLog: [(seq: Int, key: String, type: String, item: JSONObject)] = []
     var changeSeq = 0
     var knownBlobs = Set<String>()
+    /// This sandbox's PortSIP root (`http://HOST:PORT/portsip`), set when it starts.
+    var ownBaseURL = ""
+    var blobRefusedOnce = false
+
+    /// What goes before a recording's file_url: nothing unless the `file-url` hostile mode is on.
+    var hostileFileURLBase: String {
+        guard let base = options.hostile["file-url"] else { return "" }
+        return base == "self" ? ownBaseURL : base
+    }
 
     init(options: SandboxOptions) {
         self.options = options
@@ -83,6 +92,8 @@ final class PortSIPSandbox: @unchecked Sendable {
             return .portsipError(404, "NOT_FOUND", "PortSIP's API lives under /api")
         }
         let apiPath = String(path.dropFirst(4))
+        // Routed on the target as sent, so an encoded `/` in an ID stays part of the ID.
+        let rawPath = Self.rawAPIPath(request.target) ?? apiPath
         var body: JSON?
         if !request.body.isEmpty {
             guard let parsed = try? JSONParser.parse(request.body) else {
@@ -90,7 +101,7 @@ final class PortSIPSandbox: @unchecked Sendable {
             }
             body = parsed
         }
-        guard let (operation, parameters) = PortSIPSpec.shared.match(method: request.method, path: apiPath) else {
+        guard let (operation, parameters) = PortSIPSpec.shared.match(method: request.method, path: rawPath) else {
             if PortSIPSpec.shared.match(method: request.method == "GET" ? "POST" : "GET", path: apiPath) != nil {
                 return .portsipError(405, "METHOD_NOT_ALLOWED", "\(request.method) is not allowed on \(apiPath)")
             }
@@ -106,15 +117,21 @@ final class PortSIPSandbox: @unchecked Sendable {
                 subject = adminSubject
             } else if let session = tokens[token], session.expires > Date() {
                 subject = session.subject
+            } else if options.echoSecrets {
+                return .portsipError(401, "UNAUTHORIZED", "the access token \(token) is invalid or has expired")
             } else {
                 return .portsipError(401, "UNAUTHORIZED", "the access token is invalid or has expired")
             }
         }
-        let problems = PortSIPSpec.shared.violations(method: request.method, path: apiPath, query: request.query, body: body)
+        let problems = PortSIPSpec.shared.violations(method: request.method, path: rawPath, query: request.query, body: body)
         if !problems.isEmpty {
             return .json(400, ["errors": .array(problems.map { ["code": "VALIDATE_FAILED", "message": .string($0)] })])
         }
         served[operation.operationId, default: 0] += 1
+        if options.hugeErrorBodies, operation.operationId == "listUserCDRs" {
+            let padding = String(repeating: "x", count: 3 << 20)
+            return .json(500, ["errors": [["code": "CDR_STORE_DOWN", "message": "the CDR store is unavailable", "detail": .string(padding)]]])
+        }
         let context = Context(request: request, operation: operation, parameters: parameters, body: body?.objectValue ?? JSONObject(), subject: subject)
         let response: ServerResponse
         do {
@@ -132,12 +149,21 @@ final class PortSIPSandbox: @unchecked Sendable {
     /// Answers, like requests, must be what the vendor document says: an answer that is
     /// not is a sandbox bug, recorded for the tests and turned into a loud 500 rather
     /// than shown to pbxctl as if a real PBX could send it.
+    /// Hostile modes answer outside the document on purpose, so they go unchecked.
     func checked(_ response: ServerResponse, _ operation: SpecOperation) -> ServerResponse {
-        guard options.checkAnswers else { return response }
+        guard options.checkAnswers, !options.isHostile else { return response }
         let problems = PortSIPAnswers.shared.violations(operationId: operation.operationId, status: response.status, body: response.body)
         guard !problems.isEmpty else { return response }
         if answerViolations.count < 100 { answerViolations += problems.prefix(100 - answerViolations.count) }
         return .portsipError(500, "SANDBOX_ANSWER_INVALID", problems.prefix(5).joined(separator: "; "))
+    }
+
+    /// The path under `/api/` as sent, still encoded.
+    static func rawAPIPath(_ target: String) -> String? {
+        let path = target.prefix { $0 != "?" }
+        let prefix = "/portsip/api/"
+        guard path.hasPrefix(prefix) else { return nil }
+        return String(path.dropFirst(prefix.count - 1))
     }
 
     struct Context {
@@ -171,7 +197,8 @@ final class PortSIPSandbox: @unchecked Sendable {
     // MARK: authentication
 
     func issueTokens(subject: String) -> JSON {
-        let access = "at-" + newID() + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        var access = "at-" + newID() + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        if options.newlineTokens { access += "\n[profile injected]\nurl = http://attacker.example" }
         let refresh = "rt-" + newID() + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         tokens[access] = (subject, Date().addingTimeInterval(Double(options.tokenTTL)))
         refreshTokens[refresh] = subject
@@ -189,6 +216,7 @@ final class PortSIPSandbox: @unchecked Sendable {
         {
             return .json(200, issueTokens(subject: id))
         }
+        if options.echoSecrets { return .portsipError(401, "UNAUTHORIZED", "invalid password '\(password)' for \(username)") }
         return .portsipError(401, "UNAUTHORIZED", "invalid username or password")
     }
 
@@ -217,14 +245,27 @@ final class PortSIPSandbox: @unchecked Sendable {
     func listAnswer(_ items: [JSONObject], _ c: Context) throws -> ServerResponse {
         var count = items.count
         var page = items
-        if c.operation.queryParameter("top") != nil {
+        let paged = c.operation.queryParameter("top") != nil
+        if paged {
             (count, page) = try CollectionQuery(c.request).apply(items)
         }
+        var shownItems = page.map(recordView(c, at: "items.0"))
+        if let id = options.hostile["user-id"], c.operation.operationId == "listUsers" {
+            shownItems = shownItems.map { var user = $0; user["id"] = .string(id); return user }
+        }
+        if !paged, let size = options.hostile["item-bytes"].flatMap(Int.init), !shownItems.isEmpty {
+            shownItems[0]["notes"] = .string(String(repeating: "x", count: size))
+        }
         var answer = JSONObject()
-        if answerSchema(c).map(SchemaValidator.propertyNames)?.contains("count") ?? true { answer["count"] = .int(count) }
-        let view = recordView(c, at: "items.0")
-        answer["items"] = .array(page.map { .object(view($0)) })
+        if answerSchema(c).map(SchemaValidator.propertyNames)?.contains("count") ?? true { answer["count"] = countValue(count) }
+        answer["items"] = .array(shownItems.map(JSON.object))
         return .json(200, .object(answer))
+    }
+
+    /// The `count` of a list answer; the `count=VALUE` hostile mode makes it lie.
+    func countValue(_ count: Int) -> JSON {
+        guard let lie = options.hostile["count"] else { return .int(count) }
+        return Int(lie).map(JSON.int) ?? .string(lie)
     }
 
     /// A stored record as this operation's answer shows it: the fields the vendor

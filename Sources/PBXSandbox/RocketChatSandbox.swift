@@ -17,9 +17,12 @@ final class RocketChatSandbox: @unchecked Sendable {
         "noExtensionUser01": ("noext", "sandbox", nil),
     ]
 
-    init(signed: Bool, fault: RocketChatAnswerFault?) {
+    let newlineIDs: Bool
+
+    init(signed: Bool, fault: RocketChatAnswerFault?, newlineIDs: Bool = false) {
         self.signed = signed
         self.fault = fault
+        self.newlineIDs = newlineIDs
     }
 
     func handle(_ request: ServerRequest, path: String) -> ServerResponse {
@@ -35,7 +38,8 @@ final class RocketChatSandbox: @unchecked Sendable {
             }
             let token = "rc-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
             tokens[token] = id
-            return .json(200, ["status": "success", "data": ["userId": .string(id), "authToken": .string(token)]])
+            let shownID = newlineIDs ? id + "\n[profile injected]\ntype = portsip" : id
+            return .json(200, ["status": "success", "data": ["userId": .string(shownID), "authToken": .string(token)]])
         case ("GET", "/api/v1/connector.extension.getRegistrationInfoByUserId"):
             guard let token = request.headers["x-auth-token"], let userId = request.headers["x-user-id"], tokens[token] == userId else {
                 return .json(401, ["status": "error", "message": "You must be logged in to do this."])

@@ -17,11 +17,15 @@ public final class Sandbox: @unchecked Sendable {
     public private(set) var requestCounts: [String: Int] = [:]
     /// Faults injected so far, by kind (503, 429, drop), for tests to report.
     private var injectedFaults: [String: Int] = [:]
+    /// The last request targets as they arrived, still encoded, and whether each came
+    /// with credentials: tests assert what reached the wire.
+    private var targets: [(target: String, credentials: Bool)] = []
+    static let targetsKept = 10_000
 
     public init(options: SandboxOptions = SandboxOptions()) {
         self.options = options
         portsip = PortSIPSandbox(options: options)
-        rocketchat = RocketChatSandbox(signed: options.rocketchatSigned, fault: options.rocketchatAnswer)
+        rocketchat = RocketChatSandbox(signed: options.rocketchatSigned, fault: options.rocketchatAnswer, newlineIDs: options.newlineTokens)
         vonage = VonageSandbox(options: options)
         faults = SeededRandom(seed: options.faultSeed)
     }
@@ -29,7 +33,11 @@ public final class Sandbox: @unchecked Sendable {
     @discardableResult
     public func start(host: String = "127.0.0.1", port: UInt16 = 0) throws -> UInt16 {
         server = HTTPServer(host: host, port: port) { [self] request in handle(request) }
-        return try server.start()
+        let bound = try server.start()
+        portsip.lock.lock()
+        portsip.ownBaseURL = baseURL + "/portsip"
+        portsip.lock.unlock()
+        return bound
     }
 
     public func stop() { server?.stop() }
@@ -41,6 +49,13 @@ public final class Sandbox: @unchecked Sendable {
         return requestCounts.values.reduce(0, +)
     }
 
+    /// The request targets received (method and target, oldest first), at most the last 10,000.
+    public var requestTargets: [String] {
+        faultLock.lock()
+        defer { faultLock.unlock() }
+        return targets.map(\.target)
+    }
+
     public var port: UInt16 { server?.port ?? 0 }
     public var baseURL: String { "http://\(server.host):\(port)" }
 
@@ -50,6 +65,9 @@ public final class Sandbox: @unchecked Sendable {
         if prefix == "_sandbox" { return control(request, path: String(request.path.dropFirst(prefix.count + 1))) }
         faultLock.lock()
         requestCounts[prefix, default: 0] += 1
+        if targets.count >= Self.targetsKept { targets.removeFirst(targets.count / 2) }
+        let credentials = ["authorization", "x-auth-token", "x-user-id"].contains { request.headers[$0] != nil }
+        targets.append((request.method + " " + request.target, credentials))
         var injected: ServerResponse?
         var drop = false
         if options.rateLimit > 0 {
@@ -87,6 +105,11 @@ public final class Sandbox: @unchecked Sendable {
         default:
             response = .json(404, ["error": .string("unknown sandbox backend '\(prefix)'; use /portsip, /rocketchat, /vonage or /commpeak")])
         }
+        if options.hostile["drop-reused-post"] != nil, prefix == "portsip", request.method == "POST", request.earlierOnConnection > 0 {
+            // The work is done, then a kept-alive connection dies before answering: what
+            // a client library may silently "retry" on a new connection.
+            response.closeWithoutAnswer = true
+        }
         if drop {
             // A drop after the server did the work: the client cannot know it happened.
             response.dropMidway = true
@@ -109,6 +132,15 @@ public final class Sandbox: @unchecked Sendable {
                 "portsip": .object(JSONObject(operations)), "faults": .object(JSONObject(faults)),
                 "answer_violations": .array(portsip.answerViolations.map(JSON.string)),
             ])
+        case ("POST", "/portsip/expire-tokens"):
+            // Lets a test expire every issued session at once instead of sleeping.
+            for (token, session) in portsip.tokens { portsip.tokens[token] = (session.subject, Date.distantPast) }
+            return .json(200, ["expired": .int(portsip.tokens.count)])
+        case ("GET", "/requests"):
+            faultLock.lock()
+            let log = targets.map { JSON.object(JSONObject([("target", .string($0.target)), ("credentials", .bool($0.credentials))])) }
+            faultLock.unlock()
+            return .json(200, ["requests": .array(log)])
         case ("POST", "/portsip/cdrs"):
             return .json(201, .object(portsip.simulateCall()))
         case ("POST", "/portsip/registrations"):

@@ -15,6 +15,15 @@ public struct SandboxOptions: Sendable {
     public var faultSeed: UInt64 = 42
     /// Rocket.Chat answers registration requests with an HS256 JWS, as when a VoIP JWT secret is set.
     public var rocketchatSigned = false
+    /// Hostile answers, off unless asked for (tests of what pbxctl trusts), by mode:
+    /// `file-url=BASE` puts BASE (or the sandbox's own URL for `self`) before each
+    /// recording's file_url; `file-name=NAME` names every recording NAME;
+    /// `blob-401-once` answers the first file download 401; `count=VALUE` puts VALUE
+    /// as the `count` of every list answer; `item-bytes=N` gives the first item of each
+    /// one-piece list (CDRs, messages) a field N bytes long; `drop-reused-post` does a
+    /// POST that came on a kept-alive connection, then closes it without answering;
+    /// `user-id=ID` gives every user in a user list that ID (what an extension lookup finds).
+    public var hostile: [String: String] = [:]
     /// Check every PortSIP answer against the vendor document (a benchmark turns it off,
     /// so that the sandbox's own checking is not timed as if it were the network).
     public var checkAnswers = true
@@ -29,6 +38,15 @@ public struct SandboxOptions: Sendable {
     /// The same, but the other admin assigns an unassigned number at the front:
     /// the next page repeats the previous page's last number.
     public var vonageChurnInsert = 0
+    /// Hostile: tokens and user IDs issued at login and refresh carry a line break and an INI section.
+    public var newlineTokens = false
+    /// Hostile: refusals quote the password or token the client sent back to it.
+    public var echoSecrets = false
+    /// Hostile: streamed lists (CDRs) answer 500 with an error body of several MiB.
+    public var hugeErrorBodies = false
+
+    /// Any mode that answers outside the vendor document on purpose.
+    public var isHostile: Bool { !hostile.isEmpty || newlineTokens || echoSecrets || hugeErrorBodies }
 
     public init() {}
 }

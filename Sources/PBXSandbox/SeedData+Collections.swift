@@ -5,6 +5,7 @@ import PBXJSON
 /// Per-user demo data, made the first time a collection is read, the same every time.
 extension PortSIPSandbox {
     func seeded(_ key: String) -> [JSONObject] {
+        if key.hasSuffix("/extension_contacts") { return extensionContacts(key) }
         if let existing = collections[key] { return existing }
         let parts = key.split(separator: "/", omittingEmptySubsequences: false)
         let owner = String(parts.first ?? "")
@@ -29,8 +30,8 @@ extension PortSIPSandbox {
                 items.append(JSONObject([
                     ("id", .string("rec-\(owner.prefix(8))-\(index + 1)")), ("caller", .string(ownerExtension)), ("callee", .string(String(1001 + index))),
                     ("started_at", .string("2026-11-0\(index + 1)T10:00:00Z")), ("ended_at", .string("2026-11-0\(index + 1)T10:0\(index + 1):30Z")),
-                    ("duration", .int(90 + index * 60)), ("file_name", .string("recording-\(index + 1).wav")), ("file_size", .int(16044 + index)),
-                    ("file_url", .string("/api/blobs/\(digest)")),
+                    ("duration", .int(90 + index * 60)), ("file_name", .string(options.hostile["file-name"] ?? "recording-\(index + 1).wav")),
+                    ("file_size", .int(Self.blobSize(digest))), ("file_url", .string(hostileFileURLBase + "/api/blobs/\(digest)")),
                 ]))
             }
         case "external_messages":
@@ -55,11 +56,6 @@ extension PortSIPSandbox {
                 items.append(JSONObject([("id", .string("bc-\(index + 1)")), ("name", .string("Partner \(index + 1)")), ("company", "Acme Ltd"),
                                          ("business", .string("+44207946010\(index)")), ("favorite", false)]))
             }
-        case "extension_contacts":
-            items = users.prefix(20).map { user in
-                JSONObject([("id", user["id"]!), ("display_name", user["display_name"] ?? ""), ("email", user["email"] ?? ""),
-                            ("extension_number", user["extension_number"] ?? ""), ("favorite", false)])
-            }
         case "meetings" where isAdmin:
             items = [JSONObject([("id", "meeting-1"), ("subject", "Sandbox all-hands"), ("mode", "VIDEO"), ("extension_number", "800"),
                                  ("layout", "LAYOUT4"), ("timezone", "Europe/London"), ("created_at", "2026-11-01T09:00:00Z")])]
@@ -76,6 +72,19 @@ extension PortSIPSandbox {
         }
         collections[key] = items
         return items
+    }
+
+    /// Every user is an extension contact, under the user's ID, as on a real PBX: built
+    /// from the users as they are now, keeping the caller's favorites.
+    func extensionContacts(_ key: String) -> [JSONObject] {
+        let favorites = Set((collections[key] ?? []).filter { $0["favorite"]?.boolValue == true }.compactMap { $0["id"]?.stringValue })
+        let contacts = users.map { user in
+            JSONObject([("id", user["id"]!), ("display_name", user["display_name"] ?? ""), ("email", user["email"] ?? ""),
+                        ("extension_number", user["extension_number"] ?? ""),
+                        ("favorite", .bool(favorites.contains(user["id"]?.stringValue ?? "")))])
+        }
+        collections[key] = contacts
+        return contacts
     }
 
     /// A phone registering for an extension (the sandbox's `POST /_sandbox/portsip/registrations?extension=N`).

@@ -54,10 +54,20 @@ final class CompletionAndDocsTests: XCTestCase {
     }
 
     /// Runs a shell script with pbxctl on PATH and a profile to complete.
-    func shell(_ program: String, _ arguments: [String], script: String) throws -> String {
+    /// `profiles`, when given, replaces pbxctl on PATH by a stub that prints those names:
+    /// what a config file written by someone else could hold.
+    func shell(_ program: String, _ arguments: [String], script: String, profiles: [String]? = nil) throws -> String {
         let home = PBX.temporaryDirectory()
         var environment = PBX.environment(home: home)
         environment["PATH"] = URL(fileURLWithPath: PBX.binary).deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        if let profiles {
+            try FileManager.default.createDirectory(atPath: home + "/stub", withIntermediateDirectories: true)
+            let quoted = profiles.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+            try "#!/bin/sh\nprintf '%s\\n' \(quoted)\n".write(toFile: home + "/stub/pbxctl", atomically: true, encoding: .utf8)
+            chmod(home + "/stub/pbxctl", 0o755)
+            environment["PATH"] = home + "/stub:" + environment["PATH"]!
+            environment["MARKS"] = home
+        }
         PBX.run(["config", "set", "lab-pbx", "--type", "portsip", "--url", "https://pbx.example.com"], env: environment)
         let file = home + "/script"
         try script.write(toFile: file, atomically: true, encoding: .utf8)
@@ -102,22 +112,28 @@ final class CompletionAndDocsTests: XCTestCase {
         XCTAssertTrue(output.contains("[pbxctl contacts sync --kind ] personal business extension\n"), output)
     }
 
+    /// Starts an interactive zsh on a pseudo-terminal (zpty) with compinit and the
+    /// completion loaded; `drain` reads until the shell goes quiet (or 10 s pass), so a
+    /// slow machine is waited for.
+    static let zshSession = """
+        zmodload zsh/zpty
+        zpty -b z zsh -f -i
+        zpty -w z 'PS1="%% "; autoload -U compinit; compinit -u -d $HOME/.zcompdump; source completions/_pbxctl; setopt autolist nolistbeep; print READY-$((6*7))'
+        drain() {
+          local more quiet=0 tries=0
+          out=
+          while (( tries++ < 100 )); do
+            if zpty -r -t z more; then out+=$more; quiet=0
+            else (( quiet++ )); (( quiet >= 5 && ${#out} > 0 )) && break; sleep 0.1; fi
+          done
+        }
+        until [[ $out == *READY-42* ]]; do drain; (( SECONDS > 20 )) && break; done
+        """
+
     /// A real interactive zsh on a pseudo-terminal (zpty), with compinit, pressing TAB.
     func testZsh() throws {
         let output = try shell("zsh", ["-f"], script: """
-            zmodload zsh/zpty
-            zpty -b z zsh -f -i
-            zpty -w z 'PS1="%% "; autoload -U compinit; compinit -u -d $HOME/.zcompdump; source completions/_pbxctl; setopt autolist nolistbeep; print READY-$((6*7))'
-            # Read until the shell goes quiet (or 10 s pass), so a slow machine is waited for.
-            drain() {
-              local more quiet=0 tries=0
-              out=
-              while (( tries++ < 100 )); do
-                if zpty -r -t z more; then out+=$more; quiet=0
-                else (( quiet++ )); (( quiet >= 5 && ${#out} > 0 )) && break; sleep 0.1; fi
-              done
-            }
-            until [[ $out == *READY-42* ]]; do drain; (( SECONDS > 20 )) && break; done
+            \(Self.zshSession)
             press() {
               zpty -w -n z "$1"$'\\t'
               drain
@@ -161,5 +177,55 @@ final class CompletionAndDocsTests: XCTestCase {
         XCTAssertEqual(sections["profile"], ["lab-pbx"], output)
         XCTAssertEqual(Set(sections["presence"] ?? []), ["DO_NOT_DISTURB", "AVAILABLE", "AWAY", "BUSINESS_TRIP", "LUNCH"], output)
         XCTAssertTrue(sections["agent"]?.contains("BREAK") == true, output)
+    }
+
+    static let hostileProfiles = ["lab-pbx", "$(cd;touch dollar)", "`cd;touch backtick`", "$((6*7))", "*", "a b"]
+
+    func assertNothingRan(_ output: String) {
+        let home = output.components(separatedBy: "MARKS=").dropFirst().first?.split(separator: "\n").first.map(String.init) ?? ""
+        XCTAssertFalse(home.isEmpty, output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: home + "/dollar"), "a profile name ran as a command: \(output)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: home + "/backtick"), "a profile name ran as a command: \(output)")
+    }
+
+    func testBashOffersProfileNamesAsLiteralText() throws {
+        let output = try shell("bash", ["--norc", "--noprofile"], script: """
+            source completions/pbxctl.bash
+            echo "MARKS=$MARKS"
+            COMP_WORDS=(pbxctl --profile ''); COMP_CWORD=2; COMPREPLY=(); _pbxctl
+            printf '<%s>\\n' "${COMPREPLY[@]}"
+            COMP_WORDS=(pbxctl --profile '$'); COMP_CWORD=2; COMPREPLY=(); _pbxctl
+            printf 'dollar<%s>\\n' "${COMPREPLY[@]}"
+            """, profiles: Self.hostileProfiles)
+        assertNothingRan(output)
+        for name in Self.hostileProfiles { XCTAssertTrue(output.contains("<\(name)>\n"), "\(name) offered as is: \(output)") }
+        XCTAssertFalse(output.contains("<42>"), output)
+        XCTAssertTrue(output.contains("dollar<$(cd;touch dollar)>\ndollar<$((6*7))>\n"), "prefix match on the literal text: \(output)")
+    }
+
+    func testFishOffersProfileNamesAsLiteralText() throws {
+        let output = try shell("fish", ["--no-config"], script: """
+            source completions/pbxctl.fish
+            echo "MARKS=$MARKS"
+            complete -C 'pbxctl --profile ' | string replace -r '^' '<' | string replace -r '$' '>'
+            """, profiles: Self.hostileProfiles)
+        assertNothingRan(output)
+        for name in Self.hostileProfiles { XCTAssertTrue(output.contains("<\(name)"), "\(name) offered as is: \(output)") }
+    }
+
+    func testZshOffersProfileNamesAsLiteralText() throws {
+        let output = try shell("zsh", ["-f"], script: """
+            echo "MARKS=$MARKS"
+            \(Self.zshSession)
+            zpty -w -n z 'pbxctl --profile '$'\\t'
+            drain
+            print -r -- "=== listed"
+            print -r -- "${out//$'\\e'\\[[0-9;]#[A-Za-z]/}" | tr -d '\\r\\b'
+            zpty -d z
+            """, profiles: Self.hostileProfiles)
+        assertNothingRan(output)
+        let listed = output.components(separatedBy: "=== listed").last ?? ""
+        // zsh lists them quoted for the command line, as literal text: \$\(\(6\*7\)\)
+        XCTAssertTrue(listed.contains("lab-pbx") && listed.contains(#"\$\(\(6\*7\)\)"#), "the names are listed: \(output)")
     }
 }

@@ -46,7 +46,11 @@ enum PBX {
         }
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try? input.fileHandleForWriting.close()
-        // Read both pipes concurrently so a large output cannot block the child.
+        return finish(process, out: out, err: err)
+    }
+
+    /// Reads both pipes concurrently (so a large output cannot block the child), then waits for it.
+    static func finish(_ process: Process, out: Pipe, err: Pipe) -> Result {
         final class Box: @unchecked Sendable { var data = Data() }
         let errBox = Box()
         let group = DispatchGroup()
@@ -57,9 +61,8 @@ enum PBX {
         }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
-        let errData = errBox.data
         process.waitUntilExit()
-        return Result(code: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return Result(code: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errBox.data, as: UTF8.self))
     }
 
     /// Starts pbxctl, lets it run for `seconds`, presses Ctrl-C, and returns its exit code.
@@ -168,11 +171,12 @@ final class SandboxProcess {
     private(set) var baseURL = ""
     let home: String
 
-    init(arguments: [String] = []) throws {
-        home = PBX.temporaryDirectory()
+    /// `environment` (a `PBX.environment`) when the sandbox should write that home's config.
+    init(arguments: [String] = [], environment: [String: String]? = nil) throws {
+        home = environment?["HOME"] ?? PBX.temporaryDirectory()
         process.executableURL = URL(fileURLWithPath: PBX.binary)
         process.arguments = ["sandbox", "--port", "0"] + arguments
-        process.environment = PBX.environment(home: home)
+        process.environment = environment ?? PBX.environment(home: home)
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -221,6 +225,12 @@ final class SandboxProcess {
     func answerViolations() throws -> [String] {
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: get("/_sandbox/stats")) as? [String: Any])
         return try XCTUnwrap(object["answer_violations"] as? [String], "the sandbox reports the answers it checked")
+    }
+
+    /// Every request the sandbox received: its target as sent, and whether it carried credentials.
+    func requests() throws -> [(target: String, credentials: Bool)] {
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: get("/_sandbox/requests")) as? [String: Any])
+        return ((object["requests"] as? [[String: Any]]) ?? []).map { ($0["target"] as? String ?? "", $0["credentials"] as? Bool ?? false) }
     }
 
     func stop() {

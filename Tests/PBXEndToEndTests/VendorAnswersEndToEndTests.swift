@@ -94,3 +94,22 @@ final class VendorAnswersEndToEndTests: SandboxTestCase {
         XCTAssertEqual(shown["position"] as? Int, -1)
     }
 }
+
+extension VendorAnswersEndToEndTests {
+    /// Every user is an extension contact (not only the first few seeded), and a
+    /// recording's file_size is the size of what downloads.
+    func testSandboxContactsAndRecordingSizesAreConsistent() throws {
+        let created = PBX.run(["users", "create", "--name", "late.joiner", "--display-name", "Late", "--email", "late@example.com",
+                               "--role", "StandardUser", "--extension", "7399", "-f", "password=Late#Pass1", "-f", "extension_password=Sip#Pass1",
+                               "-f", "voicemail_pin=385920", "-q"], env: env)
+        XCTAssertEqual(created.code, 0, created.stderr)
+        XCTAssertEqual(PBX.run(["contacts", "favorite", "7399", "--kind", "extension"], env: env).code, 0)
+        XCTAssertEqual(PBX.run(["contacts", "favorite", "1200", "--kind", "extension"], env: env).code, 0)
+        let id = try firstID("recordings")
+        let record = try XCTUnwrap(PBX.json(PBX.run(["recordings", "get", id, "-o", "json"], env: env).stdout) as? [String: Any])
+        let folder = PBX.temporaryDirectory()
+        XCTAssertEqual(PBX.run(["recordings", "download", id, "-O", folder + "/r.wav"], env: env).code, 0)
+        let size = try FileManager.default.attributesOfItem(atPath: folder + "/r.wav")[.size] as? Int
+        XCTAssertEqual(record["file_size"] as? Int, size)
+    }
+}

@@ -35,6 +35,35 @@ final class ClientTests: XCTestCase {
         XCTAssertNil(empty.next(), "an empty page ends the walk even if count says more")
     }
 
+    func testPagesArePlannedLazilyAndAShortPageEndsTheWalk() {
+        var walker = PageWalker(pageSize: 100, limit: nil, all: true)
+        _ = walker.next()
+        XCTAssertEqual(walker.accept(count: 100, total: Int.max), 100)
+        var plan = walker.remainingPages()
+        XCTAssertTrue(plan.hasSeveral)
+        XCTAssertEqual(plan.next()?.skip, 100, "a count of Int.max plans one page at a time")
+        XCTAssertEqual(walker.accept(count: 40, total: Int.max, requested: 100), 40)
+        XCTAssertNil(walker.next(), "a short page ends the walk")
+        XCTAssertEqual(walker.contradiction, "the server counted \(Int.max) items but its pages ended after 140")
+
+        var honest = PageWalker(pageSize: 100, limit: nil, all: true)
+        _ = honest.next()
+        _ = honest.accept(count: 40, total: 40)
+        XCTAssertNil(honest.contradiction)
+        XCTAssertThrowsError(try PageWalker.count(in: ["count": -1]))
+        XCTAssertThrowsError(try PageWalker.count(in: ["count": "many"]))
+        XCTAssertEqual(try PageWalker.count(in: ["items": []]), nil)
+    }
+
+    func testRetryAfterThatIsNotAFiniteNonNegativeNumberIsAbsent() {
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        for value in ["-1", "inf", "-inf", "nan", "1e400", "soon", ""] {
+            XCTAssertNil(Backoff.parseRetryAfter(value, now: now), value)
+            XCTAssertEqual(Backoff.delay(attempt: 0, base: 0.25, cap: 20, retryAfter: value, now: now, random: { $0 }), 0.25, "falls back to backoff: \(value)")
+        }
+        XCTAssertEqual(Backoff.parseRetryAfter("3", now: now), 3)
+    }
+
     func testBackoffIsCappedJitteredAndHonoursRetryAfter() {
         let now = Date(timeIntervalSince1970: 1_700_000_000)
         XCTAssertEqual(Backoff.delay(attempt: 10, base: 0.5, cap: 20, retryAfter: nil, now: now, random: { $0 }), 20)
@@ -82,7 +111,27 @@ final class ClientTests: XCTestCase {
     func testPercentEncoding() {
         XCTAssertEqual(percentEncode("a b/c'é"), "a%20b%2Fc%27%C3%A9")
         XCTAssertEqual(percentDecode("a%20b+c"), "a b c")
-        XCTAssertEqual(OperationCommand.fill("/users/{id}/phones/{phone_id}", with: ["U", "P"]), "/users/U/phones/P")
-        XCTAssertEqual(OperationCommand.fill("/users/{id}/profile", with: []), "/users/{id}/profile")
+        XCTAssertEqual(PathTemplate.fill("/users/{id}/phones/{phone_id}", ["U", "P"]), "/users/U/phones/P")
+        XCTAssertEqual(PathTemplate.fill("/users/{id}/profile", []), "/users/{id}/profile")
+    }
+
+    func testUserinfoAndSentSecretsAreMasked() {
+        XCTAssertEqual(Redaction.url("https://admin:pw%40x@pbx.example.com:8887/api?token=t"), "https://admin:***@pbx.example.com:8887/api?token=***")
+        XCTAssertEqual(Redaction.url("https://tok123@pbx.example.com/a@b"), "https://***@pbx.example.com/a@b")
+        XCTAssertEqual(Redaction.url("https://pbx.example.com/a@b"), "https://pbx.example.com/a@b")
+        var request = HTTPRequest(method: "POST", url: "https://u:urlpass@h/x")
+        request.setHeader("Authorization", "Basic " + Data("apiuser:basic-pw".utf8).base64EncodedString())
+        request.headers.append(("Content-Type", "application/json"))
+        request.body = Array(#"{"name":"n","nested":{"password":"body-pw"}}"#.utf8)
+        let secrets = Redaction.secretValues(of: request)
+        let echoed = "bad: basic-pw, body-pw, urlpass; name n"
+        XCTAssertEqual(Redaction.scrub(echoed, secrets: secrets), "bad: ***, ***, ***; name n")
+    }
+
+    func testLoopbackIsTheHostNotAPrefix() {
+        for url in ["http://127.0.0.1:8887", "http://localhost/x", "http://[::1]:80", "http://127.9.9.9", "http://u:p@127.0.0.1"] { XCTAssertTrue(Backends.isLoopback(url), url) }
+        for url in ["http://127.0.0.1.evil.example", "http://localhost.evil.example", "http://evil.example/127.0.0.1", "http://10.0.0.1", "http://127.0.0.1@evil.example"] {
+            XCTAssertFalse(Backends.isLoopback(url), url)
+        }
     }
 }

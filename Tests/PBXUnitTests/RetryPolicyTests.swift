@@ -14,7 +14,6 @@ final class RetryPolicyTests: XCTestCase {
             sent.append(request.method)
             return try outcomes.removeFirst().get()
         }
-        func download(_ request: HTTPRequest, to fileDescriptor: Int32) throws -> HTTPResponse { try send(request) }
         func stream(_ request: HTTPRequest, consumer: @escaping (UnsafeRawBufferPointer) -> Bool) throws -> HTTPResponse { try send(request) }
     }
 
@@ -65,7 +64,7 @@ final class RetryPolicyTests: XCTestCase {
         let transport = ScriptedTransport([.success(HTTPResponse(status: 401)), .success(HTTPResponse(status: 401))])
         let api = client(transport)
         var refreshes = 0
-        api.refreshAuth = {
+        api.refreshAuth = { _ in
             refreshes += 1
             return .bearer("fresh")
         }

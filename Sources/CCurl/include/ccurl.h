@@ -20,9 +20,16 @@ typedef struct pbx_buffer {
     void *context;
 } pbx_buffer;
 
-// Set by the SIGINT handler; a transfer in progress aborts at its next progress tick.
+// Set by the SIGINT/SIGTERM handler; a transfer in progress aborts within 20 ms.
 extern volatile sig_atomic_t pbx_interrupted;
+// Set once "interrupted" was reported, so the watchdog does not say it twice.
+extern volatile sig_atomic_t pbx_interrupt_reported;
+// SIGINT/SIGTERM set pbx_interrupted; if the process is still running 80 ms later, a
+// watchdog removes the registered files and exits 130.
 void pbx_install_sigint_handler(void);
+// A temporary file to remove if the watchdog ends the process; returns a slot or -1.
+int pbx_cleanup_register(const char *path);
+void pbx_cleanup_unregister(int slot);
 
 // Returns NULL on success, else a message saying why libcurl could not be loaded.
 const char *pbx_curl_load(void);
@@ -33,7 +40,11 @@ int pbx_curl_setopt_long(void *handle, int option, long value);
 int pbx_curl_setopt_ptr(void *handle, int option, const void *value);
 int pbx_curl_setopt_str(void *handle, int option, const char *value);
 int pbx_curl_setopt_off(void *handle, int option, int64_t value);
-int pbx_curl_perform(void *handle, pbx_buffer *body, pbx_buffer *headers, char *errorbuf);
+// With a multi handle (from pbx_curl_multi_init, one per easy handle), the transfer
+// aborts within 20 ms of an interrupt; without, at libcurl's next progress call.
+int pbx_curl_perform(void *handle, void *multi, pbx_buffer *body, pbx_buffer *headers, char *errorbuf);
+void *pbx_curl_multi_init(void);
+void pbx_curl_multi_cleanup(void *multi);
 long pbx_curl_response_code(void *handle);
 const char *pbx_curl_strerror(int code);
 void *pbx_curl_slist_append(void *list, const char *value);

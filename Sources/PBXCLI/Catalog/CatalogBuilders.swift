@@ -87,7 +87,6 @@ enum CatalogBuilders {
     /// Swaps one path segment for another in the request and its template (`--kind`).
     static func swapSegment(_ plan: inout RequestPlan, _ from: String, _ to: String) {
         guard from != to else { return }
-        plan.path = plan.path.replacingOccurrences(of: "/\(from)", with: "/\(to)")
         plan.template = plan.template.replacingOccurrences(of: "/\(from)", with: "/\(to)")
     }
 }

@@ -1,4 +1,5 @@
 import PBXCatalog
+import PBXClient
 import PBXJSON
 
 /// What a command does, by the shape of its endpoint.
@@ -124,10 +125,24 @@ public struct Operation: @unchecked Sendable {
     public var specOperation: SpecOperation? { PortSIPSpec.shared.operation(method, path) }
 }
 
+/// A value for a path placeholder, kept apart from the template until the URL is built.
+public enum PathParameter: Equatable, Sendable {
+    case value(String)
+    /// A user ID or extension number, not yet resolved to an ID.
+    case user(String)
+
+    var text: String {
+        switch self {
+        case .value(let text), .user(let text): return text
+        }
+    }
+}
+
 /// The request the engine is about to send; `prepare` hooks may change it.
 public struct RequestPlan {
     public var method: String
-    public var path: String
+    /// The template's placeholders, in order.
+    public var parameters: [PathParameter] = []
     public var query: [(String, String)] = []
     public var body: JSONObject?
     public var confirmQuestion: String?
@@ -136,4 +151,7 @@ public struct RequestPlan {
     /// Body fields the user set through a named flag or an argument, with what was typed
     /// (`extension_number` → `--extension`), so errors speak the user's words.
     public var typedAs: [String: String] = [:]
+
+    /// The request path: every parameter is one encoded segment.
+    public var path: String { PathTemplate.fill(template, parameters.map(\.text)) }
 }

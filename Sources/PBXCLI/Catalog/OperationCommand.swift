@@ -85,6 +85,7 @@ enum OperationCommand {
             try BodyInput.fillSecrets(operation.secrets, into: &plan.body!, invocation: invocation)
             try validate(plan, operation)
         }
+        if operation.shape == .list { _ = try listBounds(invocation.line) }
         let client = try app.client(.portsip)
         if let question = plan.confirmQuestion { try invocation.confirm(question) }
         let reader = readBack(operation, plan, app.output)
@@ -135,7 +136,7 @@ enum OperationCommand {
         case .create:
             if let json = answer.json { renderer.single(json) }
             if !app.output.quiet {
-                invocation.io.err("Created \(operation.noun) \(id)\n")
+                invocation.io.err("Created \(operation.noun) \(TerminalText.escape(id))\n")
             }
         default:
             if let json = answer.json {
@@ -178,10 +179,10 @@ enum OperationCommand {
     static func buildPlan(_ operation: Operation, _ invocation: Invocation) throws -> RequestPlan {
         let line = invocation.line
         var template = operation.path
-        var pathValues: [String] = []
+        var parameters: [PathParameter] = []
         if let user = line.string("user"), let adminPath = operation.adminPath {
             template = adminPath
-            pathValues.append("{user:\(user)}")
+            parameters.append(.user(user))
         }
         var body: JSONObject?
         var typedAs: [String: String] = [:]
@@ -213,7 +214,7 @@ enum OperationCommand {
             guard let first = values.first else { continue }
             switch argument.role {
             case .path, .user, .userWhen:
-                pathValues.append(argument.resolvesUser(line) ? "{user:\(first)}" : percentEncode(first))
+                parameters.append(argument.resolvesUser(line) ? .user(first) : .value(first))
             case .body(let key):
                 if body == nil { body = JSONObject() }
                 let schema = spec?.bodySchema.flatMap { SchemaValidator.schema(of: $0, path: key) }
@@ -225,7 +226,7 @@ enum OperationCommand {
                 typedAs[key] = argument.name
             }
         }
-        var plan = RequestPlan(method: operation.method, path: fill(template, with: pathValues), body: body, template: template)
+        var plan = RequestPlan(method: operation.method, parameters: parameters, body: body, template: template)
         plan.typedAs = typedAs
         if operation.confirm {
             let target = line.positionals.first.map { " \($0)" } ?? ""
@@ -237,23 +238,6 @@ enum OperationCommand {
             }
         }
         return plan
-    }
-
-    /// Fills a template's `{placeholders}` in order; those without a value stay as they are.
-    static func fill(_ template: String, with values: [String]) -> String {
-        var result = ""
-        var remaining = values[...]
-        var rest = template[...]
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            result += rest[..<open]
-            if let value = remaining.popFirst() {
-                result += value
-            } else {
-                result += rest[open...close]
-            }
-            rest = rest[rest.index(after: close)...]
-        }
-        return result + rest
     }
 
     /// Client-side checks before anything is sent: unknown fields, the vendor schema
@@ -292,14 +276,18 @@ enum OperationCommand {
         return "\(typed) \(problem.message) (\(problem.field))"
     }
 
-    /// Replaces `{user:VALUE}` markers with user IDs; an extension number is looked up
-    /// with a filter on `extension_number`.
+    /// Turns user parameters into user IDs; an extension number is looked up with a
+    /// filter on `extension_number`.
     static func resolveUsers(_ plan: inout RequestPlan, _ operation: Operation, _ invocation: Invocation, _ client: APIClient) throws {
-        while let start = plan.path.range(of: "{user:"), let end = plan.path[start.upperBound...].firstIndex(of: "}") {
-            let value = String(plan.path[start.upperBound..<end])
-            let id = try UserResolver.resolve(value, client: client, io: invocation.io)
-            plan.path.replaceSubrange(start.lowerBound...end, with: percentEncode(id))
+        for (index, parameter) in plan.parameters.enumerated() {
+            guard case .user(let value) = parameter else { continue }
+            plan.parameters[index] = .value(try UserResolver.resolve(value, client: client, io: invocation.io))
         }
+    }
+
+    /// `--page-size` (PortSIP's top: 1 to 100) and `--limit`, checked before anything is sent.
+    static func listBounds(_ line: ParsedCommandLine) throws -> (pageSize: Int, limit: Int?) {
+        (try line.int("page-size", in: 1...100) ?? 100, try line.int("limit", in: NumberRanges.limit))
     }
 
     static func runList(_ plan: RequestPlan, _ operation: Operation, _ invocation: Invocation, _ client: APIClient) throws {
@@ -309,12 +297,8 @@ enum OperationCommand {
         let schema = RecordSchema.of(operation)
         let renderer = Renderer(options: app.output, sink: invocation.io.stdout, defaultColumns: operation.columns, idKey: operation.idKey,
                                 masking: masked(operation, invocation), recordFields: schema.map { RecordSchema.scalarPaths(of: $0) } ?? [])
-        let pageSize = line.int("page-size") ?? 100
-        if spec?.queryParameter("top") != nil, !(1...100).contains(pageSize) {
-            throw APIError.usage("--page-size must be 1 to 100 (PortSIP's top limit)")
-        }
-        if let limit = line.int("limit"), limit < 1 { throw APIError.usage("--limit must be at least 1") }
-        var walker = PageWalker(pageSize: pageSize, limit: line.int("limit"), all: line.bool("all") || operation.alwaysAll, paged: spec?.queryParameter("top") != nil)
+        let (pageSize, limit) = try listBounds(line)
+        var walker = PageWalker(pageSize: pageSize, limit: limit, all: line.bool("all") || operation.alwaysAll, paged: spec?.queryParameter("top") != nil)
         if !walker.paged, app.output.format != .table || app.output.quiet {
             try streamUnpagedList(plan, operation, invocation, client, renderer: renderer, schema: schema)
             return
@@ -333,7 +317,7 @@ enum OperationCommand {
             guard let json = answer.json, let items = json["items"]?.arrayValue ?? json.arrayValue else {
                 throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "expected {\"count\", \"items\"} in the answer", backend: "portsip")
             }
-            return (items, json["count"]?.intValue)
+            return (items, try PageWalker.count(in: json))
         }
         while let page = walker.next() {
             if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
@@ -345,21 +329,28 @@ enum OperationCommand {
             let kept = walker.accept(count: items.count, total: total)
             renderer.emit(Array(items.prefix(kept)))
             invocation.io.stdout.flush()
+            try invocation.io.stdout.checkWritten()
             // Once the first page has told the total, the rest are known: fetch them a
-            // few at a time and print them in order.
+            // few at a time and print them in order, until one comes back short.
             if walker.paged, walker.total != nil, walker.fetched == kept, kept > 0 {
                 let pages = walker.remainingPages()
-                if pages.count > 1 {
-                    try PagePrefetcher.run(pages, concurrency: 4, fetch: { try fetch($0)?.items ?? [] }) { items in
-                        let kept = walker.accept(count: items.count, total: walker.total)
+                if pages.hasSeveral {
+                    try PagePrefetcher.run(pages, concurrency: 4, fetch: { try fetch($0)?.items ?? [] }) { items, top in
+                        let kept = walker.accept(count: items.count, total: walker.total, requested: top)
                         renderer.emit(Array(items.prefix(kept)))
                         invocation.io.stdout.flush()
+                        try invocation.io.stdout.checkWritten()
+                        return walker.next() != nil
                     }
                     break
                 }
             }
         }
         renderer.finishList()
+        if let contradiction = walker.contradiction {
+            invocation.io.stdout.flush()
+            throw APIError(kind: .malformed, code: "MALFORMED", message: contradiction + "; the list above may be incomplete", backend: "portsip")
+        }
         if let remaining = walker.remaining, remaining > 0, invocation.io.stderrIsTTY, !app.output.quiet {
             invocation.io.err("Showing \(walker.fetched) of \(walker.total ?? walker.fetched) \(operation.noun)s; use --all or --limit N for more.\n")
         }
@@ -372,7 +363,7 @@ extension OperationCommand {
     /// Lists PortSIP answers in one piece (CDRs, messages…) can be long: parse and print
     /// them item by item as they arrive instead of holding the whole answer.
     static func streamUnpagedList(_ plan: RequestPlan, _ operation: Operation, _ invocation: Invocation, _ client: APIClient, renderer: Renderer, schema: JSON?) throws {
-        let limit = invocation.line.int("limit")
+        let limit = try invocation.line.int("limit", in: NumberRanges.limit)
         let fields = invocation.app.output.fields
         var printed = 0
         let request = client.makeRequest(method: "GET", path: plan.path, query: plan.query)
@@ -382,7 +373,10 @@ extension OperationCommand {
                 if let limit, printed >= limit { throw LimitReached() }
                 renderer.emit([item])
                 printed += 1
-                if printed % 256 == 0 { invocation.io.stdout.flush() }
+                if printed % 256 == 0 {
+                    invocation.io.stdout.flush()
+                    try invocation.io.stdout.checkWritten()
+                }
             }
             if result.dryRun { return }
         } catch is LimitReached {}
@@ -392,6 +386,8 @@ extension OperationCommand {
 }
 
 /// PortSIP pagination arithmetic: walk skip/top until `count` (or `--limit`) is reached.
+/// The server's `count` is a claim, not a plan: pages are planned one at a time, and a
+/// short or empty page ends the walk whatever `count` said.
 public struct PageWalker: Equatable {
     public let pageSize: Int
     public let limit: Int?
@@ -400,6 +396,8 @@ public struct PageWalker: Equatable {
     public private(set) var fetched = 0
     public private(set) var total: Int?
     private var finished = false
+    private var endedShort = false
+    private var lastRequested: Int?
 
     public init(pageSize: Int, limit: Int?, all: Bool, paged: Bool = true) {
         self.pageSize = pageSize
@@ -416,54 +414,104 @@ public struct PageWalker: Equatable {
         if fetched > 0, !all, limit == nil { return nil }
         if !paged, fetched > 0 { return nil }
         let wanted = limit.map { min(pageSize, $0 - fetched) } ?? pageSize
+        lastRequested = max(1, wanted)
         return (fetched, max(1, wanted))
     }
 
-    /// Records a page of `count` items; returns how many of them to keep.
-    public mutating func accept(count: Int, total: Int?) -> Int {
+    /// Records a page of `count` items, asked for with `top` (default: the last `next()`);
+    /// returns how many of them to keep.
+    public mutating func accept(count: Int, total: Int?, requested top: Int? = nil) -> Int {
         self.total = total ?? self.total
         var kept = count
-        if let limit { kept = min(count, limit - fetched) }
+        if let limit { kept = max(0, min(count, limit - fetched)) }
         fetched += kept
         if count == 0 || !paged { finished = true }
+        if paged, let asked = top ?? lastRequested, count < asked {
+            finished = true
+            endedShort = true
+        }
         return kept
     }
 
-    /// Every page still to fetch, once the total is known (the pages `next()` would give).
-    public func remainingPages() -> [(skip: Int, top: Int)] {
-        guard let total, paged, all || limit != nil else { return [] }
-        let end = min(total, limit ?? total)
-        return stride(from: fetched, to: end, by: pageSize).map { ($0, min(pageSize, end - $0)) }
+    /// The pages still to fetch once the total is known (the pages `next()` would give),
+    /// planned lazily: a count of 10^15 costs nothing until pages are asked for.
+    public func remainingPages() -> PagePlan {
+        guard let total, paged, all || limit != nil, !finished else { return PagePlan(cursor: 0, end: 0, size: pageSize) }
+        return PagePlan(cursor: fetched, end: min(total, limit ?? total), size: pageSize)
     }
 
     /// Items the server has beyond what was fetched, when known.
     public var remaining: Int? { total.map { max(0, $0 - fetched) } }
+
+    /// Why the answers cannot all be true, when the pages ended before the count they
+    /// announced was reached.
+    public var contradiction: String? {
+        guard endedShort, let total else { return nil }
+        let expected = min(total, limit ?? total)
+        guard fetched < expected else { return nil }
+        return "the server counted \(total) items but its pages ended after \(fetched)"
+    }
+
+    /// The `count` of a list answer: nil when absent, an error when it is not a
+    /// non-negative integer.
+    public static func count(in json: JSON, backend: String = "portsip") throws -> Int? {
+        guard let value = json["count"] else { return nil }
+        guard let count = value.intValue, count >= 0 else {
+            throw APIError(kind: .malformed, code: "MALFORMED", message: "the list answer's count is not a non-negative integer: \(value.compactText.prefix(40))", backend: backend)
+        }
+        return count
+    }
 }
 
-/// Fetches known pages with a few concurrent requests and hands them over in order,
-/// holding at most a window of pages in memory.
+/// Pages to fetch, one after another, made on demand.
+public struct PagePlan: Equatable {
+    var cursor: Int
+    let end: Int
+    let size: Int
+
+    public mutating func next() -> (skip: Int, top: Int)? {
+        guard cursor < end else { return nil }
+        let top = Swift.min(size, end - cursor)
+        defer { cursor += top }
+        return (cursor, top)
+    }
+
+    /// True when at least two pages are left (worth prefetching).
+    public var hasSeveral: Bool { end - cursor > size }
+}
+
+/// Fetches pages with a few concurrent requests and hands them over in order,
+/// holding at most a window of pages in memory. Pages are taken from the plan only as
+/// they are fetched.
 enum PagePrefetcher {
     /// What the fetching threads and the printing thread share, under `condition`.
     final class Shared: @unchecked Sendable {
         let condition = NSCondition()
+        var plan: PagePlan
+        var planned: [Int: (skip: Int, top: Int)] = [:]
+        var exhausted = false
         var results: [Int: [JSON]] = [:]
         var failure: Error?
         var nextToFetch = 0
         var nextToEmit = 0
         var running = 0
+        init(plan: PagePlan) { self.plan = plan }
     }
 
-    static func run(_ pages: [(skip: Int, top: Int)], concurrency: Int, fetch: @escaping ((skip: Int, top: Int)) throws -> [JSON], emit: ([JSON]) throws -> Void) throws {
-        let shared = Shared()
+    /// `emit` gets each page with the `top` it was asked with, and returns false to stop.
+    static func run(_ pages: PagePlan, concurrency: Int, fetch: @escaping ((skip: Int, top: Int)) throws -> [JSON], emit: ([JSON], Int) throws -> Bool) throws {
+        let shared = Shared(plan: pages)
         let condition = shared.condition
         let window = concurrency * 2
-        shared.running = min(concurrency, pages.count)
-        for _ in 0..<shared.running {
+        shared.running = concurrency
+        for _ in 0..<concurrency {
             Thread {
                 while true {
                     condition.lock()
-                    while shared.nextToFetch < pages.count, shared.nextToFetch >= shared.nextToEmit + window, shared.failure == nil { condition.wait() }
-                    guard shared.nextToFetch < pages.count, shared.failure == nil, pbx_interrupted == 0 else {
+                    while !shared.exhausted, shared.nextToFetch >= shared.nextToEmit + window, shared.failure == nil { condition.wait() }
+                    let page = shared.failure == nil && pbx_interrupted == 0 ? shared.plan.next() : nil
+                    guard let page else {
+                        shared.exhausted = true
                         shared.running -= 1
                         condition.broadcast()
                         condition.unlock()
@@ -471,8 +519,9 @@ enum PagePrefetcher {
                     }
                     let index = shared.nextToFetch
                     shared.nextToFetch += 1
+                    shared.planned[index] = page
                     condition.unlock()
-                    let outcome = Result { try fetch(pages[index]) }
+                    let outcome = Result { try fetch(page) }
                     condition.lock()
                     switch outcome {
                     case .success(let items): shared.results[index] = items
@@ -490,26 +539,29 @@ enum PagePrefetcher {
             while shared.running > 0 { condition.wait() }
             condition.unlock()
         }
-        while shared.nextToEmit < pages.count {
+        while true {
             condition.lock()
-            while shared.results[shared.nextToEmit] == nil, shared.failure == nil, pbx_interrupted == 0 {
-                // A timed wait, so an interrupt is noticed even when no page arrives; the loop re-checks.
-                _ = condition.wait(until: Date().addingTimeInterval(0.2))
+            while shared.results[shared.nextToEmit] == nil, shared.failure == nil, pbx_interrupted == 0,
+                !(shared.exhausted && shared.nextToEmit >= shared.nextToFetch)
+            {
+                _ = condition.wait(until: Date().addingTimeInterval(0.02))
             }
             if pbx_interrupted != 0 {
                 condition.unlock()
                 throw APIError(kind: .interrupted, message: "interrupted")
             }
             guard let items = shared.results.removeValue(forKey: shared.nextToEmit) else {
-                let error = shared.failure!
+                let error = shared.failure
+                let done = shared.exhausted && shared.nextToEmit >= shared.nextToFetch
                 condition.unlock()
-                throw error
+                if done { return }
+                throw error!
             }
+            let top = shared.planned.removeValue(forKey: shared.nextToEmit)?.top ?? items.count
             shared.nextToEmit += 1
             condition.broadcast()
             condition.unlock()
-            try emit(items)
-            if items.isEmpty { return }
+            guard try emit(items, top) else { return }
         }
     }
 }

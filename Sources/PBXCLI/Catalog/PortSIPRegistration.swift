@@ -60,13 +60,12 @@ enum PortSIPRegistrationCatalog {
 
     static func runCheck(_ invocation: Invocation) throws {
         let client = try invocation.app.client(.portsip)
-        let wait = invocation.line.double("wait") ?? 0
-        guard wait >= 0 else { throw APIError.usage("--wait must not be negative") }
+        let wait = try invocation.line.double("wait", in: NumberRanges.wait) ?? 0
         let value = try invocation.require("USER")
         let id = try UserResolver.resolve(value, client: client, io: invocation.io)
         let deadline = Date().addingTimeInterval(wait)
         while true {
-            let answer = try client.call("GET", "/users/" + percentEncode(id) + "/status")
+            let answer = try client.call("GET", PathTemplate.fill("/users/{id}/status", [id]))
             if answer.dryRun { return }
             let count = answer.json?["registration"]?.arrayValue?.count ?? 0
             let output = invocation.app.output

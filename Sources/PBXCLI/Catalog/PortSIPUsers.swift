@@ -69,7 +69,6 @@ enum PortSIPUsersCatalog {
         resetProfile.extraFlags = [Flag("yes", short: "y", help: "do not ask for confirmation when resetting every user")]
         resetProfile.prepare = { plan, invocation in
             if invocation.line.positionals.isEmpty {
-                plan.path = "/users/profile"
                 plan.template = "/users/profile"
                 plan.confirmQuestion = "Reset the profile of every user?"
             }

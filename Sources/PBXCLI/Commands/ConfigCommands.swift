@@ -45,7 +45,7 @@ enum ConfigCommands {
         let renderer = Renderer(options: invocation.app.output, sink: invocation.io.stdout, defaultColumns: ["name", "type", "url", "default", "logged_in"], idKey: "name")
         let rows: [JSON] = try store.profiles().map { profile in
             .object(JSONObject([
-                ("name", .string(profile.name)), ("type", .string(profile.type.rawValue)), ("url", .string(profile.setting("url") ?? profile.setting("region") ?? "")),
+                ("name", .string(profile.name)), ("type", .string(profile.type.rawValue)), ("url", .string(profile.setting("url").map(Redaction.url) ?? profile.setting("region") ?? "")),
                 ("default", .bool(profile.isDefault)),
                 ("logged_in", .bool(!profile.secrets.filter { !$0.value.isEmpty }.isEmpty)),
             ]))
@@ -59,9 +59,12 @@ enum ConfigCommands {
         let store = try invocation.app.store()
         guard let profile = try store.profile(named: name) else { throw missing(name, store) }
         var object = JSONObject([("name", .string(name))])
-        for (key, value) in profile.settings.sorted(by: { order($0.key) < order($1.key) }) { object[key] = .string(value) }
+        for (key, value) in profile.settings.sorted(by: { order($0.key) < order($1.key) }) { object[key] = .string(key.hasSuffix("url") ? Redaction.url(value) : value) }
         object["credentials"] = .array(profile.secrets.filter { !$0.value.isEmpty }.keys.sorted().map { .string("\($0) (set)") })
         Renderer(options: invocation.app.output, sink: invocation.io.stdout, idKey: "name").single(.object(object))
+        if !profile.misplacedSecrets.isEmpty {
+            invocation.io.err("warning: \(store.configPath) holds \(profile.misplacedSecrets.joined(separator: ", ")) of profile '\(name)'; secrets belong in \(store.credentialsPath) (mode 0600): run pbxctl config set \(name) KEY=VALUE for each, then delete them from the config file\n")
+        }
     }
 
     static func order(_ key: String) -> String {
@@ -72,8 +75,8 @@ enum ConfigCommands {
     static func set(_ invocation: Invocation) throws {
         let line = invocation.line
         let name = try invocation.require("NAME")
-        guard !name.isEmpty, !name.contains("]"), !name.contains(where: \.isWhitespace) else {
-            throw APIError.usage("'\(name)' is not a usable profile name (no spaces or brackets)")
+        guard ConfigStore.isValidProfileName(name) else {
+            throw APIError.usage("\(name.debugDescription) is not a usable profile name: start with a letter or digit, then use letters, digits, '.', '_' and '-'")
         }
         let store = try invocation.app.store()
         let existing = try? store.profile(named: name)
@@ -104,25 +107,31 @@ enum ConfigCommands {
                     throw APIError.usage("'\(key)' is not a setting of \(type.rawValue) profiles (\(allowed.joined(separator: ", ")))" + Suggest.hint(key, among: allowed))
                 }
                 if key == "default", !["true", "false"].contains(value) { throw APIError.usage("default takes true or false") }
+                if key == "type", value != type.rawValue {
+                    throw APIError.usage("type=\(value) contradicts the profile's type \(type.rawValue); change a profile's type with --type")
+                }
+                if key == "url", !(value.hasPrefix("https://") || value.hasPrefix("http://")) { throw APIError.usage("url must start with https:// or http://") }
+                if key == "region" { try Backends.checkRegion(value, label: "profile '\(name)'") }
                 settings.append((key, value))
             }
+        }
+        for (key, value) in settings + secrets where value.containsControlCharacter {
+            throw APIError.usage("\(key): the value holds a control character (a line break or similar); nothing was written")
         }
         if existing == nil, !settings.contains(where: { $0.0 == "url" }), !(type == .vonage && settings.contains(where: { $0.0 == "region" })) {
             throw APIError.usage("a new profile needs --url" + (type == .vonage ? " (or region=emea|nam|apac)" : ""))
         }
-        if settings.contains(where: { $0 == ("default", "true") }) { clearDefaults(store, type: type, except: name) }
-        for (key, value) in settings { store.setSetting(name, key, value) }
-        try store.saveConfig()
-        if !secrets.isEmpty {
-            for (key, value) in secrets { store.setSecret(name, key, value) }
-            try store.saveCredentials()
+        try store.update {
+            if settings.contains(where: { $0 == ("default", "true") }) { clearDefaults(store, type: type, except: name) }
+            for (key, value) in settings { try store.setSetting(name, key, value) }
+            for (key, value) in secrets { try store.setSecret(name, key, value) }
         }
         invocation.io.err("\(existing == nil ? "Added" : "Updated") profile \(name) in \(store.configPath)\n")
     }
 
     static func clearDefaults(_ store: ConfigStore, type: BackendType, except name: String) {
         for profile in (try? store.profiles()) ?? [] where profile.type == type && profile.name != name && profile.isDefault {
-            store.setSetting(profile.name, "default", nil)
+            try? store.setSetting(profile.name, "default", nil)
         }
     }
 
@@ -131,9 +140,7 @@ enum ConfigCommands {
         let store = try invocation.app.store()
         guard try store.profile(named: name) != nil else { throw missing(name, store) }
         try invocation.confirm("Delete profile \(name) and its credentials?")
-        store.removeProfile(name)
-        try store.saveConfig()
-        try store.saveCredentials()
+        try store.update { store.removeProfile(name) }
         invocation.io.err("Deleted profile \(name)\n")
     }
 
@@ -141,9 +148,10 @@ enum ConfigCommands {
         let name = try invocation.require("NAME")
         let store = try invocation.app.store()
         guard let profile = try store.profile(named: name) else { throw missing(name, store) }
-        clearDefaults(store, type: profile.type, except: name)
-        store.setSetting(name, "default", "true")
-        try store.saveConfig()
+        try store.update {
+            clearDefaults(store, type: profile.type, except: name)
+            try store.setSetting(name, "default", "true")
+        }
         invocation.io.err("Profile \(name) is now the default \(profile.type.rawValue) profile\n")
     }
 

@@ -25,7 +25,7 @@ enum DownloadCommand {
     static func run(_ invocation: Invocation) throws {
         let client = try invocation.app.client(.portsip)
         let id = try invocation.require("ID")
-        let recording = try client.call("GET", "/user/recordings/" + percentEncode(id))
+        let recording = try client.call("GET", PathTemplate.fill("/user/recordings/{id}", [id]))
         if recording.dryRun {
             invocation.io.err("note: the file would then be fetched from the recording's file_url\n")
             return
@@ -35,48 +35,54 @@ enum DownloadCommand {
         guard let fileURL = record?["file_url"]?.stringValue, !fileURL.isEmpty else {
             throw APIError(kind: .malformed, status: recording.status, code: "MALFORMED", message: "recording \(id) has no file_url", backend: "portsip")
         }
-        let target = invocation.line.string("output-file") ?? safeName(record?["file_name"]?.stringValue ?? "\(id).wav")
-        // file_url is server-relative (/api/blobs/…); the profile's base already ends in /api.
-        let path = fileURL.hasPrefix("/api/") ? String(fileURL.dropFirst(4)) : fileURL
-        var request = client.makeRequest(method: "GET", path: path, accept: "*/*")
-        if fileURL.hasPrefix("http://") || fileURL.hasPrefix("https://") { request.url = fileURL }
+        let target = invocation.line.string("output-file") ?? SafeFiles.safeName(record?["file_name"]?.stringValue ?? "", fallback: "recording.wav")
+        let request = try fileRequest(fileURL, client: client, io: invocation.io)
 
         if target == "-" {
             invocation.io.stdout.flush()
-            let response = try client.send(request, download: STDOUT_FILENO)
+            let response = try client.download(request, to: STDOUT_FILENO)
             try check(response, client)
             return
         }
         if FileManager.default.fileExists(atPath: target), !invocation.line.bool("force") {
             throw APIError.usage("\(target) already exists; pass --force to overwrite it")
         }
-        let directory = (target as NSString).deletingLastPathComponent
-        let temporary = (directory.isEmpty ? "." : directory) + "/.\((target as NSString).lastPathComponent).part-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw APIError.local("cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        let (temporary, fd) = try SafeFiles.createTemporary(beside: target)
+        let cleanup = pbx_cleanup_register(temporary)
         var keep = false
         defer {
             close(fd)
             if !keep { unlink(temporary) }
+            pbx_cleanup_unregister(cleanup)
         }
-        let response = try client.send(request, download: fd)
+        let response = try client.download(request, to: fd)
         try check(response, client)
         if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
         guard rename(temporary, target) == 0 else { throw APIError.local("cannot rename to \(target): \(String(cString: strerror(errno)))") }
         keep = true
-        invocation.io.err("Saved \(target) (\(ByteCount.text(response.raw.body.count == 0 ? fileSize(target) : response.raw.body.count)))\n")
+        invocation.io.err("Saved \(target) (\(ByteCount.text(fileSize(target))))\n")
     }
 
+    /// The request for a recording's `file_url`. PortSIP's is server-relative
+    /// (`/api/blobs/…`, on the profile's own API, whose base already ends in /api); an
+    /// absolute one gets the profile's credentials only on the profile's own origin.
+    static func fileRequest(_ fileURL: String, client: APIClient, io: IOContext) throws -> HTTPRequest {
+        guard fileURL.contains("://") else {
+            let path = fileURL.hasPrefix("/api/") ? String(fileURL.dropFirst(4)) : fileURL
+            return client.makeRequest(method: "GET", path: path, accept: "*/*")
+        }
+        let request = try client.request(forServerURL: fileURL, accept: "*/*")
+        if !request.sendsCredentials, let origin = Origin(fileURL) {
+            io.err("note: the recording is on another origin (\(origin)) than the profile; it is fetched without the profile's credentials\n")
+        }
+        return request
+    }
+
+    /// An error answer is shown with the server's message; it was never written to the file.
     static func check(_ response: APIResponse, _ client: APIClient) throws {
         guard (200..<300).contains(response.raw.status) else {
-            throw APIError.fromResponse(status: response.raw.status, body: [], backend: client.connection.backend)
+            throw APIError.fromResponse(status: response.raw.status, body: response.raw.body, backend: client.connection.backend)
         }
-    }
-
-    /// A server-supplied name is used only as a plain file name in the current folder.
-    static func safeName(_ name: String) -> String {
-        let last = (name as NSString).lastPathComponent
-        return last.isEmpty || last == "." || last == ".." ? "recording.wav" : last
     }
 
     static func fileSize(_ path: String) -> Int {

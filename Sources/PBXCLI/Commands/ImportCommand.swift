@@ -234,11 +234,12 @@ enum ImportCommand {
             let answer = try client.call("GET", "/users", query: [("skip", String(page.skip)), ("top", String(page.top))])
             if answer.dryRun { break }
             let items = answer.json?["items"]?.arrayValue ?? []
+            if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
             for item in items {
                 if let name = item["name"]?.stringValue { names.insert(name.lowercased()) }
                 if let number = item["extension_number"]?.stringValue { extensions.insert(number) }
             }
-            _ = walker.accept(count: items.count, total: answer.json?["count"]?.intValue)
+            _ = walker.accept(count: items.count, total: try answer.json.flatMap { try PageWalker.count(in: $0) })
         }
         return (names, extensions)
     }

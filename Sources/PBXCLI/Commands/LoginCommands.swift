@@ -61,7 +61,8 @@ enum LoginCommands {
             guard let username = invocation.line.string("username") ?? profile.setting("username") else {
                 throw APIError.usage("\(profile.label) has no username; pass --username NAME or run: pbxctl config set \(profile.name ?? "NAME") username=NAME")
             }
-            let password = try readPassword(invocation, prompt: "Password for \(username) at \(url): ")
+            let password = try readPassword(invocation, prompt: "Password for \(username) at \(Redaction.url(url)): ")
+            Backends.warnIfPlainHTTP(url, carrying: "password", profile: profile, app: app)
             var body = JSONObject([("username", .string(username)), ("password", .string(password))])
             if let domain = profile.setting("domain") { body["domain"] = .string(domain) }
             let client = try app.makeClient(Connection(backend: "portsip", baseURL: Backends.apiBase(url, prefix: "/api"), auth: .none))
@@ -70,6 +71,7 @@ enum LoginCommands {
             guard let token = answer.json?["access_token"]?.stringValue else {
                 throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "the login answer has no access_token", backend: "portsip")
             }
+            try Backends.checkIssued(["access_token": token, "refresh_token": answer.json?["refresh_token"]?.stringValue], backend: "portsip")
             let expires = answer.json?["expires_in"]?.intValue.map { Date().addingTimeInterval(Double($0)) }
             try saveSecrets(app, profile, [
                 ("token", token), ("refresh_token", answer.json?["refresh_token"]?.stringValue),
@@ -84,8 +86,9 @@ enum LoginCommands {
     static func saveSecrets(_ app: App, _ profile: ResolvedProfile, _ values: [(String, String?)]) throws {
         guard let name = profile.name, profile.source != .sandbox, profile.source != .environment else { return }
         let store = try app.store()
-        for (key, value) in values { store.setSecret(name, key, value) }
-        try store.saveCredentials()
+        try store.update {
+            for (key, value) in values { try store.setSecret(name, key, value) }
+        }
     }
 
     static func runLogout(_ invocation: Invocation) throws {
@@ -93,8 +96,9 @@ enum LoginCommands {
         let profile = try targetProfile(app)
         guard let name = profile.name, profile.source != .sandbox else { return }
         let store = try app.store()
-        for key in profile.secrets.keys { store.setSecret(name, key, nil) }
-        try store.saveCredentials()
+        try store.update {
+            for key in try store.profile(named: name)?.secrets.keys.sorted() ?? [] { try store.setSecret(name, key, nil) }
+        }
         invocation.io.err("Logged out of \(name)\n")
     }
 }
@@ -109,17 +113,18 @@ enum OtherBackendLogin {
             guard let username = invocation.line.string("username") ?? profile.setting("username") else {
                 throw APIError.usage("\(profile.label) has no username; pass --username NAME")
             }
-            let password = try LoginCommands.readPassword(invocation, prompt: "Password for \(username) at \(url): ")
+            let password = try LoginCommands.readPassword(invocation, prompt: "Password for \(username) at \(Redaction.url(url)): ")
+            Backends.warnIfPlainHTTP(url, carrying: "password", profile: profile, app: app)
             let client = try app.makeClient(Connection(backend: "rocketchat", baseURL: Backends.apiBase(url, prefix: "/api/v1"), auth: .none))
             let answer = try client.call("POST", "/login", body: ["user": .string(username), "password": .string(password)])
             if answer.dryRun { return }
             guard let userId = answer.json?["data"]?["userId"]?.stringValue, let token = answer.json?["data"]?["authToken"]?.stringValue else {
                 throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "the login answer has no data.userId/authToken", backend: "rocketchat")
             }
+            try Backends.checkIssued(["data.userId": userId, "data.authToken": token], backend: "rocketchat")
             if let name = profile.name, profile.source != .sandbox {
                 let store = try app.store()
-                store.setSetting(name, "user_id", userId)
-                try store.saveConfig()
+                try store.update { try store.setSetting(name, "user_id", userId) }
             }
             try LoginCommands.saveSecrets(app, profile, [("auth_token", token)])
             invocation.io.err("Logged in to \(profile.name ?? url) as \(username) (user_id \(userId))\n")

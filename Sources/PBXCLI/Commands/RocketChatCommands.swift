@@ -91,7 +91,7 @@ enum CommPeakCommands {
         let app = invocation.app
         let client = try app.client(.commpeak)
         let id = try invocation.require("USER")
-        let answer = try client.call("GET", "/users/" + percentEncode(id))
+        let answer = try client.call("GET", PathTemplate.fill("/users/{id}", [id]))
         if answer.dryRun { return }
         let user: JSON
         switch answer.json {

@@ -27,6 +27,10 @@ enum SandboxCommand {
                     Flag("vonage-no-meta", hidden: true, help: "test only: Vonage pages carry no meta"),
                     Flag("vonage-churn-remove", .int, value: "N", hidden: true, help: "test only: the first N times between a user's page reads, their first number goes and another is added at the end"),
                     Flag("vonage-churn-insert", .int, value: "N", hidden: true, help: "test only: the first N times between a user's page reads, another number is added at the front"),
+                    Flag("newline-tokens", hidden: true, help: "test only: issue tokens and user IDs that hold a line break"),
+                    Flag("echo-secrets", hidden: true, help: "test only: quote the client's password or token in refusals"),
+                    Flag("huge-error-bodies", hidden: true, help: "test only: answer CDR lists with a 500 of several MiB"),
+                    Flag("hostile", .string, value: "MODE[=VALUE]", repeatable: true, hidden: true, help: "test only: answer like a hostile server (file-url=BASE|self, file-name=NAME, blob-401-once, count=VALUE, item-bytes=N, drop-reused-post, user-id=ID)"),
                 ],
                 examples: ["pbxctl sandbox", "pbxctl sandbox --port 0 --write-config"],
                 run: { invocation in try run(invocation) })
@@ -34,50 +38,58 @@ enum SandboxCommand {
 
     static func options(_ line: ParsedCommandLine) throws -> SandboxOptions {
         var options = SandboxOptions()
-        options.users = line.int("users") ?? options.users
-        options.cdrs = line.int("cdrs") ?? options.cdrs
-        options.latencyMS = line.int("latency") ?? 0
-        options.failRate = line.double("fail-rate") ?? 0
-        options.rateLimit = line.int("rate-limit") ?? 0
-        options.dropRate = line.double("drop-rate") ?? 0
-        options.tokenTTL = line.int("token-ttl") ?? options.tokenTTL
-        options.faultSeed = UInt64(max(0, line.int("fault-seed") ?? 42))
+        options.users = try line.int("users", in: 0...1_000_000) ?? options.users
+        options.cdrs = try line.int("cdrs", in: 0...1_000_000) ?? options.cdrs
+        options.latencyMS = try line.int("latency", in: 0...600_000) ?? 0
+        options.failRate = try line.double("fail-rate", in: 0...1) ?? 0
+        options.rateLimit = try line.int("rate-limit", in: 0...1_000_000) ?? 0
+        options.dropRate = try line.double("drop-rate", in: 0...1) ?? 0
+        options.tokenTTL = try line.int("token-ttl", in: 1...31_536_000) ?? options.tokenTTL
+        options.faultSeed = UInt64(try line.int("fault-seed", in: 0...Int.max) ?? 42)
         options.rocketchatSigned = line.bool("signed-registration")
         options.checkAnswers = !line.bool("no-answer-check")
         options.rocketchatAnswer = line.string("rocketchat-answer").flatMap(RocketChatAnswerFault.init(rawValue:))
         options.vonageNoMeta = line.bool("vonage-no-meta")
-        options.vonageChurnRemove = max(0, line.int("vonage-churn-remove") ?? 0)
-        options.vonageChurnInsert = max(0, line.int("vonage-churn-insert") ?? 0)
-        guard options.users >= 0, options.cdrs >= 0 else { throw APIError.usage("--users and --cdrs must not be negative") }
-        guard (0...1).contains(options.failRate), (0...1).contains(options.dropRate) else { throw APIError.usage("--fail-rate and --drop-rate are probabilities from 0 to 1") }
+        options.vonageChurnRemove = try line.int("vonage-churn-remove", in: 0...1_000_000) ?? 0
+        options.vonageChurnInsert = try line.int("vonage-churn-insert", in: 0...1_000_000) ?? 0
+        options.newlineTokens = line.bool("newline-tokens")
+        options.echoSecrets = line.bool("echo-secrets")
+        options.hugeErrorBodies = line.bool("huge-error-bodies")
+        for mode in line.strings("hostile") {
+            let parts = mode.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            options.hostile[parts[0]] = parts.count > 1 ? parts[1] : ""
+        }
         return options
     }
 
     static func run(_ invocation: Invocation) throws {
         let line = invocation.line
-        let port = line.int("port") ?? 8887
-        guard (0...65535).contains(port) else { throw APIError.usage("--port must be 0 to 65535") }
+        let port = try line.int("port", in: 0...65535) ?? 8887
         let sandbox = Sandbox(options: try options(line))
+        let host = line.string("host") ?? "127.0.0.1"
+        if !Backends.isLoopback("http://" + (host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host)) {
+            invocation.io.err("warning: --host \(host) is not loopback: the sandbox, and the credentials it prints and accepts, are reachable from other machines\n")
+        }
         do {
-            try sandbox.start(host: line.string("host") ?? "127.0.0.1", port: UInt16(port))
+            try sandbox.start(host: host, port: UInt16(port))
         } catch let error as SandboxError {
             throw APIError.local(error.description)
         }
         invocation.io.out(sandbox.banner())
         if line.bool("write-config") {
             let store = try invocation.app.store()
-            for type in BackendType.allCases {
-                let profile = Backends.sandboxProfile(type, baseURL: sandbox.baseURL)
-                store.setSetting(profile.name!, "type", type.rawValue)
-                for (key, value) in profile.settings.sorted(by: { $0.key < $1.key }) { store.setSetting(profile.name!, key, value) }
-                for (key, value) in profile.secrets.sorted(by: { $0.key < $1.key }) { store.setSecret(profile.name!, key, value) }
+            try store.update {
+                for type in BackendType.allCases {
+                    let profile = Backends.sandboxProfile(type, baseURL: sandbox.baseURL, signed: sandbox.options.rocketchatSigned)
+                    try store.setSetting(profile.name!, "type", type.rawValue)
+                    for (key, value) in profile.settings.sorted(by: { $0.key < $1.key }) { try store.setSetting(profile.name!, key, value) }
+                    for (key, value) in profile.secrets.sorted(by: { $0.key < $1.key }) { try store.setSecret(profile.name!, key, value) }
+                }
             }
-            try store.saveConfig()
-            try store.saveCredentials()
             invocation.io.out("Wrote profiles sandbox-portsip, sandbox-rocketchat, sandbox-vonage and sandbox-commpeak to \(store.configPath)\n")
         }
         invocation.io.stdout.flush()
-        while pbx_interrupted == 0 { usleep(100_000) }
+        while pbx_interrupted == 0 { usleep(10_000) }
         sandbox.stop()
         invocation.io.err("sandbox stopped\n")
         pbx_interrupted = 0

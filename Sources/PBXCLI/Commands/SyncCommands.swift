@@ -77,7 +77,7 @@ enum SyncCommands {
         }
         let diff: APIResponse
         do {
-            diff = try client.call("POST", base + "/sync_tokens/" + percentEncode(token!) + "/diff")
+            diff = try client.call("POST", PathTemplate.fill(base + "/sync_tokens/{token}/diff", [token!]))
         } catch var error as APIError where error.status == 403 {
             error.message = "the server no longer knows this sync token (\(error.message)); start over with '\(again)' without --token"
             throw error
@@ -95,6 +95,6 @@ enum SyncCommands {
             renderer.finishList()
         }
         invocation.io.stdout.flush()
-        invocation.io.err("next sync token: \(next)\n")
+        invocation.io.err("next sync token: \(TerminalText.escape(next))\n")
     }
 }

@@ -59,13 +59,13 @@ enum VonageCommands {
 
     static func userPath(_ id: String) throws -> String {
         guard !id.isEmpty, !id.contains("/") else { throw APIError.usage("'\(id)' is not a Vonage user ID") }
-        return "/users/" + percentEncode(id) + "/callbackNumbers"
+        return PathTemplate.fill("/users/{id}/callbackNumbers", [id])
     }
 
     static func list(_ invocation: Invocation) throws {
         let line = invocation.line
         let size = try pageSize(line)
-        if let limit = line.int("limit"), limit < 1 { throw APIError.usage("--limit must be at least 1") }
+        _ = try line.int("limit", in: NumberRanges.limit)
         let path = try line.string("user").map(userPath) ?? "/callbackNumbers"
         let client = try invocation.app.client(.vonage)
         let renderer = Renderer(options: invocation.app.output, sink: invocation.io.stdout, defaultColumns: columns, idKey: "callbackNumberId")

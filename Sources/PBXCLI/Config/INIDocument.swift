@@ -1,11 +1,15 @@
+import Foundation
+
 /// An INI file kept line by line, so that editing one key leaves the user's comments
 /// and layout alone. `#` and `;` start comments, also after a value when preceded
-/// by white space.
+/// by white space. Values pbxctl writes are double-quoted (with `\\` and `\"` escaped)
+/// whenever they could be misread, so every value reads back byte for byte.
 public struct INIDocument: Equatable {
     public private(set) var lines: [String]
 
     public init(text: String = "") {
-        lines = text.isEmpty ? [] : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // "\r\n" is one Character in Swift: split on it too, so CRLF files read as written.
+        lines = text.isEmpty ? [] : text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map(String.init)
         if lines.last == "" { lines.removeLast() }
     }
 
@@ -18,7 +22,7 @@ public struct INIDocument: Equatable {
     }
 
     static func classify(_ raw: String) -> Line {
-        let line = raw.trimmingCharacters(in: .whitespaces)
+        let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { return .other }
         if line.hasPrefix("["), let close = line.firstIndex(of: "]") {
             let name = line[line.index(after: line.startIndex)..<close]
@@ -26,8 +30,56 @@ public struct INIDocument: Equatable {
         }
         guard let equals = line.firstIndex(of: "=") else { return .other }
         let key = line[..<equals].trimmingCharacters(in: .whitespaces)
-        let value = stripComment(String(line[line.index(after: equals)...])).trimmingCharacters(in: .whitespaces)
+        // Scalars, not Characters: a quote or space followed by a combining mark is one Character.
+        let rest = String(String.UnicodeScalarView(line[line.index(after: equals)...].unicodeScalars.drop(while: { $0 == " " || $0 == "\t" })))
+        if let quoted = parseQuoted(rest) { return .entry(key, quoted) }
+        let value = stripComment(rest).trimmingCharacters(in: .whitespaces)
         return .entry(key, unquote(value))
+    }
+
+    /// `"…"` with `\\` and `\"` escapes, then optionally a comment; nil when `text` is
+    /// not of that form (a value written by hand without pbxctl's quoting).
+    static func parseQuoted(_ text: String) -> String? {
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.first == "\"" else { return nil }
+        var result = String.UnicodeScalarView()
+        var index = 1
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "\\" {
+                guard index + 1 < scalars.count else { return nil }
+                let next = scalars[index + 1]
+                if next != "\\" && next != "\"" { result.append(scalar) }
+                result.append(next)
+                index += 2
+                continue
+            }
+            if scalar == "\"" {
+                let after = String(String.UnicodeScalarView(scalars[(index + 1)...])).trimmingCharacters(in: .whitespaces)
+                guard after.isEmpty || after.hasPrefix("#") || after.hasPrefix(";") else { return nil }
+                return String(result)
+            }
+            result.append(scalar)
+            index += 1
+        }
+        return nil
+    }
+
+    /// How a value is written: bare when it reads back unchanged, else quoted.
+    static func render(_ value: String) -> String {
+        let scalars = value.unicodeScalars
+        let blank = CharacterSet.whitespacesAndNewlines
+        let plain = !scalars.contains(where: { $0 == "\"" || $0 == "#" || $0 == ";" || $0 == "\\" })
+            && !(scalars.first.map(blank.contains) ?? false) && !(scalars.last.map(blank.contains) ?? false)
+        if plain { return value }
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        for scalar in scalars {
+            if scalar == "\\" || scalar == "\"" { quoted.append("\\") }
+            quoted.append(scalar)
+        }
+        quoted.append("\"")
+        return String(quoted)
     }
 
     static func stripComment(_ value: String) -> String {
@@ -83,7 +135,7 @@ public struct INIDocument: Equatable {
     }
 
     public mutating func set(_ section: String, _ key: String, _ value: String) {
-        let rendered = "\(key) = \(value)"
+        let rendered = "\(key) = \(Self.render(value))"
         guard let range = sectionRange(section) else {
             if let last = lines.last, !last.trimmingCharacters(in: .whitespaces).isEmpty { lines.append("") }
             lines.append("[\(section)]")

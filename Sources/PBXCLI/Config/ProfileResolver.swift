@@ -30,7 +30,7 @@ extension App {
             if let name = line.string("profile"), let named = BackendType.sandboxType(name), named != type {
                 throw APIError.usage("profile '\(name)' is a \(named.rawValue) profile, but '\(line.command.fullName)' needs a \(type.rawValue) one")
             }
-            return Backends.sandboxProfile(type, baseURL: sandbox.baseURL)
+            return Backends.sandboxProfile(type, baseURL: sandbox.baseURL, signed: sandbox.options.rocketchatSigned)
         }
         if let name = line.string("profile") {
             return try named(name, type: type, strict: true)!
@@ -38,8 +38,14 @@ extension App {
         if let fromEnvironment = Backends.environmentProfile(type, environment: environment) {
             return fromEnvironment
         }
-        if let name = environment["PBXCTL_PROFILE"], !name.isEmpty, let profile = try named(name, type: type, strict: false) {
-            return profile
+        if let name = environment["PBXCTL_PROFILE"], !name.isEmpty {
+            // A profile of another type is skipped (one variable serves every backend's
+            // commands), but a name that is no profile at all is a typo, never a fallback.
+            guard try store().profile(named: name) != nil else {
+                throw APIError.usage("PBXCTL_PROFILE names no profile: '\(name)'" + Suggest.hint(name, among: try store().profileNames)
+                    + "\n\nConfigured profiles: \(try store().profileNames.joined(separator: ", "))")
+            }
+            if let profile = try named(name, type: type, strict: false) { return profile }
         }
         let candidates = try store().profiles().filter { $0.type == type }
         let defaults = candidates.filter(\.isDefault)
@@ -76,7 +82,9 @@ extension App {
             _ = try resolveProfile(.portsip)
             return .portsip
         } catch let error as APIError where error.kind == .usage {
-            if (try? resolveProfile(.commpeak)) != nil { return .commpeak }
+            // Only when no PortSIP profile exists at all: an ambiguous PortSIP choice is
+            // the user's to make, not a reason to talk to another backend.
+            if try !store().profiles().contains(where: { $0.type == .portsip }), (try? resolveProfile(.commpeak)) != nil { return .commpeak }
             throw error
         }
     }

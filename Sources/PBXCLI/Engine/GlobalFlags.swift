@@ -11,6 +11,7 @@ public enum GlobalFlags {
         Flag("verbose", short: "v", help: "trace each HTTP request and response on stderr, secrets redacted"),
         Flag("dry-run", help: "print each request as a runnable curl command and send nothing"),
         Flag("timeout", .number, value: "SEC", default: "30", help: "per-request timeout in seconds"),
+        Flag("max-time", .number, value: "SEC", help: "the most time the whole command may take, in seconds; then exit 5"),
         Flag("retries", .int, value: "N", default: "2", help: "retries for idempotent requests on network errors, 429, 502, 503, 504"),
         Flag("insecure", help: "skip TLS certificate verification (warns on stderr)"),
         Flag("cacert", .string, value: "FILE", completion: .files, help: "trust this PEM CA bundle (self-signed PBX certificates)"),

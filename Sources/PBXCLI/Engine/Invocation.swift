@@ -20,6 +20,24 @@ public struct ParsedCommandLine {
 
     public func double(_ flag: String) -> Double? { string(flag).flatMap { Double($0) } }
 
+    /// A whole-number flag within its documented range; outside it, a usage error.
+    public func int(_ flag: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = string(flag) else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw APIError.usage("--\(flag) must be \(range.lowerBound) to \(range.upperBound), not '\(text.prefix(40))'")
+        }
+        return value
+    }
+
+    /// A number flag within its documented range; outside it (or NaN), a usage error.
+    public func double(_ flag: String, in range: ClosedRange<Double>) throws -> Double? {
+        guard let text = string(flag) else { return nil }
+        guard let value = Double(text), range.contains(value) else {
+            throw APIError.usage("--\(flag) must be \(NumberRanges.text(range.lowerBound)) to \(NumberRanges.text(range.upperBound)), not '\(text.prefix(40))'")
+        }
+        return value
+    }
+
     /// The positional argument named in the command's definition.
     public func argument(_ name: String) -> String? {
         guard let index = command.arguments.firstIndex(where: { $0.name == name }), index < positionals.count else { return nil }

@@ -1,3 +1,4 @@
+import PBXClient
 /// Aligned columns. On a terminal the table fits its width (the widest columns are
 /// cut with …, never the `whole` one: an ID must stay copyable); piped, nothing is
 /// cut or coloured.
@@ -5,10 +6,11 @@ enum TableLayout {
     static func render(header: [String]?, rows: [[String]], options: OutputOptions, keyColumn: Bool = false, whole: Int? = nil) -> String {
         let all = (header.map { [$0] } ?? []) + rows
         guard let columnCount = all.map(\.count).max(), columnCount > 0 else { return "" }
-        // By scalar: "\r\n" is one Character and would pass a Character test.
+        // One line per cell, by scalar ("\r\n" is one Character and would pass a Character
+        // test); what a terminal would act on (escapes, bidi) is shown escaped.
         let sanitized = all.map { row in
             row.map { cell in
-                String(String.UnicodeScalarView(cell.unicodeScalars.map { $0 == "\n" || $0 == "\t" || $0 == "\r" ? " " : $0 }))
+                TerminalText.escape(String(String.UnicodeScalarView(cell.unicodeScalars.map { $0 == "\n" || $0 == "\t" || $0 == "\r" ? " " : $0 })))
             }
         }
         var widths = (0..<columnCount).map { column in sanitized.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }

@@ -59,7 +59,12 @@ enum Completions {
         _pbxctl_words() {
           local spec=$1 cur=$2
           case "$spec" in
-            @profiles) COMPREPLY=( $(compgen -W "$(pbxctl config list -q 2>/dev/null)" -- "$cur") ) ;;
+            @profiles)
+              # Names are data: matched as literal text, never given to compgen -W, which expands them.
+              local name
+              while IFS= read -r name; do
+                [[ $name == "$cur"* ]] && COMPREPLY+=( "$name" )
+              done < <(pbxctl config list -q 2>/dev/null) ;;
             @files) COMPREPLY=( $(compgen -f -- "$cur") ) ;;
             *) COMPREPLY=( $(compgen -W "$spec" -- "$cur") ) ;;
           esac

@@ -14,6 +14,8 @@ public final class App {
     private var cachedTransport: Transport?
     private var cachedClients: [BackendType: APIClient] = [:]
     public internal(set) var sandbox: Sandbox?
+    /// Import workers reach `store()` and `transport()` through a token refresh.
+    private let cacheLock = NSLock()
 
     init(io: IOContext, root: Command) {
         self.io = io
@@ -23,8 +25,12 @@ public final class App {
     var environment: [String: String] { io.environment }
 
     public func store() throws -> ConfigStore {
+        cacheLock.lock()
+        defer { cacheLock.unlock() }
         if let cachedStore { return cachedStore }
         let store = try ConfigStore(path: ConfigStore.defaultPath(environment: environment), warn: { [io] in io.err($0) })
+        // `config path` is how a user finds the files to fix.
+        if !(line.command.name == "path" && line.command.parent?.name == "config") { try store.checkTrusted() }
         cachedStore = store
         return store
     }
@@ -60,19 +66,46 @@ public final class App {
         }
     }
 
+    /// The one memory knob: the largest answer held in memory, the longest list
+    /// streamed item by item, and (a sixteenth of it) the largest single item.
+    var maxBodyBytes: Int {
+        let megabytes = (try? NumberRanges.environment("PBXCTL_MAX_BODY_MB", environment, in: 1...Double(NumberRanges.maxBodyMB.upperBound))).flatMap { $0 }
+        return Int(megabytes ?? 512) << 20
+    }
+
+    /// `--max-time`: when the whole command must be done, counted from its start.
+    lazy var deadline: Date? = (try? line.double("max-time", in: NumberRanges.maxTime)).flatMap { $0 }.map { started.addingTimeInterval($0) }
+    let started = Date()
+
+    /// Global numbers and environment knobs, checked before any command runs: out of
+    /// range is a usage error and nothing is sent.
+    func validateNumbers() throws {
+        _ = try line.double("timeout", in: NumberRanges.timeout)
+        _ = try line.int("retries", in: NumberRanges.retries)
+        _ = try line.double("max-time", in: NumberRanges.maxTime)
+        _ = try NumberRanges.environment("PBXCTL_BACKOFF_BASE_MS", environment, in: NumberRanges.backoffBaseMS)
+        _ = try NumberRanges.environment("PBXCTL_MAX_BODY_MB", environment, in: Double(NumberRanges.maxBodyMB.lowerBound)...Double(NumberRanges.maxBodyMB.upperBound))
+    }
+
     public var clientSettings: ClientSettings {
         var settings = ClientSettings()
-        settings.retries = max(0, line.int("retries") ?? 2)
+        settings.retries = (try? line.int("retries", in: NumberRanges.retries)).flatMap { $0 } ?? 2
         settings.verbose = line.bool("verbose")
         settings.dryRun = line.bool("dry-run")
-        if let base = environment["PBXCTL_BACKOFF_BASE_MS"].flatMap(Double.init) { settings.backoffBase = base / 1000 }
+        if let base = (try? NumberRanges.environment("PBXCTL_BACKOFF_BASE_MS", environment, in: NumberRanges.backoffBaseMS)).flatMap({ $0 }) {
+            settings.backoffBase = base / 1000
+        }
+        settings.maxStreamedBytes = maxBodyBytes
+        settings.maxItemBytes = maxBodyBytes / 16
+        settings.deadline = deadline
         return settings
     }
 
     public func transport() throws -> Transport {
+        cacheLock.lock()
+        defer { cacheLock.unlock() }
         if let cachedTransport { return cachedTransport }
-        let timeout = line.double("timeout") ?? 30
-        guard timeout > 0 else { throw APIError.usage("--timeout must be greater than 0") }
+        let timeout = try line.double("timeout", in: NumberRanges.timeout) ?? 30
         if let caFile = line.string("cacert"), !FileManager.default.isReadableFile(atPath: caFile) {
             throw APIError.usage("--cacert \(caFile): no such readable file")
         }
@@ -80,8 +113,8 @@ public final class App {
             io.err("warning: --insecure: TLS certificates are not verified; anyone on the path can read and change this traffic\n")
         }
         var options = TransportOptions(timeout: timeout, insecure: line.bool("insecure"), caCertFile: line.string("cacert"))
-        // A smaller ceiling on answer size, for tests of the "huge answer" path.
-        if let megabytes = environment["PBXCTL_MAX_BODY_MB"].flatMap(Int.init), megabytes > 0 { options.maxBodyBytes = megabytes << 20 }
+        options.maxBodyBytes = maxBodyBytes
+        options.deadline = deadline
         do {
             let transport = try CurlTransport(options: options)
             cachedTransport = transport

@@ -32,8 +32,9 @@ enum Backends {
             secrets["auth_token"] = value("PBXCTL_ROCKETCHAT_AUTH_TOKEN")
             secrets["jwt_secret"] = value("PBXCTL_ROCKETCHAT_JWT_SECRET")
         case .vonage:
-            guard let url = value("PBXCTL_VONAGE_URL") ?? value("PBXCTL_VONAGE_REGION").map({ "https://\($0).api.newvoicemedia.com/useradmin" }) else { return nil }
-            settings["url"] = url
+            guard value("PBXCTL_VONAGE_URL") != nil || value("PBXCTL_VONAGE_REGION") != nil else { return nil }
+            settings["url"] = value("PBXCTL_VONAGE_URL")
+            settings["region"] = value("PBXCTL_VONAGE_REGION")
             settings["token_url"] = value("PBXCTL_VONAGE_TOKEN_URL")
             settings["client_id"] = value("PBXCTL_VONAGE_CLIENT_ID")
             secrets["client_secret"] = value("PBXCTL_VONAGE_CLIENT_SECRET")
@@ -47,7 +48,9 @@ enum Backends {
         return ResolvedProfile(name: nil, type: type, settings: settings.compactMapValues { $0 }, secrets: secrets.compactMapValues { $0 }, source: .environment)
     }
 
-    static func sandboxProfile(_ type: BackendType, baseURL: String) -> ResolvedProfile {
+    /// The profile for one of a sandbox's APIs; Rocket.Chat's carries the JWT secret
+    /// only when that sandbox signs its answers (a secret makes signatures required).
+    static func sandboxProfile(_ type: BackendType, baseURL: String, signed: Bool) -> ResolvedProfile {
         var settings: [String: String] = [:]
         var secrets: [String: String] = [:]
         switch type {
@@ -55,8 +58,9 @@ enum Backends {
             settings = ["url": baseURL + "/portsip", "username": SandboxCredentials.portsipUsername]
             secrets = ["token": SandboxCredentials.portsipToken]
         case .rocketchat:
-            settings = ["url": baseURL + "/rocketchat", "user_id": SandboxCredentials.rocketchatUserId]
-            secrets = ["auth_token": SandboxCredentials.rocketchatAuthToken, "jwt_secret": SandboxCredentials.rocketchatJWTSecret]
+            settings = ["url": baseURL + "/rocketchat", "user_id": SandboxCredentials.rocketchatUserId, "username": SandboxCredentials.rocketchatUsername]
+            secrets = ["auth_token": SandboxCredentials.rocketchatAuthToken]
+            if signed { secrets["jwt_secret"] = SandboxCredentials.rocketchatJWTSecret }
         case .vonage:
             settings = ["url": baseURL + "/vonage/useradmin", "token_url": baseURL + "/vonage/Auth/connect/token", "client_id": SandboxCredentials.vonageClientId]
             secrets = ["client_secret": SandboxCredentials.vonageClientSecret]
@@ -75,12 +79,20 @@ enum Backends {
         return base + prefix
     }
 
+    /// Tokens and IDs a server issues end up in the credentials file and in headers:
+    /// a control character in one is a hostile or broken answer (exit 1), never stored.
+    static func checkIssued(_ values: [String: String?], backend: String) throws {
+        for (name, value) in values.sorted(by: { $0.key < $1.key }) where value?.containsControlCharacter == true {
+            throw APIError(kind: .malformed, code: "MALFORMED", message: "the server's \(name) holds a control character (a line break or similar); nothing was stored", backend: backend)
+        }
+    }
+
     static func requireURL(_ profile: ResolvedProfile) throws -> String {
         guard let url = profile.setting("url") else {
             throw APIError.usage("\(profile.label) has no url; run: pbxctl config set \(profile.name ?? "NAME") --url URL")
         }
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
-            throw APIError.usage("\(profile.label): url '\(url)' must start with https:// or http://")
+            throw APIError.usage("\(profile.label): url '\(Redaction.url(url))' must start with https:// or http://")
         }
         return url
     }
@@ -97,7 +109,7 @@ enum Backends {
             }
             let client = try app.makeClient(Connection(backend: "portsip", baseURL: apiBase(url, prefix: "/api"), auth: .bearer(token)))
             if let name = profile.name, profile.source != .sandbox, profile.source != .environment, profile.secret("refresh_token") != nil {
-                client.refreshAuth = { [weak app] in try app?.refreshPortSIPToken(profile: name) }
+                client.refreshAuth = { [weak app] refused in try app?.refreshPortSIPToken(profile: name, refused: refused) }
             }
             return client
         case .rocketchat, .commpeak:
@@ -121,9 +133,7 @@ enum Backends {
                 throw APIError(kind: .http, status: 401, code: "NOT_LOGGED_IN",
                                message: "\(profile.label) needs username and password; run: pbxctl login" + (profile.name.map { " -p \($0)" } ?? ""), backend: "commpeak")
             }
-            if url.hasPrefix("http://"), profile.source != .sandbox, !url.contains("://127.0.0.1"), !url.contains("://localhost") {
-                app.io.err("warning: \(profile.label) uses plain http; CommPeak's API is HTTPS only and Basic auth sends the password in the clear\n")
-            }
+            warnIfPlainHTTP(url, carrying: "password (Basic auth, on every request)", profile: profile, app: app)
             return try app.makeClient(Connection(backend: "commpeak", baseURL: apiBase(url, prefix: "/api"),
                                                  auth: .basic(username: username, password: password), secretVariable: "PBXCTL_COMMPEAK_BASIC"))
         case .portsip, .vonage:
@@ -131,9 +141,38 @@ enum Backends {
         }
     }
 
+    /// Vonage's regions; other names are accepted only as a plain label.
+    static let vonageRegions = ["emea", "nam", "apac"]
+
+    /// `region` is pasted into host names: anything but a label (`127.0.0.1:9/x?`) would
+    /// send the client secret to a host of someone else's choosing.
+    static func checkRegion(_ region: String, label: String) throws {
+        let isLabel = !region.isEmpty && region.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        guard vonageRegions.contains(region) || isLabel else {
+            throw APIError.usage("\(label): region \(region.debugDescription) is not a region name (\(vonageRegions.joined(separator: ", ")), or lower-case letters, digits and '-')")
+        }
+    }
+
+    /// A password or client secret sent over plain http to another machine can be read
+    /// by anyone on the path; loopback (the sandbox, a tunnel) is not the network.
+    static func warnIfPlainHTTP(_ url: String, carrying what: String, profile: ResolvedProfile, app: App) {
+        guard url.lowercased().hasPrefix("http://"), profile.source != .sandbox, !isLoopback(url) else { return }
+        app.io.err("warning: \(profile.label) sends the \(what) over plain http to \(CurlTransport.hostPart(of: url)); anyone on the path can read it: use https://\n")
+    }
+
+    static func isLoopback(_ url: String) -> Bool {
+        var host = CurlTransport.hostPart(of: url).lowercased()
+        if host.hasPrefix("[") { return host.hasPrefix("[::1]") }
+        if let colon = host.lastIndex(of: ":") { host = String(host[..<colon]) }
+        if host == "localhost" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+
     /// Vonage's User Admin API root: `url`, else derived from `region`.
     static func vonageURLs(_ profile: ResolvedProfile) throws -> (api: String, token: String) {
         let region = profile.setting("region")
+        if let region { try checkRegion(region, label: profile.label) }
         guard let api = profile.setting("url") ?? region.map({ "https://\($0).api.newvoicemedia.com/useradmin" }) else {
             throw APIError.usage("\(profile.label) needs url or region (emea, nam, apac)")
         }
@@ -146,25 +185,33 @@ enum Backends {
 
 extension App {
     /// PortSIP's `POST /api/auth/refresh_token`, once, with the stored refresh token;
-    /// the new tokens replace the old ones in `credentials` (0600, atomic).
-    func refreshPortSIPToken(profile name: String) throws -> AuthScheme? {
+    /// the new tokens replace the old ones in `credentials` (0600, atomic). It runs under
+    /// the config lock: a process that waited there while another one refreshed finds a
+    /// token other than the one refused and uses it, since the refresh token it read is
+    /// single-use and already spent.
+    func refreshPortSIPToken(profile name: String, refused: AuthScheme) throws -> AuthScheme? {
         let store = try store()
-        guard let profile = try store.profile(named: name), let refreshToken = profile.secret("refresh_token"), let url = profile.setting("url") else { return nil }
-        let client = try makeClient(Connection(backend: "portsip", baseURL: Backends.apiBase(url, prefix: "/api"), auth: .none))
-        let answer: APIResponse
-        do {
-            answer = try client.call("POST", "/auth/refresh_token", body: ["refresh_token": .string(refreshToken)])
-        } catch let error as APIError where error.kind == .http {
-            throw APIError(kind: .http, status: 401, code: "UNAUTHORIZED", message: "the session has expired; run pbxctl login -p \(name)", backend: "portsip")
+        let refreshed: AuthScheme? = try store.update {
+            guard let profile = try store.profile(named: name), let url = profile.setting("url") else { return nil }
+            if let current = profile.secret("token"), case .bearer(let sent) = refused, current != sent { return .bearer(current) }
+            guard let refreshToken = profile.secret("refresh_token") else { return nil }
+            let client = try makeClient(Connection(backend: "portsip", baseURL: Backends.apiBase(url, prefix: "/api"), auth: .none))
+            let answer: APIResponse
+            do {
+                answer = try client.call("POST", "/auth/refresh_token", body: ["refresh_token": .string(refreshToken)])
+            } catch let error as APIError where error.kind == .http {
+                throw APIError(kind: .http, status: 401, code: "UNAUTHORIZED", message: "the session has expired; run pbxctl login -p \(name)", backend: "portsip")
+            }
+            guard let token = answer.json?["access_token"]?.stringValue else { return nil }
+            try Backends.checkIssued(["access_token": token, "refresh_token": answer.json?["refresh_token"]?.stringValue], backend: "portsip")
+            try store.setSecret(name, "token", token)
+            if let refresh = answer.json?["refresh_token"]?.stringValue { try store.setSecret(name, "refresh_token", refresh) }
+            if let seconds = answer.json?["expires_in"]?.intValue {
+                try store.setSecret(name, "expires_at", RFC3339.format(Date().addingTimeInterval(Double(seconds))))
+            }
+            if line.bool("verbose") { io.err("* refreshed the access token of profile '\(name)'\n") }
+            return .bearer(token)
         }
-        guard let token = answer.json?["access_token"]?.stringValue else { return nil }
-        store.setSecret(name, "token", token)
-        if let refresh = answer.json?["refresh_token"]?.stringValue { store.setSecret(name, "refresh_token", refresh) }
-        if let seconds = answer.json?["expires_in"]?.intValue {
-            store.setSecret(name, "expires_at", RFC3339.format(Date().addingTimeInterval(Double(seconds))))
-        }
-        try store.saveCredentials()
-        if line.bool("verbose") { io.err("* refreshed the access token of profile '\(name)'\n") }
-        return .bearer(token)
+        return refreshed
     }
 }

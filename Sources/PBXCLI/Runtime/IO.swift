@@ -11,10 +11,19 @@ public protocol TextSink: AnyObject {
     /// UTF-8 bytes, for output that is already encoded (JSON Lines).
     func write(bytes: [UInt8])
     func flush()
+    /// Why writing failed (a full disk), once it has; later writes are dropped.
+    var writeError: String? { get }
 }
 
 extension TextSink {
     public func write(bytes: [UInt8]) { write(String(decoding: bytes, as: UTF8.self)) }
+    public var writeError: String? { nil }
+
+    /// Throws once a write has failed, so that a command stops instead of fetching
+    /// more for output that cannot be written.
+    public func checkWritten() throws {
+        if let writeError { throw APIError(kind: .local, code: "WRITE_FAILED", message: "writing the output failed: \(writeError)") }
+    }
 }
 
 /// Buffered writes to a file descriptor; large outputs are written in big chunks.
@@ -50,15 +59,29 @@ public final class FileSink: TextSink, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         var offset = 0
-        while offset < buffer.count {
+        while offset < buffer.count, failure == nil {
             let written = buffer[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if written < 0, errno == EINTR { continue }
+            if written < 0, errno == EPIPE {
+                // The reader went away (`| head`): end quietly, as SIGPIPE would.
+                signal(SIGPIPE, SIG_DFL)
+                raise(SIGPIPE)
+            }
             if written <= 0 {
-                if errno == EINTR { continue }
+                failure = written < 0 ? String(cString: strerror(errno)) : "nothing was written"
                 break
             }
             offset += written
         }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    private var failure: String?
+
+    public var writeError: String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return failure
     }
 }
 

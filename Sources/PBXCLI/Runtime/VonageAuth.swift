@@ -20,7 +20,7 @@ enum VonageAuth {
         let client = try app.makeClient(Connection(backend: "vonage", baseURL: api, auth: .bearer(token),
                                                    extraHeaders: [("Accept", mediaType)], secretVariable: "PBXCTL_VONAGE_TOKEN"))
         if profile.secret("client_secret") != nil {
-            client.refreshAuth = { [weak app] in
+            client.refreshAuth = { [weak app] _ in
                 guard let app else { return nil }
                 return .bearer(try currentToken(profile: profile, scope: scope, app: app, forceNew: true))
             }
@@ -40,9 +40,10 @@ enum VonageAuth {
         let (token, expires) = try fetch(profile: profile, scope: scope, app: app)
         if let name = profile.name, profile.source != .sandbox, profile.source != .environment {
             let store = try app.store()
-            store.setSecret(name, keys.token, token)
-            store.setSecret(name, keys.expires, RFC3339.format(expires))
-            try store.saveCredentials()
+            try store.update {
+                try store.setSecret(name, keys.token, token)
+                try store.setSecret(name, keys.expires, RFC3339.format(expires))
+            }
         }
         return token
     }
@@ -54,6 +55,7 @@ enum VonageAuth {
             throw APIError(kind: .http, status: 401, code: "NOT_LOGGED_IN",
                            message: "\(profile.label) needs client_id and client_secret (or PBXCTL_VONAGE_TOKEN)", backend: "vonage")
         }
+        Backends.warnIfPlainHTTP(tokenURL, carrying: "client_secret", profile: profile, app: app)
         let client = try app.makeClient(Connection(backend: "vonage", baseURL: tokenURL, auth: .none))
         var request = client.makeRequest(method: "POST", path: "", form: [
             ("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", secret), ("scope", scope),
@@ -71,6 +73,7 @@ enum VonageAuth {
         guard let token = answer.json?["access_token"]?.stringValue else {
             throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "the token answer has no access_token", backend: "vonage")
         }
+        try Backends.checkIssued(["access_token": token], backend: "vonage")
         let lifetime = Double(answer.json?["expires_in"]?.intValue ?? 3600)
         return (token, Date().addingTimeInterval(lifetime))
     }

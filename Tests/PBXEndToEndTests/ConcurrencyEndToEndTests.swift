@@ -1,0 +1,82 @@
+import Foundation
+import XCTest
+
+extension PBX {
+    /// Starts every command line at once, then waits for all: real processes racing
+    /// for the same config and credentials files.
+    static func runTogether(_ commands: [[String]], env: [String: String], stdin: String? = nil) throws -> [Result] {
+        var running: [(Process, Pipe, Pipe)] = []
+        for arguments in commands {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = arguments
+            process.environment = env
+            let out = Pipe(), err = Pipe(), input = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            process.standardInput = input
+            try process.run()
+            if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+            try? input.fileHandleForWriting.close()
+            running.append((process, out, err))
+        }
+        return running.map { finish($0.0, out: $0.1, err: $0.2) }
+    }
+}
+
+/// Many workers and many processes sharing one profile: one token refresh, no lost
+/// writes, no crash.
+final class ConcurrencyEndToEndTests: SandboxTestCase {
+    func refreshes() throws -> Int { try sandbox.stats().operations["refreshToken"] ?? 0 }
+
+    func expireTokens() throws { _ = try sandbox.get("/_sandbox/portsip/expire-tokens", method: "POST") }
+
+    func loggedIn(_ name: String = "lab") -> (home: String, env: [String: String]) {
+        let home = PBX.temporaryDirectory()
+        let env = PBX.environment(home: home)
+        XCTAssertEqual(PBX.run(["config", "set", name, "--type", "portsip", "--url", sandbox.baseURL + "/portsip", "username=admin"], env: env).code, 0)
+        let login = PBX.run(["login", "-p", name, "--password-stdin"], env: env, stdin: "sandbox\n")
+        XCTAssertEqual(login.code, 0, login.stderr)
+        return (home, env)
+    }
+
+    func testParallelLoginsToDifferentProfilesKeepEveryToken() throws {
+        let home = PBX.temporaryDirectory()
+        let env = PBX.environment(home: home)
+        let names = (1...20).map { "p\($0)" }
+        let set = try PBX.runTogether(names.map { ["config", "set", $0, "--type", "portsip", "--url", sandbox.baseURL + "/portsip", "username=admin"] }, env: env)
+        XCTAssertEqual(set.map(\.code), Array(repeating: 0, count: 20), set.map(\.stderr).joined())
+        let logins = try PBX.runTogether(names.map { ["login", "-p", $0, "--password-stdin"] }, env: env, stdin: "sandbox\n")
+        XCTAssertEqual(logins.map(\.code), Array(repeating: 0, count: 20), logins.map(\.stderr).joined())
+        let credentials = try String(contentsOfFile: home + "/.config/pbxctl/credentials", encoding: .utf8)
+        XCTAssertEqual(credentials.split(separator: "\n").filter { $0.hasPrefix("token = ") }.count, 20, credentials)
+        XCTAssertEqual(PBX.run(["config", "list", "-q"], env: env).stdout.split(separator: "\n").count, 20)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: home + "/.config/pbxctl").filter { $0.contains(".tmp-") }
+        XCTAssertEqual(leftovers, [])
+    }
+
+    func testProcessesSharingAnExpiredTokenRefreshOnce() throws {
+        let (_, env) = loggedIn()
+        try expireTokens()
+        let before = try refreshes()
+        let results = try PBX.runTogether(Array(repeating: ["users", "get", "1001", "-q", "-p", "lab"], count: 10), env: env)
+        XCTAssertEqual(results.map(\.code), Array(repeating: 0, count: 10), results.map(\.stderr).joined())
+        XCTAssertEqual(try refreshes() - before, 1, "one process refreshed, the others used its token")
+    }
+
+    func testImportWithManyWorkersRefreshesOnce() throws {
+        let (home, env) = loggedIn()
+        let header = "name,display_name,email,role,extension_number,password,extension_password,voicemail_pin"
+        let rows = (1...64).map { "conc.user\($0),Concurrent \($0),conc\($0)@example.com,StandardUser,\(9100 + $0),Pass#\($0)x,Sip#\($0)x,385920" }
+        let file = home + "/users.csv"
+        try ([header] + rows).joined(separator: "\n").appending("\n").write(toFile: file, atomically: true, encoding: .utf8)
+        try expireTokens()
+        let before = try refreshes()
+        let result = PBX.run(["users", "import", file, "--concurrency", "32", "-p", "lab"], env: env)
+        XCTAssertEqual(result.code, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("created 64, skipped 0, failed 0"), result.stderr)
+        XCTAssertEqual(try refreshes() - before, 1)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: home + "/.config/pbxctl").filter { $0.contains(".tmp-") }
+        XCTAssertEqual(leftovers, [])
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import XCTest
+
+/// Secrets pbxctl holds never come back out: not from a server that echoes them, not
+/// from a URL's userinfo, not from a config file that holds them by mistake, not in a core file.
+final class SecretsEndToEndTests: SandboxTestCase {
+    override class var sandboxArguments: [String] { ["--echo-secrets", "--huge-error-bodies"] }
+
+    func testSecretsEchoedByTheServerAreScrubbed() {
+        let home = PBX.temporaryDirectory()
+        let env = PBX.environment(home: home)
+        PBX.run(["config", "set", "lab", "--type", "portsip", "--url", sandbox.baseURL + "/portsip", "username=admin"], env: env)
+        for verbose in [[], ["-v"]] {
+            let login = PBX.run(["login", "-p", "lab", "--password-stdin"] + verbose, env: env, stdin: "hunter2-wrong-pass\n")
+            XCTAssertEqual(login.code, 3, login.stderr)
+            XCTAssertTrue(login.stderr.contains("invalid password"), "the server's message is still shown: \(login.stderr)")
+            XCTAssertFalse(login.stderr.contains("hunter2-wrong-pass"), login.stderr)
+        }
+        let tokenEnv = sandbox.env(["PBXCTL_TOKEN": "stale-secret-token-123"])
+        for verbose in [[], ["-v"], ["-o", "json"]] {
+            let list = PBX.run(["users", "list", "--limit", "1"] + verbose, env: tokenEnv)
+            XCTAssertEqual(list.code, 3, list.stderr)
+            XCTAssertTrue(list.stderr.contains("access token"), list.stderr)
+            XCTAssertFalse(list.stderr.contains("stale-secret-token-123"), list.stderr)
+        }
+    }
+
+    func testUserinfoInAURLIsMasked() throws {
+        let home = PBX.temporaryDirectory()
+        let url = "http://admin:s3cret-in-url@127.0.0.1:9"
+        let env = PBX.environment(home: home, extra: ["PBXCTL_URL": url, "PBXCTL_TOKEN": "t"])
+        for extra in [["--dry-run"], ["-v", "--retries", "0"], ["--retries", "0"]] {
+            let result = PBX.run(["users", "list", "--limit", "1"] + extra, env: env)
+            XCTAssertFalse((result.stdout + result.stderr).contains("s3cret-in-url"), "\(extra): \(result.stdout)\(result.stderr)")
+        }
+        let dryRun = PBX.run(["users", "list", "--limit", "1", "--dry-run"], env: env)
+        XCTAssertTrue(dryRun.stdout.contains("127.0.0.1:9"), dryRun.stdout)
+        let profiles = PBX.environment(home: home)
+        XCTAssertEqual(PBX.run(["config", "set", "u", "--type", "portsip", "--url", url], env: profiles).code, 0)
+        for command in [["config", "show", "u"], ["config", "list"], ["config", "show", "u", "-o", "json"]] {
+            let shown = PBX.run(command, env: profiles)
+            XCTAssertEqual(shown.code, 0, shown.stderr)
+            XCTAssertFalse(shown.stdout.contains("s3cret-in-url"), "\(command): \(shown.stdout)")
+        }
+    }
+
+    func testConfigShowNeverPrintsASecretFoundInTheConfigFile() throws {
+        let home = PBX.temporaryDirectory()
+        let env = PBX.environment(home: home)
+        XCTAssertEqual(PBX.run(["config", "set", "lab", "--type", "portsip", "--url", "https://pbx.example.com"], env: env).code, 0)
+        let path = home + "/.config/pbxctl/config"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try (text + "password = hunter2-in-config\napi_key = k3y-in-config\n").write(toFile: path, atomically: true, encoding: .utf8)
+        for command in [["config", "show", "lab"], ["config", "show", "lab", "-o", "json"], ["config", "list", "-o", "json"]] {
+            let shown = PBX.run(command, env: env)
+            XCTAssertEqual(shown.code, 0, shown.stderr)
+            XCTAssertFalse(shown.stdout.contains("hunter2-in-config") || shown.stdout.contains("k3y-in-config"), "\(command): \(shown.stdout)")
+            XCTAssertFalse(shown.stderr.contains("hunter2-in-config") || shown.stderr.contains("k3y-in-config"))
+        }
+        let show = PBX.run(["config", "show", "lab"], env: env)
+        XCTAssertTrue(show.stderr.contains("belong in") && show.stderr.contains("credentials"), show.stderr)
+        XCTAssertTrue(show.stderr.contains("password") && show.stderr.contains("api_key"), show.stderr)
+    }
+
+    func testCoreDumpsAreDisabled() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // Raise the soft limit first, so the test shows pbxctl itself lowers it.
+        process.arguments = ["-c", "ulimit -c unlimited 2>/dev/null || ulimit -c $(ulimit -H -c); exec \"$0\" sandbox --port 0", PBX.binary]
+        process.environment = PBX.environment(home: PBX.temporaryDirectory())
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            process.interrupt()
+            process.waitUntilExit()
+        }
+        var seen = ""
+        while !seen.contains("listening on") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        let limits = try String(contentsOfFile: "/proc/\(process.processIdentifier)/limits", encoding: .utf8)
+        let line = try XCTUnwrap(limits.split(separator: "\n").first { $0.hasPrefix("Max core file size") })
+        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+        XCTAssertEqual(fields[4], "0", "soft limit: \(line)")
+    }
+
+    func testAHugeStreamedErrorIsTheServersErrorAndNotRetried() throws {
+        let before = try sandbox.stats().operations["listUserCDRs"] ?? 0
+        let result = PBX.run(["cdrs", "list", "-o", "jsonl", "--retries", "3"], env: env)
+        XCTAssertEqual(result.code, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("500"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("writing"), "not a local write failure: \(result.stderr)")
+        XCTAssertLessThan(result.stderr.count, 4000, "the error excerpt is short")
+        XCTAssertEqual((try sandbox.stats().operations["listUserCDRs"] ?? 0) - before, 1, "a 500 is not retried")
+    }
+}

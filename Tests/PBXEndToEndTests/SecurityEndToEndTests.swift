@@ -1,0 +1,201 @@
+import Foundation
+import XCTest
+
+/// What pbxctl does with a hostile server's data: where credentials go, what is saved.
+final class SecurityEndToEndTests: XCTestCase {
+    func testCredentialsNeverGoToAnotherOrigin() throws {
+        let foreign = try SandboxProcess()
+        defer { foreign.stop() }
+        let pbx = try SandboxProcess(arguments: ["--hostile", "file-url=" + foreign.baseURL + "/portsip"])
+        defer { pbx.stop() }
+        let dir = PBX.temporaryDirectory()
+        let result = PBX.run(["recordings", "download", "rec-admin-1", "-O", dir + "/r.wav", "-v"], env: pbx.env())
+        XCTAssertTrue(result.stderr.contains("fetched without the profile's credentials"), result.stderr)
+        let seen = try foreign.requests()
+        XCTAssertEqual(seen.map(\.target), ["GET /portsip/api/blobs/sha256-admin-0"], "the foreign host was asked for the file")
+        XCTAssertEqual(seen.map(\.credentials), [false], "and got no credentials")
+        let foreignTrace = result.stderr.components(separatedBy: "> GET ").first { $0.hasPrefix(foreign.baseURL) } ?? ""
+        XCTAssertFalse(foreignTrace.isEmpty, result.stderr)
+        XCTAssertFalse(foreignTrace.contains("Authorization"), foreignTrace)
+        // The foreign host does not have the file: its error, nothing saved.
+        XCTAssertEqual(result.code, 4, result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/r.wav"))
+        XCTAssertEqual(try pbx.requests().map(\.credentials), [true], "the profile's own server got them")
+    }
+
+    func testCredentialsGoToTheProfilesOwnOriginInAnAbsoluteURL() throws {
+        let pbx = try SandboxProcess(arguments: ["--hostile", "file-url=self"])
+        defer { pbx.stop() }
+        let dir = PBX.temporaryDirectory()
+        let result = PBX.run(["recordings", "download", "rec-admin-1", "-O", dir + "/r.wav"], env: pbx.env())
+        XCTAssertEqual(result.code, 0, result.stderr)
+        XCTAssertEqual(try pbx.requests().map(\.credentials), [true, true])
+    }
+}
+
+extension SecurityEndToEndTests {
+    /// 401, refresh, retry: the file holds the audio only, never the 401 answer before it.
+    func testRetriedDownloadStartsTheFileOver() throws {
+        let sandbox = try SandboxProcess(arguments: ["--hostile", "blob-401-once"])
+        defer { sandbox.stop() }
+        let home = PBX.temporaryDirectory()
+        let env = PBX.environment(home: home)
+        PBX.run(["config", "set", "pbx", "--type", "portsip", "--url", sandbox.baseURL + "/portsip", "username=admin"], env: env)
+        XCTAssertEqual(PBX.run(["login", "--password-stdin"], env: env, stdin: "sandbox").code, 0)
+        let target = home + "/r.wav"
+        let result = PBX.run(["recordings", "download", "rec-admin-1", "-O", target], env: env)
+        XCTAssertEqual(result.code, 0, result.stderr)
+        XCTAssertEqual(try sandbox.stats().operations["refreshToken"], 1)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: target))
+        XCTAssertEqual(String(decoding: bytes.prefix(4), as: UTF8.self), "RIFF", "the file starts with the audio")
+        XCTAssertFalse(String(decoding: bytes, as: UTF8.self).contains("UNAUTHORIZED"))
+        XCTAssertEqual((try FileManager.default.contentsOfDirectory(atPath: home)).filter { $0.contains(".part-") }, [], "no temporary file left")
+    }
+
+    /// An error answer is shown, never saved: not to a file, not to stdout.
+    func testErrorAnswerIsShownNotSaved() throws {
+        let sandbox = try SandboxProcess(arguments: ["--hostile", "blob-401-once"])
+        defer { sandbox.stop() }
+        let result = PBX.run(["recordings", "download", "rec-admin-1", "-O", "-"], env: sandbox.env())
+        XCTAssertEqual(result.code, 3, result.stderr)
+        XCTAssertEqual(result.stdout, "", "the 401 body is not the recording")
+        XCTAssertTrue(result.stderr.contains("the access token has expired"), "the server's message is shown: \(result.stderr)")
+    }
+}
+
+extension SecurityEndToEndTests {
+    /// A count far above what the pages deliver, huge, negative or not a number: no hang,
+    /// no huge allocation; the contradiction is a malformed answer (exit 1).
+    func testLyingCountEndsWithAMalformedAnswer() throws {
+        for lie in ["1000000000000000", "1000000000000", "-5", "many"] {
+            let sandbox = try SandboxProcess(arguments: ["--hostile", "count=" + lie, "--users", "150"])
+            defer { sandbox.stop() }
+            let result = PBX.run(["users", "list", "--all", "-q"], env: sandbox.env())
+            XCTAssertEqual(result.code, 1, "count \(lie): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("count"), "count \(lie): \(result.stderr)")
+            if (Int(lie) ?? 0) > 0 {
+                XCTAssertEqual(Set(result.stdout.split(separator: "\n")).count, 150, "what did arrive is printed once each")
+                // The first page, then at most the prefetch window (4 threads, 8 pages) past the short one.
+                XCTAssertLessThanOrEqual(try XCTUnwrap(sandbox.stats().operations["listUsers"]), 10, "stops at the short page")
+                XCTAssertEqual(PBX.run(["users", "list", "--limit", "5", "-q"], env: sandbox.env()).code, 0, "a page that agrees is fine")
+            }
+        }
+    }
+}
+
+extension SecurityEndToEndTests {
+    /// Runs pbxctl with stdout on `path` (e.g. /dev/full).
+    func run(_ arguments: [String], env: [String: String], stdoutPath path: String) throws -> (code: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: PBX.binary)
+        process.arguments = arguments
+        process.environment = env
+        process.standardOutput = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
+    func testWriteErrorsAreErrorsAndAClosedPipeStaysQuiet() throws {
+        let sandbox = try SandboxProcess()
+        defer { sandbox.stop() }
+        for argv in [["users", "list", "--all", "-o", "csv"], ["cdrs", "list", "-o", "jsonl"], ["users", "get", "1001", "-o", "json"]] {
+            let full = try run(argv, env: sandbox.env(), stdoutPath: "/dev/full")
+            XCTAssertEqual(full.code, 1, "\(argv): \(full.stderr)")
+            XCTAssertTrue(full.stderr.contains("writing the output failed: No space left on device"), "\(argv): \(full.stderr)")
+        }
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/bash")
+        shell.arguments = ["-c", "'\(PBX.binary)' users list --all -o csv --page-size 10 | head -1"]
+        shell.environment = sandbox.env()
+        let out = Pipe(), err = Pipe()
+        shell.standardOutput = out
+        shell.standardError = err
+        try shell.run()
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let complaints = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        shell.waitUntilExit()
+        XCTAssertEqual(printed.split(separator: "\n").count, 1)
+        XCTAssertEqual(complaints, "", "a closed pipe is not an error to report")
+    }
+}
+
+extension SecurityEndToEndTests {
+    /// A display name a StandardUser set to terminal escapes reaches the admin's
+    /// terminal escaped: in tables, error excerpts and -v traces.
+    func testServerStringsReachTheTerminalEscaped() throws {
+        let sandbox = try SandboxProcess()
+        defer { sandbox.stop() }
+        let hostile = "\u{1B}]0;pwned\u{07}\u{1B}[2J\u{9B}31m\u{202E}evil\u{7F}"
+        XCTAssertEqual(PBX.run(["users", "update", "1001", "--display-name", hostile], env: sandbox.env()).code, 0)
+        func assertClean(_ text: String, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+            let unsafe = text.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) || $0.value == 0x202E }
+            XCTAssertTrue(unsafe.isEmpty, "\(what) has raw \(unsafe.map { String($0.value, radix: 16) }): \(text.debugDescription.prefix(400))", file: file, line: line)
+        }
+        let list = PBX.run(["users", "list", "--filter", "extension_number eq '1001'"], env: sandbox.env())
+        XCTAssertTrue(list.stdout.contains("\\x1B]0;pwned\\x07\\x1B[2J\\x9B31m\\u202Eevil\\x7F"), list.stdout)
+        assertClean(list.stdout, "the list table")
+        assertClean(PBX.run(["users", "get", "1001"], env: sandbox.env()).stdout, "the single-object table")
+        let traced = PBX.run(["users", "get", "1001", "-v"], env: sandbox.env())
+        assertClean(traced.stderr, "the -v trace")
+        XCTAssertTrue(traced.stderr.contains("pwned"), traced.stderr)
+        let missing = PBX.run(["users", "get", "nobody\u{1B}[2J\u{202E}"], env: sandbox.env())
+        XCTAssertEqual(missing.code, 4)
+        assertClean(missing.stderr, "the error message")
+        XCTAssertTrue(missing.stderr.contains("\\x1B[2J"), missing.stderr)
+    }
+}
+
+extension SecurityEndToEndTests {
+    /// Streamed lists are bounded like held answers: one knob (PBXCTL_MAX_BODY_MB) sets
+    /// the whole answer's ceiling and, a sixteenth of it, one item's.
+    func testStreamedListsHaveABodyAndAnItemCeiling() throws {
+        let sandbox = try SandboxProcess(arguments: ["--hostile", "item-bytes=200000"])
+        defer { sandbox.stop() }
+        let small = sandbox.env(["PBXCTL_MAX_BODY_MB": "1"])
+        let item = PBX.run(["cdrs", "list", "-o", "jsonl"], env: small)
+        XCTAssertEqual(item.code, 1, item.stderr)
+        XCTAssertTrue(item.stderr.contains("an item of the list is larger than 65536 bytes"), item.stderr)
+        XCTAssertEqual(PBX.run(["cdrs", "list", "-o", "jsonl"], env: sandbox.env()).code, 0, "within the default ceiling")
+
+        let many = try SandboxProcess(arguments: ["--cdrs", "8000"])
+        defer { many.stop() }
+        let body = PBX.run(["cdrs", "list", "-o", "jsonl"], env: many.env(["PBXCTL_MAX_BODY_MB": "1"]))
+        XCTAssertEqual(body.code, 1, body.stderr)
+        XCTAssertTrue(body.stderr.contains("the list answer is larger than 1048576 bytes"), body.stderr)
+    }
+
+    /// --max-time bounds the whole command, streamed answers and downloads included.
+    func testMaxTimeBoundsTheWholeCommand() throws {
+        let slow = try SandboxProcess(arguments: ["--latency", "3000"])
+        defer { slow.stop() }
+        for argv in [["cdrs", "list", "-o", "jsonl"], ["users", "list"], ["registration", "check", "1005", "--wait", "60"]] {
+            let started = Date()
+            let result = PBX.run(argv + ["--max-time", "1"], env: slow.env())
+            XCTAssertEqual(result.code, 5, "\(argv): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("--max-time"), "\(argv): \(result.stderr)")
+            XCTAssertLessThan(Date().timeIntervalSince(started), 2.5, "\(argv)")
+        }
+    }
+}
+
+extension SecurityEndToEndTests {
+    /// A POST is never re-sent behind pbxctl's back: libcurl silently repeats a request
+    /// whose kept-alive connection turns out dead, so a create goes on a fresh one.
+    func testCreateIsNeverResentOnADeadReusedConnection() throws {
+        let sandbox = try SandboxProcess(arguments: ["--hostile", "drop-reused-post", "--users", "3"])
+        defer { sandbox.stop() }
+        let file = PBX.temporaryDirectory() + "/one.csv"
+        try ("name,display_name,email,role,extension_number,password,extension_password,voicemail_pin\n"
+            + "reuse.user,Reuse,reuse@example.com,StandardUser,8801,Pass#1x,Sip#1x,385920\n").write(toFile: file, atomically: true, encoding: .utf8)
+        // --skip-existing reads the users first (a GET), so a connection is kept alive for the POST.
+        let result = PBX.run(["users", "import", file, "--skip-existing", "--concurrency", "1"], env: sandbox.env())
+        XCTAssertEqual(try sandbox.stats().operations["createUser"], 1, "the create was served exactly once: \(result.stderr)")
+        XCTAssertEqual(result.code, 0, result.stderr)
+        let posts = try sandbox.requests().filter { $0.target.hasPrefix("POST ") }
+        XCTAssertEqual(posts.count, 1, "\(posts)")
+    }
+}
