@@ -226,6 +226,7 @@ public final class APIClient: @unchecked Sendable {
         }
         var attempt = 0
         var refreshed = false
+        let began = Date()
         while true {
             if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
             let started = Date()
@@ -257,7 +258,9 @@ public final class APIClient: @unchecked Sendable {
                 if case .deadline = error {
                     throw APIError(kind: .transport, code: "MAX_TIME", message: error.message, backend: connection.backend)
                 }
-                if safe, attempt < settings.retries, retryable() {
+                var isMismatch = false
+                if case .tlsMismatch = error { isMismatch = true }
+                if safe, !isMismatch, attempt < settings.retries, retryable() {
                     let delay = Backoff.delay(attempt: attempt, base: settings.backoffBase, cap: settings.backoffCap, retryAfter: nil, now: Date())
                     note("retrying \(request.method) after a network error in \(String(format: "%.1f", delay))s: \(error.message)")
                     attempt += 1
@@ -267,7 +270,13 @@ public final class APIClient: @unchecked Sendable {
                 if case .bodyTooLarge = error {
                     throw APIError(kind: .malformed, code: "TOO_LARGE", message: error.message, backend: connection.backend)
                 }
-                throw APIError(kind: .transport, code: "NETWORK", message: Redaction.scrub(error.message, secrets: Redaction.secretValues(of: request)), backend: connection.backend)
+                var message = error.message
+                if case .timeout = error {
+                    // Said in full: a user sees one error after several waits and retries.
+                    let waited = String(format: "%.1f", Date().timeIntervalSince(began))
+                    message += "; waited \(waited) s in all over \(attempt + 1) attempt\(attempt == 0 ? "" : "s")"
+                }
+                throw APIError(kind: .transport, code: "NETWORK", message: Redaction.scrub(message, secrets: Redaction.secretValues(of: request)), backend: connection.backend)
             }
         }
     }

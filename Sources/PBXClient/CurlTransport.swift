@@ -210,6 +210,11 @@ public final class CurlTransport: Transport, @unchecked Sendable {
                 if code == 28, let deadline = options.deadline, deadline.timeIntervalSinceNow <= 0.05 {
                     throw TransportError.deadline("--max-time reached during \(request.method) \(Self.hostPart(of: request.url)): \(detail)")
                 }
+                // The TLS hello was answered in plain HTTP: an https:// URL on a plain-HTTP port.
+                if code == 35, request.url.lowercased().hasPrefix("https://"), Self.plainHTTPAnswer(detail) {
+                    throw TransportError.tlsMismatch("\(Self.hostPart(of: request.url)) answered the TLS handshake in plain HTTP: "
+                        + "use an http:// URL for this port, or the server's TLS port (\(detail))")
+                }
                 throw Self.classify(code: code, detail: detail, url: request.url)
             }
             let status = pbx_curl_response_code(handle)
@@ -217,6 +222,13 @@ public final class CurlTransport: Transport, @unchecked Sendable {
             let bodyData = body.data.map { Array(UnsafeBufferPointer(start: $0, count: body.length)) } ?? []
             return HTTPResponse(status: Int(status), headers: Self.parseHeaders(headerText), body: bodyData)
         }
+    }
+
+    /// OpenSSL's and GnuTLS's words for a handshake answered by something that is not TLS.
+    static func plainHTTPAnswer(_ detail: String) -> Bool {
+        let lower = detail.lowercased()
+        return ["wrong version number", "packet length too long", "unexpected eof", "record layer failure", "an unexpected tls packet", "unsupported record version"]
+            .contains { lower.contains($0) }
     }
 
     static func classify(code: Int32, detail: String, url: String) -> TransportError {

@@ -26,6 +26,8 @@ public enum TransportError: Error, Sendable, Equatable {
     /// `--max-time` was reached: not retried, there is no time left.
     case deadline(String)
     case tls(String)
+    /// An https:// URL whose port speaks plain HTTP: another attempt cannot help.
+    case tlsMismatch(String)
     /// The connection broke after the request may have reached the server.
     case broken(String)
     case bodyTooLarge(Int)
@@ -37,7 +39,7 @@ public enum TransportError: Error, Sendable, Equatable {
     public var message: String {
         switch self {
         case .unavailable(let text), .connect(let text), .dns(let text), .timeout(let text), .deadline(let text), .tls(let text),
-            .broken(let text), .other(let text):
+            .tlsMismatch(let text), .broken(let text), .other(let text):
             return text
         case .bodyTooLarge(let limit): return "the answer is larger than \(limit) bytes"
         case .interrupted: return "interrupted"

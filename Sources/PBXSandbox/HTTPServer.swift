@@ -153,6 +153,12 @@ public final class HTTPServer: @unchecked Sendable {
                 headerEnd = Self.find(Array("\r\n\r\n".utf8), in: buffer)
                 if headerEnd == nil {
                     if buffer.count > 1 << 20 { return }
+                    // A request starts with a method name; anything else (a TLS hello sent
+                    // to this plain-HTTP port) is answered at once, as web servers do.
+                    if let first = buffer.first, !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first) {
+                        write(fd, Self.serialize(ServerResponse(status: 400, body: Array("not an HTTP request".utf8)), keepAlive: false))
+                        return
+                    }
                     if !fill() { return }
                 }
             }
