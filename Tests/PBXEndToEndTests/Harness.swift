@@ -80,22 +80,25 @@ enum PBX {
         return process.terminationStatus
     }
 
+    /// script(1)'s arguments to run pbxctl on a pseudo-terminal `columns` wide.
+    static func scriptArguments(_ arguments: [String], columns: Int) -> [String] {
+        func quoted(_ word: String) -> String { "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        return ["-qec", "stty cols \(columns) rows 40; exec " + ([binary] + arguments).map(quoted).joined(separator: " "), "/dev/null"]
+    }
+
     /// Runs pbxctl on a pseudo-terminal of `columns` columns through script(1), typing
     /// `input`; stdout and stderr arrive mixed, with the terminal's CR LF made LF.
     static func runInTerminal(_ arguments: [String], env: [String: String], input: String = "", columns: Int = 80) -> Result {
-        func quoted(_ word: String) -> String { "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-        let command = "stty cols \(columns) rows 40; exec " + ([binary] + arguments).map(quoted).joined(separator: " ")
-        let result = run(["-qec", command, "/dev/null"], env: env, stdin: input, executable: "/usr/bin/script")
+        let result = run(scriptArguments(arguments, columns: columns), env: env, stdin: input, executable: "/usr/bin/script")
         return Result(code: result.code, stdout: result.stdout.replacingOccurrences(of: "\r\n", with: "\n"), stderr: result.stderr)
     }
 
     /// Drives pbxctl on a pseudo-terminal as a person would: waits for each prompt to
     /// appear, then types its answer. Returns the transcript (stdout and stderr mixed).
     static func converse(_ arguments: [String], env: [String: String], _ steps: [(prompt: String, answer: String)]) -> Result {
-        func quoted(_ word: String) -> String { "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        process.arguments = ["-qec", "stty cols 80 rows 40; exec " + ([binary] + arguments).map(quoted).joined(separator: " "), "/dev/null"]
+        process.arguments = scriptArguments(arguments, columns: 80)
         process.environment = env
         let input = Pipe(), output = Pipe()
         process.standardInput = input
