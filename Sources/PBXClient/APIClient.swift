@@ -221,7 +221,9 @@ public final class APIClient: @unchecked Sendable {
         var request = original
         try Self.checkSendable(request)
         if settings.dryRun {
-            stdout(CurlCommand.render(request, secretVariables: secretVariables(for: request)) + "\n")
+            let rendered = CurlCommand.render(request, credentials: dryRunCredentials())
+            stdout(rendered.line + "\n")
+            if let note = rendered.maskedNote { stderr(TerminalText.escape(note) + "\n") }
             return APIResponse(status: 0, json: nil, raw: HTTPResponse(status: 0), dryRun: true)
         }
         var attempt = 0
@@ -316,12 +318,10 @@ public final class APIClient: @unchecked Sendable {
 
     static func isRetryableStatus(_ status: Int) -> Bool { [429, 502, 503, 504].contains(status) }
 
-    private func secretVariables(for request: HTTPRequest) -> [String: String] {
-        var variables: [String: String] = [:]
-        for header in request.headers where Redaction.isSecretHeader(header.name) {
-            variables[header.name.lowercased()] = connection.secretVariable
-        }
-        return variables
+    private func dryRunCredentials() -> [CurlCommand.Credential] {
+        lock.lock()
+        defer { lock.unlock() }
+        return connection.auth.headers.map { CurlCommand.Credential(header: $0.name, value: $0.value, variable: connection.secretVariable) }
     }
 
     private func sleepInterruptibly(_ seconds: Double) throws {

@@ -125,7 +125,9 @@ final class PortSIPSandbox: @unchecked Sendable {
         }
         let problems = PortSIPSpec.shared.violations(method: request.method, path: rawPath, query: request.query, body: body)
         if !problems.isEmpty {
-            return .json(400, ["errors": .array(problems.map { ["code": "VALIDATE_FAILED", "message": .string($0)] })])
+            // As some servers do, quoting the whole body back, secrets and all.
+            let echoed = options.echoSecrets ? body.map { " in \($0.compactText)" } ?? "" : ""
+            return .json(400, ["errors": .array(problems.map { ["code": "VALIDATE_FAILED", "message": .string($0 + echoed)] })])
         }
         served[operation.operationId, default: 0] += 1
         if options.hugeErrorBodies, operation.operationId == "listUserCDRs" {
