@@ -150,6 +150,35 @@ extension SecurityEndToEndTests {
 }
 
 extension SecurityEndToEndTests {
+    /// A line break in text pbxctl quotes (a server's message, an argument) is shown as
+    /// `\n`: it cannot forge a line that looks like pbxctl's own. pbxctl's own
+    /// multi-line messages keep their lines.
+    func testLineBreaksInQuotedTextCannotForgeALine() throws {
+        let sandbox = try SandboxProcess()
+        defer { sandbox.stop() }
+        let forged = "a\npbxctl: note: all fine\r\u{1B}[2J"
+        let missing = PBX.run(["users", "get", forged], env: sandbox.env())
+        XCTAssertEqual(missing.code, 4, missing.stderr)
+        XCTAssertEqual(missing.stderr.filter { $0 == "\n" || $0 == "\r\n" }.count, 1, missing.stderr)
+        XCTAssertFalse(missing.stderr.contains("\r"), missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("a\\npbxctl: note: all fine\\r\\x1B[2J"), missing.stderr)
+        let usage = PBX.run(["users", "get", "1001", forged], env: sandbox.env())
+        XCTAssertEqual(usage.code, 2, usage.stderr)
+        XCTAssertTrue(usage.stderr.contains("'a\\npbxctl: note: all fine"), usage.stderr)
+        XCTAssertTrue(usage.stderr.contains("\n\nUsage: "), usage.stderr)
+        XCTAssertFalse(usage.stderr.contains("\npbxctl: note"), usage.stderr)
+        let flag = PBX.run(["users", "list", "--timeout", forged], env: sandbox.env())
+        XCTAssertEqual(flag.code, 2, flag.stderr)
+        XCTAssertFalse(flag.stderr.contains("\npbxctl: note"), flag.stderr)
+        let unknown = PBX.run(["users", "lst"], env: sandbox.env())
+        XCTAssertTrue(unknown.stderr.contains("\n\nDid you mean 'list'"), unknown.stderr)
+        XCTAssertEqual(PBX.run(["users", "update", "1001", "--display-name", "two\nlines"], env: sandbox.env()).code, 0)
+        let table = PBX.run(["users", "get", "1001"], env: sandbox.env())
+        XCTAssertTrue(table.stdout.contains("two\\nlines"), table.stdout)
+    }
+}
+
+extension SecurityEndToEndTests {
     /// Streamed lists are bounded like held answers: one knob (PBXCTL_MAX_BODY_MB) sets
     /// the whole answer's ceiling and, a sixteenth of it, one item's.
     func testStreamedListsHaveABodyAndAnItemCeiling() throws {

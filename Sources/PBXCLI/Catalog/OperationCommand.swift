@@ -212,8 +212,8 @@ enum OperationCommand {
         if !problems.isEmpty {
             var seen = Set<String>()
             let unique = problems.filter { seen.insert($0.field).inserted }.map(\.text)
-            let hint = operation.secrets.isEmpty ? "" : "\n(secrets are read from a prompt on a terminal, --password-stdin, -F KEY=@FILE or --data FILE)"
-            throw APIError.usage("invalid request for '\(operation.words.joined(separator: " "))'; nothing was sent:\n  " + unique.joined(separator: "\n  ") + hint)
+            let hint = operation.secrets.isEmpty ? [] : ["(secrets are read from a prompt on a terminal, --password-stdin, -F KEY=@FILE or --data FILE)"]
+            throw APIError.usage(lines: ["invalid request for '\(operation.words.joined(separator: " "))'; nothing was sent:"] + unique.map { "  " + $0 } + hint)
         }
     }
 

@@ -31,9 +31,8 @@ public struct CommandLineParser {
                     }
                     if node.run == nil {
                         let candidates = node.visibleChildren.map(\.name)
-                        throw APIError.usage("unknown command '\(token)' for '\(node.fullName)'"
-                            + Suggest.hint(token, among: candidates)
-                            + "\n\nRun '\(node.fullName) --help' for the list of commands.")
+                        throw APIError.usage(lines: ["unknown command '\(token)' for '\(node.fullName)'"] + Suggest.hintLines(token, among: candidates)
+                            + ["", "Run '\(node.fullName) --help' for the list of commands."])
                     }
                 }
                 positionals.append(token)
@@ -143,8 +142,8 @@ public struct CommandLineParser {
 
     private func unknownFlag(_ written: String, node: Command, known: [Flag]) -> APIError {
         let names = known.filter { !$0.hidden }.map { "--" + $0.long }
-        return APIError.usage("unknown flag \(written) for '\(node.fullName)'" + Suggest.hint(written, among: names)
-            + "\n\nRun '\(node.fullName) --help' for its flags.")
+        return APIError.usage(lines: ["unknown flag \(written) for '\(node.fullName)'"] + Suggest.hintLines(written, among: names)
+            + ["", "Run '\(node.fullName) --help' for its flags."])
     }
 
     /// Before the command is known, a flag's arity is looked up among the global
@@ -162,11 +161,11 @@ public struct CommandLineParser {
         let variadic = command.arguments.last?.variadic == true
         if positionals.count < required {
             let missing = command.arguments[positionals.count...].filter { !$0.optional }.map(\.name)
-            throw APIError.usage("missing argument\(missing.count > 1 ? "s" : "") \(missing.joined(separator: " ")) for '\(command.fullName)'\n\nUsage: \(command.usageLine)")
+            throw APIError.usage(lines: ["missing argument\(missing.count > 1 ? "s" : "") \(missing.joined(separator: " ")) for '\(command.fullName)'", "", "Usage: \(command.usageLine)"])
         }
         if !variadic, positionals.count > command.arguments.count {
             let extra = positionals[command.arguments.count]
-            throw APIError.usage("unexpected argument '\(extra)' for '\(command.fullName)'\n\nUsage: \(command.usageLine)")
+            throw APIError.usage(lines: ["unexpected argument '\(extra)' for '\(command.fullName)'", "", "Usage: \(command.usageLine)"])
         }
     }
 }
