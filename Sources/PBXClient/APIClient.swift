@@ -133,11 +133,14 @@ public final class APIClient: @unchecked Sendable {
     /// over, so a retried request (401, refresh, again) never follows an earlier
     /// attempt's bytes; an error answer is kept in memory for its message and never
     /// written. Once bytes went to a descriptor that cannot start over (a pipe), the
-    /// request is not retried.
-    public func download(_ original: HTTPRequest, to fileDescriptor: Int32) throws -> APIResponse {
+    /// request is not retried. `what` names the destination in a write failure.
+    public func download(_ original: HTTPRequest, to fileDescriptor: Int32, what: String = "the file") throws -> APIResponse {
         var written = 0
         var writeError: Int32 = 0
-        let seekable = lseek(fileDescriptor, 0, SEEK_CUR) >= 0
+        // Only a regular file can start over: a device such as /dev/full seeks but
+        // cannot be truncated, a pipe cannot even seek.
+        var status = stat()
+        let seekable = fstat(fileDescriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
         do {
             return try exchange(original, retryable: { seekable || written == 0 }) { [transport] request in
                 if seekable {
@@ -162,7 +165,7 @@ public final class APIClient: @unchecked Sendable {
                 }
             }
         } catch let error as APIError where writeError != 0 {
-            throw APIError(kind: .local, code: "WRITE_FAILED", message: "writing the file failed: \(String(cString: strerror(writeError)))", backend: error.backend)
+            throw APIError(kind: .local, code: "WRITE_FAILED", message: "writing \(what) failed: \(String(cString: strerror(writeError)))", backend: error.backend)
         }
     }
 

@@ -102,7 +102,8 @@ extension SecurityEndToEndTests {
     func testWriteErrorsAreErrorsAndAClosedPipeStaysQuiet() throws {
         let sandbox = try SandboxProcess()
         defer { sandbox.stop() }
-        for argv in [["users", "list", "--all", "-o", "csv"], ["cdrs", "list", "-o", "jsonl"], ["users", "get", "1001", "-o", "json"]] {
+        for argv in [["users", "list", "--all", "-o", "csv"], ["cdrs", "list", "-o", "jsonl"], ["users", "get", "1001", "-o", "json"],
+                     ["recordings", "download", "rec-admin-1", "-O", "-"], ["help"], ["help", "users"], ["users", "--help"], ["--version"], ["version"], ["users"]] {
             let full = try run(argv, env: sandbox.env(), stdoutPath: "/dev/full")
             XCTAssertEqual(full.code, 1, "\(argv): \(full.stderr)")
             XCTAssertTrue(full.stderr.contains("writing the output failed: No space left on device"), "\(argv): \(full.stderr)")
