@@ -173,6 +173,12 @@ extension SecurityEndToEndTests {
         XCTAssertFalse(flag.stderr.contains("\npbxctl: note"), flag.stderr)
         let unknown = PBX.run(["users", "lst"], env: sandbox.env())
         XCTAssertTrue(unknown.stderr.contains("\n\nDid you mean 'list'"), unknown.stderr)
+        for (argv, hint) in [(["users", "list", "-o", "jsn"], "'json'"), (["completion", "bsh"], "'bash'"), (["login", "-p", "lab-pbc"], nil)] {
+            let result = PBX.run(argv, env: sandbox.env())
+            XCTAssertEqual(result.code, 2, result.stderr)
+            if let hint { XCTAssertTrue(result.stderr.contains("\n\nDid you mean \(hint)"), result.stderr) }
+            XCTAssertFalse(result.stderr.contains("\\n"), result.stderr)
+        }
         XCTAssertEqual(PBX.run(["users", "update", "1001", "--display-name", "two\nlines"], env: sandbox.env()).code, 0)
         let table = PBX.run(["users", "get", "1001"], env: sandbox.env())
         XCTAssertTrue(table.stdout.contains("two\\nlines"), table.stdout)

@@ -127,7 +127,7 @@ public struct CommandLineParser {
             guard let number = Double(text), number.isFinite else { throw APIError.usage("flag --\(flag.long) takes a number, not '\(text)'") }
         case .choice(let allowed):
             guard allowed.contains(text) else {
-                throw APIError.usage("invalid value '\(text)' for --\(flag.long): choose from \(allowed.joined(separator: ", "))" + Suggest.hint(text, among: allowed))
+                throw APIError.usage(lines: ["invalid value '\(text)' for --\(flag.long): choose from \(allowed.joined(separator: ", "))"] + Suggest.hintLines(text, among: allowed))
             }
         case .bool, .string:
             break
