@@ -104,7 +104,7 @@ public struct CommandLineParser {
     static func isNegativeNumber(_ token: String) -> Bool {
         let rest = token.utf8.dropFirst()
         guard token.utf8.first == UInt8(ascii: "-"), let first = rest.first, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) || first == UInt8(ascii: ".") else { return false }
-        return Double(token) != nil
+        return NumberRanges.decimal(token) != nil
     }
 
     private func record(_ flag: Flag, value: String?, explicitInline: Bool, into values: inout [String: [String]], node: Command) throws {
@@ -122,9 +122,9 @@ public struct CommandLineParser {
         }
         switch flag.kind {
         case .int:
-            guard Int(text) != nil else { throw APIError.usage("flag --\(flag.long) takes a whole number, not '\(text)'") }
+            guard NumberRanges.integer(text) != nil else { throw APIError.usage("flag --\(flag.long) takes a whole number, not '\(text)'") }
         case .number:
-            guard let number = Double(text), number.isFinite else { throw APIError.usage("flag --\(flag.long) takes a number, not '\(text)'") }
+            guard NumberRanges.decimal(text) != nil else { throw APIError.usage("flag --\(flag.long) takes a number, not '\(text)'") }
         case .choice(let allowed):
             guard allowed.contains(text) else {
                 throw APIError.usage(lines: ["invalid value '\(text)' for --\(flag.long): choose from \(allowed.joined(separator: ", "))"] + Suggest.hintLines(text, among: allowed))
