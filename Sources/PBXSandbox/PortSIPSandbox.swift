@@ -249,7 +249,10 @@ final class PortSIPSandbox: @unchecked Sendable {
         var page = items
         let paged = c.operation.queryParameter("top") != nil
         if paged {
-            (count, page) = try CollectionQuery(c.request).apply(items)
+            var query = try CollectionQuery(c.request)
+            // Hostile: every page is the first one, however far the client skips.
+            if options.hostile["same-page"] != nil { query.skip = 0 }
+            (count, page) = query.apply(items)
         }
         var shownItems = page.map(recordView(c, at: "items.0"))
         if let id = options.hostile["user-id"], c.operation.operationId == "listUsers" {

@@ -84,6 +84,27 @@ extension SecurityEndToEndTests {
 }
 
 extension SecurityEndToEndTests {
+    /// A server that answers every page with the same full page, under a count it never
+    /// reaches, would keep `--all` going forever: the repeat is a contradiction (exit 1)
+    /// after what came before is printed. `--max-time` only bounds the test if it fails.
+    func testAPageThatRepeatsThePreviousOneEndsTheWalk() throws {
+        let sandbox = try SandboxProcess(arguments: ["--hostile", "same-page", "--hostile", "count=1000000000000000", "--users", "150"])
+        defer { sandbox.stop() }
+        let result = PBX.run(["users", "list", "--all", "-q", "--max-time", "60"], env: sandbox.env())
+        XCTAssertEqual(result.code, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("same page"), result.stderr)
+        let lines = result.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 100, "the first page, once")
+        XCTAssertEqual(Set(lines).count, 100)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(sandbox.stats().operations["listUsers"]), 10, "stops at the repeated page")
+        let small = PBX.run(["users", "list", "--all", "-q", "--page-size", "7", "--max-time", "60"], env: sandbox.env())
+        XCTAssertEqual(small.code, 1, small.stderr)
+        XCTAssertEqual(small.stdout.split(separator: "\n").count, 7)
+        let raw = PBX.run(["api", "/users", "--paginate", "--max-time", "60"], env: sandbox.env())
+        XCTAssertEqual(raw.code, 1, raw.stderr)
+        XCTAssertTrue(raw.stderr.contains("same page"), raw.stderr)
+    }
+
     /// Runs pbxctl with stdout on `path` (e.g. /dev/full).
     func run(_ arguments: [String], env: [String: String], stdoutPath path: String) throws -> (code: Int32, stderr: String) {
         let process = Process()

@@ -5,6 +5,21 @@ import XCTest
 import PBXJSON
 
 final class ClientTests: XCTestCase {
+    func testAPageRepeatingThePreviousOneEndsTheWalk() {
+        var walker = PageWalker(pageSize: 2, limit: nil, all: true)
+        _ = walker.next()
+        XCTAssertEqual(walker.accept(count: 2, total: 1_000_000, keys: ["1", "2"]), 2)
+        _ = walker.next()
+        XCTAssertEqual(walker.accept(count: 2, total: 1_000_000, keys: ["2", "3"]), 2, "an overlap is not a repeat")
+        _ = walker.next()
+        XCTAssertEqual(walker.accept(count: 2, total: 1_000_000, keys: ["2", "3"]), 0)
+        XCTAssertNil(walker.next())
+        XCTAssertTrue(walker.repeatedPage)
+        XCTAssertEqual(walker.fetched, 4)
+        XCTAssertNotNil(walker.contradiction)
+        XCTAssertEqual(PageWalker.keys(of: [["id": "a"], ["name": "x"]], idKey: "id"), [#""a""#, #"{"name":"x"}"#])
+    }
+
     func testPageWalkerFollowsCountAndLimit() {
         var walker = PageWalker(pageSize: 100, limit: 130, all: false)
         XCTAssertEqual(walker.next()?.skip, 0)
