@@ -23,13 +23,13 @@ enum NumberRanges {
     }
 
     /// A plain decimal number: an optional sign, digits and an optional fraction (`2`,
-    /// `-1.5`, `.5`). Swift's Double() also reads `0x10`, `1e3`, `inf` and `nan`, which
+    /// `-1.5`). Swift's Double() also reads `0x10`, `1e3`, `inf`, `nan` and `.5`, which
     /// nobody means as a number of seconds.
     static func decimal(_ text: String) -> Double? {
         var digits = Substring(text)
         if digits.first == "+" || digits.first == "-" { digits = digits.dropFirst() }
         let parts = digits.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.contains(where: { !$0.isEmpty }), parts.allSatisfy({ $0.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }) else { return nil }
+        guard parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }) else { return nil }
         return Double(text)
     }
 
