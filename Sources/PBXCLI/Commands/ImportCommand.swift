@@ -106,7 +106,7 @@ enum ImportCommand {
                 problems.append("line \(index + 1): \(error.description)")
             }
         }
-        if !problems.isEmpty { throw APIError.usage("invalid input; nothing was sent:\n  " + problems.joined(separator: "\n  ")) }
+        if !problems.isEmpty { throw APIError.usage(lines: ["invalid input; nothing was sent:"] + problems.map { "  " + $0 }) }
         return rows
     }
 
@@ -140,7 +140,7 @@ enum ImportCommand {
             }
             rows.append(Row(line: lineNumber, body: body))
         }
-        if !problems.isEmpty { throw APIError.usage("invalid CSV; nothing was sent:\n  " + problems.joined(separator: "\n  ")) }
+        if !problems.isEmpty { throw APIError.usage(lines: ["invalid CSV; nothing was sent:"] + problems.map { "  " + $0 }) }
         return rows
     }
 
@@ -172,8 +172,8 @@ enum ImportCommand {
             problems.append("line \(row.line): " + unique.map(\.text).joined(separator: "; "))
         }
         if !problems.isEmpty {
-            let hint = missingSecrets ? "\n(--generate-secrets fills in missing passwords and PINs)" : ""
-            throw APIError.usage("\(problems.count) of \(rows.count) row\(rows.count == 1 ? "" : "s") are invalid; nothing was sent:\n  " + problems.joined(separator: "\n  ") + hint)
+            let hint = missingSecrets ? ["(--generate-secrets fills in missing passwords and PINs)"] : []
+            throw APIError.usage(lines: ["\(problems.count) of \(rows.count) row\(rows.count == 1 ? "" : "s") are invalid; nothing was sent:"] + problems.map { "  " + $0 } + hint)
         }
     }
 

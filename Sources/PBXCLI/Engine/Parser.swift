@@ -31,9 +31,8 @@ public struct CommandLineParser {
                     }
                     if node.run == nil {
                         let candidates = node.visibleChildren.map(\.name)
-                        throw APIError.usage("unknown command '\(token)' for '\(node.fullName)'"
-                            + Suggest.hint(token, among: candidates)
-                            + "\n\nRun '\(node.fullName) --help' for the list of commands.")
+                        throw APIError.usage(lines: ["unknown command '\(token)' for '\(node.fullName)'"] + Suggest.hintLines(token, among: candidates)
+                            + ["", "Run '\(node.fullName) --help' for the list of commands."])
                     }
                 }
                 positionals.append(token)
@@ -105,7 +104,7 @@ public struct CommandLineParser {
     static func isNegativeNumber(_ token: String) -> Bool {
         let rest = token.utf8.dropFirst()
         guard token.utf8.first == UInt8(ascii: "-"), let first = rest.first, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) || first == UInt8(ascii: ".") else { return false }
-        return Double(token) != nil
+        return NumberRanges.decimal(token) != nil
     }
 
     private func record(_ flag: Flag, value: String?, explicitInline: Bool, into values: inout [String: [String]], node: Command) throws {
@@ -123,12 +122,12 @@ public struct CommandLineParser {
         }
         switch flag.kind {
         case .int:
-            guard Int(text) != nil else { throw APIError.usage("flag --\(flag.long) takes a whole number, not '\(text)'") }
+            guard NumberRanges.integer(text) != nil else { throw APIError.usage("flag --\(flag.long) takes a whole number, not '\(text)'") }
         case .number:
-            guard let number = Double(text), number.isFinite else { throw APIError.usage("flag --\(flag.long) takes a number, not '\(text)'") }
+            guard NumberRanges.decimal(text) != nil else { throw APIError.usage("flag --\(flag.long) takes a number, not '\(text)'") }
         case .choice(let allowed):
             guard allowed.contains(text) else {
-                throw APIError.usage("invalid value '\(text)' for --\(flag.long): choose from \(allowed.joined(separator: ", "))" + Suggest.hint(text, among: allowed))
+                throw APIError.usage(lines: ["invalid value '\(text)' for --\(flag.long): choose from \(allowed.joined(separator: ", "))"] + Suggest.hintLines(text, among: allowed))
             }
         case .bool, .string:
             break
@@ -143,8 +142,8 @@ public struct CommandLineParser {
 
     private func unknownFlag(_ written: String, node: Command, known: [Flag]) -> APIError {
         let names = known.filter { !$0.hidden }.map { "--" + $0.long }
-        return APIError.usage("unknown flag \(written) for '\(node.fullName)'" + Suggest.hint(written, among: names)
-            + "\n\nRun '\(node.fullName) --help' for its flags.")
+        return APIError.usage(lines: ["unknown flag \(written) for '\(node.fullName)'"] + Suggest.hintLines(written, among: names)
+            + ["", "Run '\(node.fullName) --help' for its flags."])
     }
 
     /// Before the command is known, a flag's arity is looked up among the global
@@ -162,11 +161,11 @@ public struct CommandLineParser {
         let variadic = command.arguments.last?.variadic == true
         if positionals.count < required {
             let missing = command.arguments[positionals.count...].filter { !$0.optional }.map(\.name)
-            throw APIError.usage("missing argument\(missing.count > 1 ? "s" : "") \(missing.joined(separator: " ")) for '\(command.fullName)'\n\nUsage: \(command.usageLine)")
+            throw APIError.usage(lines: ["missing argument\(missing.count > 1 ? "s" : "") \(missing.joined(separator: " ")) for '\(command.fullName)'", "", "Usage: \(command.usageLine)"])
         }
         if !variadic, positionals.count > command.arguments.count {
             let extra = positionals[command.arguments.count]
-            throw APIError.usage("unexpected argument '\(extra)' for '\(command.fullName)'\n\nUsage: \(command.usageLine)")
+            throw APIError.usage(lines: ["unexpected argument '\(extra)' for '\(command.fullName)'", "", "Usage: \(command.usageLine)"])
         }
     }
 }
