@@ -42,8 +42,9 @@ extension App {
             // A profile of another type is skipped (one variable serves every backend's
             // commands), but a name that is no profile at all is a typo, never a fallback.
             guard try store().profile(named: name) != nil else {
-                throw APIError.usage("PBXCTL_PROFILE names no profile: '\(name)'" + Suggest.hint(name, among: try store().profileNames)
-                    + "\n\nConfigured profiles: \(try store().profileNames.joined(separator: ", "))")
+                let names = try store().profileNames
+                throw APIError.usage(lines: ["PBXCTL_PROFILE names no profile: '\(name)'"] + Suggest.hintLines(name, among: names)
+                    + (names.isEmpty ? [] : ["", "Configured profiles: \(names.joined(separator: ", "))"]))
             }
             if let profile = try named(name, type: type, strict: false) { return profile }
         }
