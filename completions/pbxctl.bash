@@ -1233,7 +1233,11 @@ _pbxctl_words() {
       while IFS= read -r name; do
         [[ $name == "$cur"* ]] && COMPREPLY+=( "$name" )
       done < <(pbxctl config list -q 2>/dev/null) ;;
-    @files) COMPREPLY=( $(compgen -f -- "$cur") ) ;;
+    @files)
+      # One candidate per line, not per word: a file name may hold spaces. compopt
+      # fails outside a completion (a test calling _pbxctl), which changes nothing.
+      compopt -o filenames 2>/dev/null
+      mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
     *) COMPREPLY=( $(compgen -W "$spec" -- "$cur") ) ;;
   esac
 }

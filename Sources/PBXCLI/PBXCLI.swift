@@ -39,15 +39,15 @@ public enum PBXCLI {
             if line.helpRequested || line.command.name == "help" && line.command.parent === root {
                 let target = line.command.name == "help" ? try helpTarget(line.positionals, root: root) : line.command
                 io.out(HelpRenderer.render(target))
-                return 0
+                return try finished(io)
             }
             if line.bool("version") {
                 io.out("pbxctl \(RootCommand.version)\n")
-                return 0
+                return try finished(io)
             }
             guard let run = line.command.run else {
                 io.out(HelpRenderer.render(line.command))
-                return 0
+                return try finished(io)
             }
             try app.validateEnvironmentOutput()
             try app.validateNumbers()
@@ -56,9 +56,7 @@ public enum PBXCLI {
             }
             defer { app.sandbox?.stop() }
             try run(Invocation(line: line, io: io, app: app))
-            io.stdout.flush()
-            try io.stdout.checkWritten()
-            return pbx_interrupted != 0 ? 130 : 0
+            return try finished(io)
         } catch let error as APIError {
             io.stdout.flush()
             if error.kind == .interrupted || pbx_interrupted != 0 {
@@ -78,11 +76,18 @@ public enum PBXCLI {
         }
     }
 
+    /// Output that could not be written (a full disk) is a failure, whatever printed it.
+    static func finished(_ io: IOContext) throws -> Int32 {
+        io.stdout.flush()
+        try io.stdout.checkWritten()
+        return pbx_interrupted != 0 ? 130 : 0
+    }
+
     static func helpTarget(_ words: [String], root: Command) throws -> Command {
         var node = root
         for word in words {
             guard let child = node.child(named: word) else {
-                throw APIError.usage("unknown command '\(word)' for '\(node.fullName)'" + Suggest.hint(word, among: node.visibleChildren.map(\.name)))
+                throw APIError.usage(lines: ["unknown command '\(word)' for '\(node.fullName)'"] + Suggest.hintLines(word, among: node.visibleChildren.map(\.name)))
             }
             node = child
         }

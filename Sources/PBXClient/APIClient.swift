@@ -133,11 +133,14 @@ public final class APIClient: @unchecked Sendable {
     /// over, so a retried request (401, refresh, again) never follows an earlier
     /// attempt's bytes; an error answer is kept in memory for its message and never
     /// written. Once bytes went to a descriptor that cannot start over (a pipe), the
-    /// request is not retried.
-    public func download(_ original: HTTPRequest, to fileDescriptor: Int32) throws -> APIResponse {
+    /// request is not retried. `what` names the destination in a write failure.
+    public func download(_ original: HTTPRequest, to fileDescriptor: Int32, what: String = "the file") throws -> APIResponse {
         var written = 0
         var writeError: Int32 = 0
-        let seekable = lseek(fileDescriptor, 0, SEEK_CUR) >= 0
+        // Only a regular file can start over: a device such as /dev/full seeks but
+        // cannot be truncated, a pipe cannot even seek.
+        var status = stat()
+        let seekable = fstat(fileDescriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
         do {
             return try exchange(original, retryable: { seekable || written == 0 }) { [transport] request in
                 if seekable {
@@ -162,7 +165,7 @@ public final class APIClient: @unchecked Sendable {
                 }
             }
         } catch let error as APIError where writeError != 0 {
-            throw APIError(kind: .local, code: "WRITE_FAILED", message: "writing the file failed: \(String(cString: strerror(writeError)))", backend: error.backend)
+            throw APIError(kind: .local, code: "WRITE_FAILED", message: "writing \(what) failed: \(String(cString: strerror(writeError)))", backend: error.backend)
         }
     }
 
@@ -221,7 +224,9 @@ public final class APIClient: @unchecked Sendable {
         var request = original
         try Self.checkSendable(request)
         if settings.dryRun {
-            stdout(CurlCommand.render(request, secretVariables: secretVariables(for: request)) + "\n")
+            let rendered = CurlCommand.render(request, credentials: dryRunCredentials())
+            stdout(rendered.line + "\n")
+            if let note = rendered.maskedNote { stderr(TerminalText.escape(note) + "\n") }
             return APIResponse(status: 0, json: nil, raw: HTTPResponse(status: 0), dryRun: true)
         }
         var attempt = 0
@@ -325,12 +330,10 @@ public final class APIClient: @unchecked Sendable {
 
     static func isRetryableStatus(_ status: Int) -> Bool { [429, 502, 503, 504].contains(status) }
 
-    private func secretVariables(for request: HTTPRequest) -> [String: String] {
-        var variables: [String: String] = [:]
-        for header in request.headers where Redaction.isSecretHeader(header.name) {
-            variables[header.name.lowercased()] = connection.secretVariable
-        }
-        return variables
+    private func dryRunCredentials() -> [CurlCommand.Credential] {
+        lock.lock()
+        defer { lock.unlock() }
+        return connection.auth.headers.map { CurlCommand.Credential(header: $0.name, value: $0.value, variable: connection.secretVariable) }
     }
 
     private func sleepInterruptibly(_ seconds: Double) throws {

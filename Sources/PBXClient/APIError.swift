@@ -9,6 +9,9 @@ public struct APIError: Error, Sendable {
     public var code: String
     public var message: String
     public var backend: String?
+    /// True when pbxctl laid out the message's lines itself (`usage(lines:)`); any other
+    /// line break in a message came from a server or a user and is shown as `\n`.
+    public var ownLines = false
 
     public init(kind: Kind, status: Int? = nil, code: String = "", message: String, backend: String? = nil) {
         self.kind = kind
@@ -19,6 +22,14 @@ public struct APIError: Error, Sendable {
     }
 
     public static func usage(_ message: String) -> APIError { APIError(kind: .usage, code: "USAGE", message: message) }
+
+    /// A message of several lines: each is escaped on its own, so that text quoted in
+    /// one (an argument, a CSV cell) cannot start a line of its own.
+    public static func usage(lines: [String]) -> APIError {
+        var error = usage(lines.map { TerminalText.escape($0) }.joined(separator: "\n"))
+        error.ownLines = true
+        return error
+    }
     public static func local(_ message: String) -> APIError { APIError(kind: .local, code: "ERROR", message: message) }
 
     public var exitCode: Int32 {
@@ -53,8 +64,9 @@ public struct APIError: Error, Sendable {
         if let status { parts.append("\(status)") }
         if !code.isEmpty, kind == .http || kind == .malformed { parts.append(code) }
         let prefix = parts.isEmpty ? "" : parts.joined(separator: " ") + ": "
-        // Messages carry server text (error answers, excerpts, IDs): never raw to a terminal.
-        return TerminalText.escape(prefix + message, keepNewlines: true)
+        // Messages carry server text (error answers, excerpts, IDs): never raw to a terminal,
+        // nor a line break that would make the rest look like a line pbxctl printed.
+        return TerminalText.escape(prefix + message, keepNewlines: ownLines)
     }
 
     /// Reads the error out of an answer in any of the four backends' shapes:

@@ -6,18 +6,58 @@ import PBXJSON
 public enum Redaction {
     public static let mask = "***"
 
-    static let secretHeaders: Set<String> = ["authorization", "x-auth-token", "cookie", "set-cookie", "proxy-authorization"]
+    /// Headers that carry a credential by name, and the name parts that suggest one
+    /// (`X-Api-Key`, `X-Auth-Token`, `X-Session-Id`…): a user's `-H` is masked as
+    /// readily as pbxctl's own credentials.
+    static let secretHeaders: Set<String> = ["authorization", "proxy-authorization", "cookie", "set-cookie"]
+    static let secretHeaderParts = ["key", "token", "secret", "session", "password", "auth", "credential"]
 
+    /// Field names are matched by their parts, not a list, since every API spells a
+    /// password differently (`sip_password`, `sipPassword`, `passwd`, `privateKey`).
     /// `result` is Rocket.Chat's signed registration answer: its payload carries the SIP password.
-    static let secretKeys: Set<String> = [
-        "password", "new_password", "old_password", "extension_password", "voicemail_pin", "access_token",
-        "refresh_token", "token", "authtoken", "auth_token", "client_secret", "registration_password", "secret",
-        "admin_pin", "room_pin", "door_password", "door_password1", "door_password2", "pin", "api_key", "apikey", "jwt_secret", "result",
-    ]
+    static let secretKeyNames: Set<String> = ["result"]
+    static let secretKeyParts = ["pass", "secret", "token", "credential", "authorization"]
+    static let secretWordEndings = ["key", "pin"]
+    /// A last word that makes the field about a secret rather than one (`token_url`,
+    /// `token_type`, `auth_key_id`), so that it stays readable.
+    static let notSecretLastWords: Set<String> = ["url", "uri", "type", "id", "at", "mode"]
 
-    public static func isSecretHeader(_ name: String) -> Bool { secretHeaders.contains(name.lowercased()) }
+    public static func isSecretHeader(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return secretHeaders.contains(lower) || secretHeaderParts.contains { lower.contains($0) }
+    }
 
-    public static func isSecretKey(_ key: String) -> Bool { secretKeys.contains(key.lowercased()) }
+    public static func isSecretKey(_ key: String) -> Bool {
+        if secretKeyNames.contains(key.lowercased()) { return true }
+        let words = identifierWords(key)
+        guard let last = words.last else { return false }
+        if words.count > 1, notSecretLastWords.contains(last) { return false }
+        let joined = words.joined()
+        return secretKeyParts.contains { joined.contains($0) } || words.contains { word in secretWordEndings.contains { word.hasSuffix($0) } }
+    }
+
+    /// `sip_password` → [sip, password]; `privateKey` → [private, key]; `APIKey` → [apikey].
+    static func identifierWords(_ name: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var previousLower = false
+        for character in name {
+            guard character.isLetter || character.isNumber else {
+                if !current.isEmpty { words.append(current) }
+                current = ""
+                previousLower = false
+                continue
+            }
+            if character.isUppercase, previousLower, !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+            current += character.lowercased()
+            previousLower = character.isLowercase || character.isNumber
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
 
     public static func header(_ name: String, _ value: String) -> String {
         guard isSecretHeader(name) else { return value }
@@ -27,21 +67,28 @@ public enum Redaction {
         return mask
     }
 
-    /// The same JSON with every secret-named value replaced by `***`.
+    /// The same JSON with every secret-named value replaced by `***`. A boolean is
+    /// left as it is: `enable_pin: true` tells nothing.
     public static func json(_ value: JSON) -> JSON {
+        var masked: [String] = []
+        return json(value, masked: &masked)
+    }
+
+    static func json(_ value: JSON, masked: inout [String]) -> JSON {
         switch value {
         case .object(let object):
             var out = JSONObject()
             for (key, child) in object {
-                if isSecretKey(key), !child.isNull {
+                if isSecretKey(key), !child.isNull, child.boolValue == nil {
                     out[key] = .string(mask)
+                    masked.append(key)
                 } else {
-                    out[key] = json(child)
+                    out[key] = json(child, masked: &masked)
                 }
             }
             return .object(out)
         case .array(let items):
-            return .array(items.map(json))
+            return .array(items.map { json($0, masked: &masked) })
         default:
             return value
         }
@@ -50,17 +97,30 @@ public enum Redaction {
     /// A body for printing: JSON redacted key by key, form bodies field by field,
     /// anything else shown only by its size.
     public static func body(_ bytes: [UInt8], contentType: String?) -> String {
-        if bytes.isEmpty { return "" }
-        if let parsed = try? JSONParser.parse(bytes) { return json(parsed).compactText }
+        maskedBody(bytes, contentType: contentType).text
+    }
+
+    /// The printable body and the names of the fields masked in it, which a `--dry-run`
+    /// line must say the user has to fill in.
+    public static func maskedBody(_ bytes: [UInt8], contentType: String?) -> (text: String, masked: [String]) {
+        if bytes.isEmpty { return ("", []) }
+        var masked: [String] = []
+        if let parsed = try? JSONParser.parse(bytes) {
+            let text = json(parsed, masked: &masked).compactText
+            return (text, masked)
+        }
         let text = String(decoding: bytes, as: UTF8.self)
         if contentType?.contains("x-www-form-urlencoded") == true {
-            return text.split(separator: "&").map { pair -> String in
+            let shown = text.split(separator: "&").map { pair -> String in
                 let parts = pair.split(separator: "=", maxSplits: 1)
                 let key = percentDecode(String(parts[0]))
-                return isSecretKey(key) ? "\(parts[0])=\(mask)" : String(pair)
+                guard isSecretKey(key) else { return String(pair) }
+                masked.append(key)
+                return "\(parts[0])=\(mask)"
             }.joined(separator: "&")
+            return (shown, masked)
         }
-        return "(\(bytes.count) bytes)"
+        return ("(\(bytes.count) bytes)", [])
     }
 
     /// A URL with its userinfo's password (or a lone userinfo, often a token) and

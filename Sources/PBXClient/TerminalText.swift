@@ -1,6 +1,7 @@
 /// Server-supplied text on its way to a terminal: C0 and C1 controls, DEL and the
 /// bidirectional overrides and isolates are what a terminal acts on (retitles, clears,
-/// reorders) instead of showing, so they are shown as escapes (`\x1B`, `\u202E`).
+/// reorders) instead of showing, so they are shown as escapes (`\x1B`, `\u202E`; a
+/// line break or tab as `\n`, `\r`, `\t`).
 public enum TerminalText {
     public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
@@ -10,6 +11,8 @@ public enum TerminalText {
         }
     }
 
+    static let shortEscapes: [Unicode.Scalar: String] = ["\n": "\\n", "\r": "\\r", "\t": "\\t"]
+
     /// `text` with every unsafe character escaped; `keepNewlines` leaves line ends
     /// (for multi-line traces whose lines pbxctl itself separates).
     public static func escape(_ text: String, keepNewlines: Bool = false) -> String {
@@ -18,6 +21,8 @@ public enum TerminalText {
         for scalar in text.unicodeScalars {
             if keepNewlines, scalar == "\n" {
                 out.unicodeScalars.append(scalar)
+            } else if let short = shortEscapes[scalar] {
+                out += short
             } else if isUnsafe(scalar) {
                 let hex = String(scalar.value, radix: 16, uppercase: true)
                 out += scalar.value < 0x100 ? "\\x" + (hex.count == 1 ? "0" + hex : hex) : "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex

@@ -125,7 +125,9 @@ final class PortSIPSandbox: @unchecked Sendable {
         }
         let problems = PortSIPSpec.shared.violations(method: request.method, path: rawPath, query: request.query, body: body)
         if !problems.isEmpty {
-            return .json(400, ["errors": .array(problems.map { ["code": "VALIDATE_FAILED", "message": .string($0)] })])
+            // As some servers do, quoting the whole body back, secrets and all.
+            let echoed = options.echoSecrets ? body.map { " in \($0.compactText)" } ?? "" : ""
+            return .json(400, ["errors": .array(problems.map { ["code": "VALIDATE_FAILED", "message": .string($0 + echoed)] })])
         }
         served[operation.operationId, default: 0] += 1
         if options.hugeErrorBodies, operation.operationId == "listUserCDRs" {
@@ -247,7 +249,10 @@ final class PortSIPSandbox: @unchecked Sendable {
         var page = items
         let paged = c.operation.queryParameter("top") != nil
         if paged {
-            (count, page) = try CollectionQuery(c.request).apply(items)
+            var query = try CollectionQuery(c.request)
+            // Hostile: every page is the first one, however far the client skips.
+            if options.hostile["same-page"] != nil { query.skip = 0 }
+            (count, page) = query.apply(items)
         }
         var shownItems = page.map(recordView(c, at: "items.0"))
         if let id = options.hostile["user-id"], c.operation.operationId == "listUsers" {

@@ -22,7 +22,8 @@ public struct SandboxOptions: Sendable {
     /// as the `count` of every list answer; `item-bytes=N` gives the first item of each
     /// one-piece list (CDRs, messages) a field N bytes long; `drop-reused-post` does a
     /// POST that came on a kept-alive connection, then closes it without answering;
-    /// `user-id=ID` gives every user in a user list that ID (what an extension lookup finds).
+    /// `user-id=ID` gives every user in a user list that ID (what an extension lookup finds);
+    /// `same-page` answers every page of a paged list with its first page, whatever `skip` says.
     public var hostile: [String: String] = [:]
     /// Check every PortSIP answer against the vendor document (a benchmark turns it off,
     /// so that the sandbox's own checking is not timed as if it were the network).

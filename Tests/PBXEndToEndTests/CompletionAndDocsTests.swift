@@ -203,6 +203,23 @@ final class CompletionAndDocsTests: XCTestCase {
         XCTAssertTrue(output.contains("dollar<$(cd;touch dollar)>\ndollar<$((6*7))>\n"), "prefix match on the literal text: \(output)")
     }
 
+    func testBashOffersFileNamesWithSpacesAsOneCandidate() throws {
+        let output = try shell("bash", ["--norc", "--noprofile"], script: """
+            source completions/pbxctl.bash
+            d=$(mktemp -d); cd "$d"
+            touch 'my file.wav' '$(touch ran).wav' 'other.wav'
+            COMP_WORDS=(pbxctl recordings download X -O 'my'); COMP_CWORD=5; COMPREPLY=(); _pbxctl
+            printf 'my<%s>\\n' "${COMPREPLY[@]}"
+            COMP_WORDS=(pbxctl recordings download X -O '$'); COMP_CWORD=5; COMPREPLY=(); _pbxctl
+            printf 'dollar<%s>\\n' "${COMPREPLY[@]}"
+            [ -e ran ] && echo RAN
+            """)
+        XCTAssertTrue(output.contains("my<my file.wav>\n"), output)
+        XCTAssertFalse(output.contains("my<my>"), output)
+        XCTAssertTrue(output.contains("dollar<$(touch ran).wav>\n"), output)
+        XCTAssertFalse(output.contains("RAN"), "a file name ran as a command: \(output)")
+    }
+
     func testFishOffersProfileNamesAsLiteralText() throws {
         let output = try shell("fish", ["--no-config"], script: """
             source completions/pbxctl.fish

@@ -25,6 +25,44 @@ final class SecretsEndToEndTests: SandboxTestCase {
         }
     }
 
+    /// Secrets are recognised by the shape of their names, in `-H` headers and body fields alike.
+    func testSecretLookingHeadersAndFieldsAreNeverPrinted() {
+        let fields = ["password=Pw12345678", "sip_password=SipPw777", "sipPassword=SipPw778", "passwd=Passwd779", "privateKey=PrivKey780",
+                      "authorization=AuthVal781", "credentials=Cred782", "pass=Pass783", "api_key=ApiKey784", "pin=9876543"]
+        let secrets = fields.map { String($0.split(separator: "=")[1]) } + ["supersecret123", "sessval999"]
+        for extra in [["--dry-run"], ["-v"], []] {
+            let result = PBX.run(["api", "-X", "POST", "/users", "-H", "X-Api-Key: supersecret123", "-H", "X-Session: sessval999"] + fields.flatMap { ["-f", $0] } + extra, env: env)
+            XCTAssertEqual(result.code, extra == ["--dry-run"] ? 0 : 1, result.stderr)
+            if extra != ["--dry-run"] { XCTAssertTrue(result.stderr.contains("VALIDATE_FAILED"), "the server's refusal is still shown: \(result.stderr)") }
+            if extra.isEmpty { XCTAssertTrue(result.stderr.contains(#""sip_password":"***""#), "the server echoed the body: \(result.stderr)") }
+            for secret in secrets {
+                XCTAssertFalse((result.stdout + result.stderr).contains(secret), "\(extra) printed \(secret): \(result.stdout)\(result.stderr)")
+            }
+        }
+    }
+
+    /// A dry-run line is the request: a header the user gave is never shown as the profile's token.
+    func testDryRunShowsOverriddenCredentialsAsMasked() {
+        let own = PBX.run(["api", "/users", "--dry-run"], env: env)
+        XCTAssertEqual(own.code, 0, own.stderr)
+        XCTAssertTrue(own.stdout.contains(#"-H "Authorization: Bearer $PBXCTL_TOKEN""#), own.stdout)
+        XCTAssertFalse(own.stderr.contains("masked"), own.stderr)
+        let other = PBX.run(["api", "/users", "-H", "Authorization: Bearer Other", "-H", "Cookie: session=x", "-H", "Proxy-Authorization: Basic cHJveHk6cHc=", "--dry-run"], env: env)
+        XCTAssertEqual(other.code, 0, other.stderr)
+        XCTAssertFalse(other.stdout.contains("PBXCTL_TOKEN"), other.stdout)
+        XCTAssertFalse(other.stdout.contains("Other") || other.stdout.contains("session=x") || other.stdout.contains("cHJveHk6cHc="), other.stdout)
+        for shown in ["'Authorization: Bearer ***'", "'Cookie: ***'", "'Proxy-Authorization: Basic ***'"] {
+            XCTAssertTrue(other.stdout.contains(shown), other.stdout)
+        }
+        XCTAssertTrue(other.stderr.hasPrefix("# masked"), other.stderr)
+        for name in ["Authorization", "Cookie", "Proxy-Authorization"] { XCTAssertTrue(other.stderr.contains("header \(name)"), other.stderr) }
+        let body = PBX.run(["api", "-X", "POST", "/users", "-f", "name=alice", "-f", "sip_password=SipPw777", "--dry-run"], env: env)
+        XCTAssertEqual(body.code, 0, body.stderr)
+        XCTAssertTrue(body.stdout.contains(#""sip_password":"***""#), body.stdout)
+        XCTAssertTrue(body.stderr.contains("field sip_password"), body.stderr)
+        XCTAssertFalse(body.stderr.contains("field name"), body.stderr)
+    }
+
     func testUserinfoInAURLIsMasked() throws {
         let home = PBX.temporaryDirectory()
         let url = "http://admin:s3cret-in-url@127.0.0.1:9"

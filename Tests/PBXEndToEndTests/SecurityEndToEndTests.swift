@@ -84,6 +84,27 @@ extension SecurityEndToEndTests {
 }
 
 extension SecurityEndToEndTests {
+    /// A server that answers every page with the same full page, under a count it never
+    /// reaches, would keep `--all` going forever: the repeat is a contradiction (exit 1)
+    /// after what came before is printed. `--max-time` only bounds the test if it fails.
+    func testAPageThatRepeatsThePreviousOneEndsTheWalk() throws {
+        let sandbox = try SandboxProcess(arguments: ["--hostile", "same-page", "--hostile", "count=1000000000000000", "--users", "150"])
+        defer { sandbox.stop() }
+        let result = PBX.run(["users", "list", "--all", "-q", "--max-time", "60"], env: sandbox.env())
+        XCTAssertEqual(result.code, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("same page"), result.stderr)
+        let lines = result.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 100, "the first page, once")
+        XCTAssertEqual(Set(lines).count, 100)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(sandbox.stats().operations["listUsers"]), 10, "stops at the repeated page")
+        let small = PBX.run(["users", "list", "--all", "-q", "--page-size", "7", "--max-time", "60"], env: sandbox.env())
+        XCTAssertEqual(small.code, 1, small.stderr)
+        XCTAssertEqual(small.stdout.split(separator: "\n").count, 7)
+        let raw = PBX.run(["api", "/users", "--paginate", "--max-time", "60"], env: sandbox.env())
+        XCTAssertEqual(raw.code, 1, raw.stderr)
+        XCTAssertTrue(raw.stderr.contains("same page"), raw.stderr)
+    }
+
     /// Runs pbxctl with stdout on `path` (e.g. /dev/full).
     func run(_ arguments: [String], env: [String: String], stdoutPath path: String) throws -> (code: Int32, stderr: String) {
         let process = Process()
@@ -102,7 +123,8 @@ extension SecurityEndToEndTests {
     func testWriteErrorsAreErrorsAndAClosedPipeStaysQuiet() throws {
         let sandbox = try SandboxProcess()
         defer { sandbox.stop() }
-        for argv in [["users", "list", "--all", "-o", "csv"], ["cdrs", "list", "-o", "jsonl"], ["users", "get", "1001", "-o", "json"]] {
+        for argv in [["users", "list", "--all", "-o", "csv"], ["cdrs", "list", "-o", "jsonl"], ["users", "get", "1001", "-o", "json"],
+                     ["recordings", "download", "rec-admin-1", "-O", "-"], ["help"], ["help", "users"], ["users", "--help"], ["--version"], ["version"], ["users"]] {
             let full = try run(argv, env: sandbox.env(), stdoutPath: "/dev/full")
             XCTAssertEqual(full.code, 1, "\(argv): \(full.stderr)")
             XCTAssertTrue(full.stderr.contains("writing the output failed: No space left on device"), "\(argv): \(full.stderr)")
@@ -146,6 +168,41 @@ extension SecurityEndToEndTests {
         XCTAssertEqual(missing.code, 4)
         assertClean(missing.stderr, "the error message")
         XCTAssertTrue(missing.stderr.contains("\\x1B[2J"), missing.stderr)
+    }
+}
+
+extension SecurityEndToEndTests {
+    /// A line break in text pbxctl quotes (a server's message, an argument) is shown as
+    /// `\n`: it cannot forge a line that looks like pbxctl's own. pbxctl's own
+    /// multi-line messages keep their lines.
+    func testLineBreaksInQuotedTextCannotForgeALine() throws {
+        let sandbox = try SandboxProcess()
+        defer { sandbox.stop() }
+        let forged = "a\npbxctl: note: all fine\r\u{1B}[2J"
+        let missing = PBX.run(["users", "get", forged], env: sandbox.env())
+        XCTAssertEqual(missing.code, 4, missing.stderr)
+        XCTAssertEqual(missing.stderr.filter { $0 == "\n" || $0 == "\r\n" }.count, 1, missing.stderr)
+        XCTAssertFalse(missing.stderr.contains("\r"), missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("a\\npbxctl: note: all fine\\r\\x1B[2J"), missing.stderr)
+        let usage = PBX.run(["users", "get", "1001", forged], env: sandbox.env())
+        XCTAssertEqual(usage.code, 2, usage.stderr)
+        XCTAssertTrue(usage.stderr.contains("'a\\npbxctl: note: all fine"), usage.stderr)
+        XCTAssertTrue(usage.stderr.contains("\n\nUsage: "), usage.stderr)
+        XCTAssertFalse(usage.stderr.contains("\npbxctl: note"), usage.stderr)
+        let flag = PBX.run(["users", "list", "--timeout", forged], env: sandbox.env())
+        XCTAssertEqual(flag.code, 2, flag.stderr)
+        XCTAssertFalse(flag.stderr.contains("\npbxctl: note"), flag.stderr)
+        let unknown = PBX.run(["users", "lst"], env: sandbox.env())
+        XCTAssertTrue(unknown.stderr.contains("\n\nDid you mean 'list'"), unknown.stderr)
+        for (argv, hint) in [(["users", "list", "-o", "jsn"], "'json'"), (["completion", "bsh"], "'bash'"), (["login", "-p", "lab-pbc"], nil)] {
+            let result = PBX.run(argv, env: sandbox.env())
+            XCTAssertEqual(result.code, 2, result.stderr)
+            if let hint { XCTAssertTrue(result.stderr.contains("\n\nDid you mean \(hint)"), result.stderr) }
+            XCTAssertFalse(result.stderr.contains("\\n"), result.stderr)
+        }
+        XCTAssertEqual(PBX.run(["users", "update", "1001", "--display-name", "two\nlines"], env: sandbox.env()).code, 0)
+        let table = PBX.run(["users", "get", "1001"], env: sandbox.env())
+        XCTAssertTrue(table.stdout.contains("two\\nlines"), table.stdout)
     }
 }
 

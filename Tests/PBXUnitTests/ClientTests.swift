@@ -5,6 +5,21 @@ import XCTest
 import PBXJSON
 
 final class ClientTests: XCTestCase {
+    func testAPageRepeatingThePreviousOneEndsTheWalk() {
+        var walker = PageWalker(pageSize: 2, limit: nil, all: true)
+        _ = walker.next()
+        XCTAssertEqual(walker.accept(count: 2, total: 1_000_000, keys: ["1", "2"]), 2)
+        _ = walker.next()
+        XCTAssertEqual(walker.accept(count: 2, total: 1_000_000, keys: ["2", "3"]), 2, "an overlap is not a repeat")
+        _ = walker.next()
+        XCTAssertEqual(walker.accept(count: 2, total: 1_000_000, keys: ["2", "3"]), 0)
+        XCTAssertNil(walker.next())
+        XCTAssertTrue(walker.repeatedPage)
+        XCTAssertEqual(walker.fetched, 4)
+        XCTAssertNotNil(walker.contradiction)
+        XCTAssertEqual(PageWalker.keys(of: [["id": "a"], ["name": "x"]], idKey: "id"), [#""a""#, #"{"name":"x"}"#])
+    }
+
     func testPageWalkerFollowsCountAndLimit() {
         var walker = PageWalker(pageSize: 100, limit: 130, all: false)
         XCTAssertEqual(walker.next()?.skip, 0)
@@ -88,9 +103,36 @@ final class ClientTests: XCTestCase {
         var request = HTTPRequest(method: "POST", url: "https://pbx:8887/api/users?filter=name%20eq%20%27a%27")
         request.headers = [("Authorization", "Bearer s3cr3t"), ("Content-Type", "application/json")]
         request.body = Array(#"{"name":"o'brien","password":"x"}"#.utf8)
-        let line = CurlCommand.render(request)
-        XCTAssertEqual(line, "# masked as ***: password; put the real value in before running\n"
-            + #"curl -sS -X POST 'https://pbx:8887/api/users?filter=name%20eq%20%27a%27' -H "Authorization: Bearer $PBXCTL_TOKEN" -H 'Content-Type: application/json' --data-raw '{"name":"o'\''brien","password":"***"}'"#)
+        let rendered = CurlCommand.render(request, credentials: [.init(header: "Authorization", value: "Bearer s3cr3t", variable: "PBXCTL_TOKEN")])
+        XCTAssertEqual(rendered.line, #"curl -sS -X POST 'https://pbx:8887/api/users?filter=name%20eq%20%27a%27' -H "Authorization: Bearer $PBXCTL_TOKEN" -H 'Content-Type: application/json' --data-raw '{"name":"o'\''brien","password":"***"}'"#)
+        XCTAssertEqual(rendered.masked, ["field password"])
+    }
+
+    func testOnlyTheProfilesOwnCredentialBecomesItsVariable() {
+        var request = HTTPRequest(method: "GET", url: "https://pbx:8887/api/users")
+        request.headers = [("Authorization", "Bearer other-token"), ("Cookie", "session=x"), ("Proxy-Authorization", "Basic cHJveHk6cHc="), ("X-Api-Key", "k-123")]
+        let rendered = CurlCommand.render(request, credentials: [.init(header: "Authorization", value: "Bearer profile-token", variable: "PBXCTL_TOKEN")])
+        XCTAssertEqual(rendered.line, "curl -sS https://pbx:8887/api/users -H 'Authorization: Bearer ***' -H 'Cookie: ***' -H 'Proxy-Authorization: Basic ***' -H 'X-Api-Key: ***'")
+        XCTAssertEqual(rendered.masked, ["header Authorization", "header Cookie", "header Proxy-Authorization", "header X-Api-Key"])
+        XCTAssertNotNil(rendered.maskedNote)
+    }
+
+    func testSecretNamesAreMatchedByPattern() {
+        for name in ["password", "sip_password", "sipPassword", "passwd", "privateKey", "private_key", "apiKey", "api_key", "APIKey", "authorization",
+                     "credentials", "pass", "voicemail_pin", "pin", "roomPin", "client_secret", "refresh_token", "authtoken", "result", "license_key"] {
+            XCTAssertTrue(Redaction.isSecretKey(name), name)
+        }
+        for name in ["name", "extension_number", "token_url", "token_type", "auth_id", "email", "keyboard", "mapping", "display_name", "id"] {
+            XCTAssertFalse(Redaction.isSecretKey(name), name)
+        }
+        for header in ["X-Api-Key", "x-auth-token", "Cookie", "Set-Cookie", "Proxy-Authorization", "X-Session-Id", "X-Client-Secret", "X-Credential", "X-Password"] {
+            XCTAssertTrue(Redaction.isSecretHeader(header), header)
+        }
+        for header in ["Accept", "Content-Type", "X-User-Id", "User-Agent"] {
+            XCTAssertFalse(Redaction.isSecretHeader(header), header)
+        }
+        let body = Redaction.body(Array(#"{"enable_pin":true,"pin":"1234","sipPassword":"sp"}"#.utf8), contentType: "application/json")
+        XCTAssertEqual(body, #"{"enable_pin":true,"pin":"***","sipPassword":"***"}"#)
     }
 
     func testErrorMappingFromEachBackendShape() {

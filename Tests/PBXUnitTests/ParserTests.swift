@@ -99,4 +99,15 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(Suggest.closest("lst", among: ["list", "get", "delete"]).first, "list")
         XCTAssertEqual(Suggest.closest("zzzzzz", among: ["list"]), [])
     }
+
+    func testNumbersArePlainDecimalAndBodiesGetOnlyJSONNumbers() {
+        for text in ["0x10", "1e3", "inf", "nan", ".5", "10.", "+", "1.2.3", " 5"] { XCTAssertNil(NumberRanges.decimal(text), text) }
+        XCTAssertEqual(NumberRanges.decimal("-2.5"), -2.5)
+        XCTAssertEqual(NumberRanges.decimal("+3"), 3)
+        XCTAssertNil(NumberRanges.integer("1.0"))
+        XCTAssertEqual(NumberRanges.integer("-7"), -7)
+        for text in ["0x10", "inf", "nan", "+5", ".5"] { XCTAssertEqual(BodyInput.typed(text, schemaType: "integer"), .string(text), text) }
+        XCTAssertEqual(BodyInput.typed("42", schemaType: "integer").compactText, "42")
+        XCTAssertEqual(BodyInput.typed("-1.5", schemaType: "number").compactText, "-1.5")
+    }
 }

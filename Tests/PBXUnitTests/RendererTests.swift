@@ -54,7 +54,7 @@ final class RendererTests: XCTestCase {
 
     func testTableIsAlignedAndUncutWhenPiped() {
         let text = render(.table, width: 10)
-        XCTAssertEqual(text, "ID  NAME\n1   a, \"quoted\"\n2   line break\n")
+        XCTAssertEqual(text, "ID  NAME\n1   a, \"quoted\"\n2   line\\nbreak\n")
     }
 
     func testTableKeepsOneLinePerRowWhateverTheLineBreak() {
@@ -64,7 +64,7 @@ final class RendererTests: XCTestCase {
         let renderer = Renderer(options: options, sink: sink, defaultColumns: ["id", "name"])
         renderer.emit([["id": "1", "name": "Bob\r\nBuilder"], ["id": "2", "name": "a\rb"]])
         renderer.finishList()
-        XCTAssertEqual(Array(sink.text.unicodeScalars), Array("ID  NAME\n1   Bob  Builder\n2   a b\n".unicodeScalars))
+        XCTAssertEqual(Array(sink.text.unicodeScalars), Array("ID  NAME\n1   Bob\\r\\nBuilder\n2   a\\rb\n".unicodeScalars))
     }
 
     func testTableFitsTheTerminal() {

@@ -56,7 +56,11 @@ enum BodyInput {
     static func typed(_ text: String, schemaType: String?) -> JSON {
         switch schemaType {
         case "boolean": return text == "true" ? .bool(true) : text == "false" ? .bool(false) : .string(text)
-        case "integer", "number": return Double(text) != nil ? .number(text) : .string(text)
+        // Only a JSON number goes out as one: Double() also reads `0x10`, `inf` and `+5`,
+        // which would make the body invalid JSON; anything else stays text for the schema check.
+        case "integer", "number":
+            if let parsed = try? JSONParser.parse(text), case .number = parsed { return parsed }
+            return .string(text)
         default: return .string(text)
         }
     }

@@ -262,8 +262,8 @@ enum OperationCommand {
         if !problems.isEmpty {
             var seen = Set<String>()
             let unique = problems.filter { seen.insert($0.field).inserted }.map { inUserWords($0, plan, operation) }
-            let hint = operation.secrets.isEmpty ? "" : "\n(secrets are read from a prompt on a terminal, --password-stdin, -F KEY=@FILE or --data FILE)"
-            throw APIError.usage("invalid request for '\(operation.words.joined(separator: " "))'; nothing was sent:\n  " + unique.joined(separator: "\n  ") + hint)
+            let hint = operation.secrets.isEmpty ? [] : ["(secrets are read from a prompt on a terminal, --password-stdin, -F KEY=@FILE or --data FILE)"]
+            throw APIError.usage(lines: ["invalid request for '\(operation.words.joined(separator: " "))'; nothing was sent:"] + unique.map { "  " + $0 } + hint)
         }
     }
 
@@ -326,7 +326,7 @@ enum OperationCommand {
                 try RecordSchema.checkFields(app.output.fields, schema: schema, records: items)
                 checked = true
             }
-            let kept = walker.accept(count: items.count, total: total)
+            let kept = walker.accept(count: items.count, total: total, keys: PageWalker.keys(of: items, idKey: operation.idKey))
             renderer.emit(Array(items.prefix(kept)))
             invocation.io.stdout.flush()
             try invocation.io.stdout.checkWritten()
@@ -336,7 +336,7 @@ enum OperationCommand {
                 let pages = walker.remainingPages()
                 if pages.hasSeveral {
                     try PagePrefetcher.run(pages, concurrency: 4, fetch: { try fetch($0)?.items ?? [] }) { items, top in
-                        let kept = walker.accept(count: items.count, total: walker.total, requested: top)
+                        let kept = walker.accept(count: items.count, total: walker.total, requested: top, keys: PageWalker.keys(of: items, idKey: operation.idKey))
                         renderer.emit(Array(items.prefix(kept)))
                         invocation.io.stdout.flush()
                         try invocation.io.stdout.checkWritten()
@@ -398,6 +398,11 @@ public struct PageWalker: Equatable {
     private var finished = false
     private var endedShort = false
     private var lastRequested: Int?
+    /// The previous page's item keys: a full page that repeats them exactly means the
+    /// server is not moving through its list, and would send the same page forever
+    /// under a count it never reaches.
+    private var previousKeys: [String]?
+    public private(set) var repeatedPage = false
 
     public init(pageSize: Int, limit: Int?, all: Bool, paged: Bool = true) {
         self.pageSize = pageSize
@@ -419,8 +424,15 @@ public struct PageWalker: Equatable {
     }
 
     /// Records a page of `count` items, asked for with `top` (default: the last `next()`);
-    /// returns how many of them to keep.
-    public mutating func accept(count: Int, total: Int?, requested top: Int? = nil) -> Int {
+    /// returns how many of them to keep. `keys` (see `keys(of:idKey:)`) lets a page that
+    /// repeats the previous one end the walk, none of it kept.
+    public mutating func accept(count: Int, total: Int?, requested top: Int? = nil, keys: [String]? = nil) -> Int {
+        if paged, let keys, !keys.isEmpty, keys == previousKeys {
+            repeatedPage = true
+            finished = true
+            return 0
+        }
+        previousKeys = keys
         self.total = total ?? self.total
         var kept = count
         if let limit { kept = max(0, min(count, limit - fetched)) }
@@ -446,10 +458,16 @@ public struct PageWalker: Equatable {
     /// Why the answers cannot all be true, when the pages ended before the count they
     /// announced was reached.
     public var contradiction: String? {
+        if repeatedPage { return "the server sent the same page again after \(fetched) items: its pages do not advance" }
         guard endedShort, let total else { return nil }
         let expected = min(total, limit ?? total)
         guard fetched < expected else { return nil }
         return "the server counted \(total) items but its pages ended after \(fetched)"
+    }
+
+    /// What tells a page's items apart: each one's ID, or the whole item when it has none.
+    public static func keys(of items: [JSON], idKey: String) -> [String] {
+        items.map { item in item[idKey].map(\.compactText) ?? item.compactText }
     }
 
     /// The `count` of a list answer: nil when absent, an error when it is not a

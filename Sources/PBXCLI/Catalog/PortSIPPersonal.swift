@@ -64,7 +64,7 @@ enum PortSIPPersonalCatalog {
                 let kind = invocation.line.string("kind") ?? "8"
                 CatalogBuilders.swapSegment(&plan, "speed_dial_8", "speed_dial_\(kind)")
                 if let code = plan.body?["code"]?.stringValue, let problem = PortSIPRules.speedDialCodeProblem(code, kind: Int(kind)!) {
-                    throw APIError.usage("invalid request; nothing was sent:\n  code: \(problem)")
+                    throw APIError.usage(lines: ["invalid request; nothing was sent:", "  code: \(problem)"])
                 }
             }
         }

@@ -87,11 +87,15 @@ enum APICommand {
             guard let json = answer.json else { break }
             let items = json["items"]?.arrayValue ?? json["callbackNumbers"]?.arrayValue ?? json.arrayValue ?? [json]
             let total = json["count"]?.intValue ?? json["meta"]?["totalCount"]?.intValue
-            renderer.emit(Array(items.prefix(walker.accept(count: items.count, total: total))))
+            renderer.emit(Array(items.prefix(walker.accept(count: items.count, total: total, keys: PageWalker.keys(of: items, idKey: "id")))))
             invocation.io.stdout.flush()
             if total == nil { break }
             page += 1
         }
         renderer.finishList()
+        if walker.repeatedPage, let contradiction = walker.contradiction {
+            invocation.io.stdout.flush()
+            throw APIError(kind: .malformed, code: "MALFORMED", message: contradiction + "; the list above may be incomplete", backend: type.rawValue)
+        }
     }
 }

@@ -104,7 +104,7 @@ enum ConfigCommands {
             } else {
                 let allowed = settingKeys[type] ?? []
                 guard allowed.contains(key) || key == "type" || key == "url" else {
-                    throw APIError.usage("'\(key)' is not a setting of \(type.rawValue) profiles (\(allowed.joined(separator: ", ")))" + Suggest.hint(key, among: allowed))
+                    throw APIError.usage(lines: ["'\(key)' is not a setting of \(type.rawValue) profiles (\(allowed.joined(separator: ", ")))"] + Suggest.hintLines(key, among: allowed))
                 }
                 if key == "default", !["true", "false"].contains(value) { throw APIError.usage("default takes true or false") }
                 if key == "type", value != type.rawValue {
@@ -161,6 +161,6 @@ enum ConfigCommands {
     }
 
     static func missing(_ name: String, _ store: ConfigStore) -> APIError {
-        APIError.usage("no profile named '\(name)' in \(store.configPath)" + Suggest.hint(name, among: store.profileNames))
+        APIError.usage(lines: ["no profile named '\(name)' in \(store.configPath)"] + Suggest.hintLines(name, among: store.profileNames))
     }
 }

@@ -40,7 +40,7 @@ enum DownloadCommand {
 
         if target == "-" {
             invocation.io.stdout.flush()
-            let response = try client.download(request, to: STDOUT_FILENO)
+            let response = try client.download(request, to: STDOUT_FILENO, what: "the output")
             try check(response, client)
             return
         }

@@ -124,7 +124,7 @@ enum ImportCommand {
                 problems.append((index + 1, error.description))
             }
         }
-        if !problems.isEmpty { throw APIError.usage("invalid input; nothing was sent:\n  " + collapse(problems).joined(separator: "\n  ")) }
+        if !problems.isEmpty { throw APIError.usage(lines: ["invalid input; nothing was sent:"] + collapse(problems).map { "  " + $0 }) }
         return rows
     }
 
@@ -158,7 +158,7 @@ enum ImportCommand {
             }
             rows.append(Row(line: lineNumber, body: body))
         }
-        if !problems.isEmpty { throw APIError.usage("invalid CSV; nothing was sent:\n  " + collapse(problems).joined(separator: "\n  ")) }
+        if !problems.isEmpty { throw APIError.usage(lines: ["invalid CSV; nothing was sent:"] + collapse(problems).map { "  " + $0 }) }
         return rows
     }
 
@@ -193,9 +193,9 @@ enum ImportCommand {
             problems += unique.map { (row.line, $0.text) }
         }
         if !problems.isEmpty {
-            let hint = missingSecrets ? "\n(--generate-secrets fills in missing passwords and PINs)" : ""
-            throw APIError.usage("\(invalidRows) of \(rows.count) row\(rows.count == 1 ? "" : "s") \(invalidRows == 1 ? "is" : "are") invalid; nothing was sent:\n  "
-                + collapse(problems).joined(separator: "\n  ") + hint)
+            let hint = missingSecrets ? ["(--generate-secrets fills in missing passwords and PINs)"] : []
+            throw APIError.usage(lines: ["\(invalidRows) of \(rows.count) row\(rows.count == 1 ? "" : "s") \(invalidRows == 1 ? "is" : "are") invalid; nothing was sent:"]
+                + collapse(problems).map { "  " + $0 } + hint)
         }
     }
 

@@ -31,7 +31,7 @@ enum LoginCommands {
         }
         if let name = app.line.string("profile") ?? app.environment["PBXCTL_PROFILE"].flatMap({ $0.isEmpty ? nil : $0 }) {
             guard let profile = try app.store().profile(named: name) else {
-                throw APIError.usage("no profile named '\(name)'" + Suggest.hint(name, among: try app.store().profileNames))
+                throw APIError.usage(lines: ["no profile named '\(name)'"] + Suggest.hintLines(name, among: try app.store().profileNames))
             }
             return ResolvedProfile(name: name, type: profile.type, settings: profile.settings, secrets: profile.secrets, source: .flag)
         }

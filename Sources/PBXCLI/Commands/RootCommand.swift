@@ -54,7 +54,7 @@ public enum RootCommand {
                          examples: ["source <(pbxctl completion bash)", "pbxctl completion fish > ~/.config/fish/completions/pbxctl.fish"],
                          run: { invocation in
             let shell = try invocation.require("SHELL")
-            guard ["bash", "zsh", "fish"].contains(shell) else { throw APIError.usage("no completion for '\(shell)': choose bash, zsh or fish" + Suggest.hint(shell, among: ["bash", "zsh", "fish"])) }
+            guard ["bash", "zsh", "fish"].contains(shell) else { throw APIError.usage(lines: ["no completion for '\(shell)': choose bash, zsh or fish"] + Suggest.hintLines(shell, among: ["bash", "zsh", "fish"])) }
             invocation.io.out(Completions.script(shell, root: invocation.command.root))
         }))
         root.add(Command("__reference", "Print generated reference documents", arguments: [Argument("DOC", "operations, commands or man")],

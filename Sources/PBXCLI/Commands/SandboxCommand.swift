@@ -30,7 +30,7 @@ enum SandboxCommand {
                     Flag("newline-tokens", hidden: true, help: "test only: issue tokens and user IDs that hold a line break"),
                     Flag("echo-secrets", hidden: true, help: "test only: quote the client's password or token in refusals"),
                     Flag("huge-error-bodies", hidden: true, help: "test only: answer CDR lists with a 500 of several MiB"),
-                    Flag("hostile", .string, value: "MODE[=VALUE]", repeatable: true, hidden: true, help: "test only: answer like a hostile server (file-url=BASE|self, file-name=NAME, blob-401-once, count=VALUE, item-bytes=N, drop-reused-post, user-id=ID)"),
+                    Flag("hostile", .string, value: "MODE[=VALUE]", repeatable: true, hidden: true, help: "test only: answer like a hostile server (file-url=BASE|self, file-name=NAME, blob-401-once, count=VALUE, item-bytes=N, drop-reused-post, user-id=ID, same-page)"),
                 ],
                 examples: ["pbxctl sandbox", "pbxctl sandbox --port 0 --write-config"],
                 run: { invocation in try run(invocation) })

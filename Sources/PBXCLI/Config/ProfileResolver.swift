@@ -42,8 +42,9 @@ extension App {
             // A profile of another type is skipped (one variable serves every backend's
             // commands), but a name that is no profile at all is a typo, never a fallback.
             guard try store().profile(named: name) != nil else {
-                throw APIError.usage("PBXCTL_PROFILE names no profile: '\(name)'" + Suggest.hint(name, among: try store().profileNames)
-                    + "\n\nConfigured profiles: \(try store().profileNames.joined(separator: ", "))")
+                let names = try store().profileNames
+                throw APIError.usage(lines: ["PBXCTL_PROFILE names no profile: '\(name)'"] + Suggest.hintLines(name, among: names)
+                    + (names.isEmpty ? [] : ["", "Configured profiles: \(names.joined(separator: ", "))"]))
             }
             if let profile = try named(name, type: type, strict: false) { return profile }
         }
@@ -62,8 +63,8 @@ extension App {
         if candidates.count > 1 {
             throw APIError.usage("several \(type.rawValue) profiles are configured (\(candidates.map(\.name).joined(separator: ", "))) and none is the default; pass --profile NAME or run: pbxctl config use NAME")
         }
-        throw APIError.usage("no \(type.rawValue) profile is configured. Add one with:\n  pbxctl config set NAME --type \(type.rawValue) --url URL\n"
-            + Backends.environmentHint(type) + "\nor try the built-in sandbox: pbxctl --sandbox ...")
+        throw APIError.usage(lines: ["no \(type.rawValue) profile is configured. Add one with:", "  pbxctl config set NAME --type \(type.rawValue) --url URL",
+                                     Backends.environmentHint(type), "or try the built-in sandbox: pbxctl --sandbox ..."])
     }
 
     /// The type of a named profile (`sandbox-TYPE` under --sandbox), if it exists.
@@ -94,8 +95,8 @@ extension App {
         guard let profile = try store.profile(named: name) else {
             if !strict { return nil }
             let names = store.profileNames
-            throw APIError.usage("no profile named '\(name)' in \(store.configPath)" + Suggest.hint(name, among: names)
-                + (names.isEmpty ? "" : "\n\nConfigured profiles: \(names.joined(separator: ", "))"))
+            throw APIError.usage(lines: ["no profile named '\(name)' in \(store.configPath)"] + Suggest.hintLines(name, among: names)
+                + (names.isEmpty ? [] : ["", "Configured profiles: \(names.joined(separator: ", "))"]))
         }
         guard profile.type == type else {
             if !strict { return nil }

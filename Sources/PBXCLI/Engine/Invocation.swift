@@ -16,14 +16,14 @@ public struct ParsedCommandLine {
 
     public func bool(_ flag: String) -> Bool { values[flag]?.last == "true" }
 
-    public func int(_ flag: String) -> Int? { string(flag).flatMap { Int($0) } }
+    public func int(_ flag: String) -> Int? { string(flag).flatMap(NumberRanges.integer) }
 
-    public func double(_ flag: String) -> Double? { string(flag).flatMap { Double($0) } }
+    public func double(_ flag: String) -> Double? { string(flag).flatMap(NumberRanges.decimal) }
 
     /// A whole-number flag within its documented range; outside it, a usage error.
     public func int(_ flag: String, in range: ClosedRange<Int>) throws -> Int? {
         guard let text = string(flag) else { return nil }
-        guard let value = Int(text), range.contains(value) else {
+        guard let value = NumberRanges.integer(text), range.contains(value) else {
             throw APIError.usage("--\(flag) must be \(range.lowerBound) to \(range.upperBound), not '\(text.prefix(40))'")
         }
         return value
@@ -32,7 +32,7 @@ public struct ParsedCommandLine {
     /// A number flag within its documented range; outside it (or NaN), a usage error.
     public func double(_ flag: String, in range: ClosedRange<Double>) throws -> Double? {
         guard let text = string(flag) else { return nil }
-        guard let value = Double(text), range.contains(value) else {
+        guard let value = NumberRanges.decimal(text), range.contains(value) else {
             throw APIError.usage("--\(flag) must be \(NumberRanges.text(range.lowerBound)) to \(NumberRanges.text(range.upperBound)), not '\(text.prefix(40))'")
         }
         return value

@@ -35,9 +35,8 @@ public struct CommandLineParser {
                     if node.run == nil {
                         if let unknownLong { throw unknownFlag(unknownLong, node: node, known: node.flags + GlobalFlags.all + node.allCommands.flatMap(\.flags)) }
                         let candidates = node.visibleChildren.map(\.name)
-                        throw APIError.usage("unknown command '\(token)' for '\(node.fullName)'"
-                            + Suggest.hint(token, among: candidates)
-                            + "\n\nRun '\(node.fullName) --help' for the list of commands.")
+                        throw APIError.usage(lines: ["unknown command '\(token)' for '\(node.fullName)'"] + Suggest.hintLines(token, among: candidates)
+                            + ["", "Run '\(node.fullName) --help' for the list of commands."])
                     }
                 }
                 positionals.append(token)
@@ -113,7 +112,7 @@ public struct CommandLineParser {
     static func isNegativeNumber(_ token: String) -> Bool {
         let rest = token.utf8.dropFirst()
         guard token.utf8.first == UInt8(ascii: "-"), let first = rest.first, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) || first == UInt8(ascii: ".") else { return false }
-        return Double(token) != nil
+        return NumberRanges.decimal(token) != nil
     }
 
     private func record(_ flag: Flag, value: String?, explicitInline: Bool, into values: inout [String: [String]], node: Command) throws {
@@ -131,12 +130,12 @@ public struct CommandLineParser {
         }
         switch flag.kind {
         case .int:
-            guard Int(text) != nil else { throw APIError.usage("flag --\(flag.long) takes a whole number, not '\(text)'") }
+            guard NumberRanges.integer(text) != nil else { throw APIError.usage("flag --\(flag.long) takes a whole number, not '\(text)'") }
         case .number:
-            guard let number = Double(text), number.isFinite else { throw APIError.usage("flag --\(flag.long) takes a number, not '\(text)'") }
+            guard NumberRanges.decimal(text) != nil else { throw APIError.usage("flag --\(flag.long) takes a number, not '\(text)'") }
         case .choice(let allowed):
             guard allowed.contains(text) else {
-                throw APIError.usage("invalid value '\(text)' for --\(flag.long): choose from \(allowed.joined(separator: ", "))" + Suggest.hint(text, among: allowed))
+                throw APIError.usage(lines: ["invalid value '\(text)' for --\(flag.long): choose from \(allowed.joined(separator: ", "))"] + Suggest.hintLines(text, among: allowed))
             }
         case .bool, .string:
             break
@@ -153,7 +152,7 @@ public struct CommandLineParser {
         let names = Array(Set(known.filter { !$0.hidden }.map { "--" + $0.long }))
         let near = Suggest.closest(written, among: names)
         let suggestion = near.isEmpty ? "" : "; did you mean " + near.joined(separator: " or ") + "?"
-        return APIError.usage("unknown flag \(written)\(suggestion)\n\nRun '\(node.fullName) --help' for its flags.")
+        return APIError.usage(lines: ["unknown flag \(written)\(suggestion)", "", "Run '\(node.fullName) --help' for its flags."])
     }
 
     /// Before the command is known, a flag's arity is looked up among the global
@@ -171,11 +170,11 @@ public struct CommandLineParser {
         let variadic = command.arguments.last?.variadic == true
         if positionals.count < required {
             let missing = command.arguments[positionals.count...].filter { !$0.optional }.map(\.name)
-            throw APIError.usage("missing argument\(missing.count > 1 ? "s" : "") \(missing.joined(separator: " ")) for '\(command.fullName)'\n\nUsage: \(command.usageLine)")
+            throw APIError.usage(lines: ["missing argument\(missing.count > 1 ? "s" : "") \(missing.joined(separator: " ")) for '\(command.fullName)'", "", "Usage: \(command.usageLine)"])
         }
         if !variadic, positionals.count > command.arguments.count {
             let extra = positionals[command.arguments.count]
-            throw APIError.usage("unexpected argument '\(extra)' for '\(command.fullName)'\n\nUsage: \(command.usageLine)")
+            throw APIError.usage(lines: ["unexpected argument '\(extra)' for '\(command.fullName)'", "", "Usage: \(command.usageLine)"])
         }
     }
 }

@@ -31,8 +31,13 @@ enum Suggest {
     }
 
     static func hint(_ word: String, among candidates: [String], format: (String) -> String = { $0 }) -> String {
+        hintLines(word, among: candidates, format: format).map { "\n" + $0 }.joined()
+    }
+
+    /// The hint as lines of a message (`APIError.usage(lines:)`): a blank one, then the question.
+    static func hintLines(_ word: String, among candidates: [String], format: (String) -> String = { $0 }) -> [String] {
         let found = closest(word, among: candidates)
-        guard !found.isEmpty else { return "" }
-        return "\n\nDid you mean " + found.map { "'\(format($0))'" }.joined(separator: " or ") + "?"
+        guard !found.isEmpty else { return [] }
+        return ["", "Did you mean " + found.map { "'\(format($0))'" }.joined(separator: " or ") + "?"]
     }
 }

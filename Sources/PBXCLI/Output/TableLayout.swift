@@ -7,10 +7,11 @@ enum TableLayout {
         let all = (header.map { [$0] } ?? []) + rows
         guard let columnCount = all.map(\.count).max(), columnCount > 0 else { return "" }
         // One line per cell, by scalar ("\r\n" is one Character and would pass a Character
-        // test); what a terminal would act on (escapes, bidi) is shown escaped.
+        // test): a tab is a space, a line break and what a terminal would act on (escapes,
+        // bidi) are shown escaped (`\n`, `\x1B`).
         let sanitized = all.map { row in
             row.map { cell in
-                TerminalText.escape(String(String.UnicodeScalarView(cell.unicodeScalars.map { $0 == "\n" || $0 == "\t" || $0 == "\r" ? " " : $0 })))
+                TerminalText.escape(String(String.UnicodeScalarView(cell.unicodeScalars.map { $0 == "\t" ? " " : $0 })))
             }
         }
         var widths = (0..<columnCount).map { column in sanitized.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }

@@ -148,6 +148,7 @@ enum ReferenceDocs {
         ("PBXCTL_COMMPEAK_URL", "a CommPeak server's base URL, for a connection without a profile"),
         ("PBXCTL_COMMPEAK_USERNAME", "the CommPeak user name"),
         ("PBXCTL_COMMPEAK_PASSWORD", "the CommPeak password"),
+        ("PBXCTL_COMMPEAK_BASIC", "not read by pbxctl: what a CommPeak --dry-run line sends as Basic credentials, base64 of username:password"),
         ("PBXCTL_BACKOFF_BASE_MS", "the first retry's backoff ceiling in milliseconds (1 to 60000, default 250)"),
         ("PBXCTL_MAX_BODY_MB", "the largest answer held, or list streamed, in MB (1 to 4096, default 512)"),
         ("NO_COLOR", "when set and not empty, no colour (unless --color always)"),
