@@ -49,6 +49,9 @@ public enum PBXCLI {
             try run(Invocation(line: line, io: io, app: app))
             io.stdout.flush()
             return pbx_interrupted != 0 ? 130 : 0
+        } catch let status as ExitStatus {
+            io.stdout.flush()
+            return pbx_interrupted != 0 ? 130 : status.code
         } catch let error as APIError {
             io.stdout.flush()
             if error.kind == .interrupted || pbx_interrupted != 0 {
@@ -57,6 +60,11 @@ public enum PBXCLI {
             }
             io.err("pbxctl: error: \(error.text)\n")
             if jsonErrors { io.err(error.json.compactText + "\n") }
+            if error.kind == .usage, RegistrationCheckCommand.wantsNagios(arguments) {
+                // A monitoring system reads exit 2 as CRITICAL; a bad command line is UNKNOWN to it.
+                io.out("REGISTRATION UNKNOWN - \(RegistrationProbe.printable(error.text, limit: 200))\n")
+                return 3
+            }
             return error.exitCode
         } catch {
             io.stdout.flush()

@@ -23,7 +23,8 @@ enum PortSIPCatalog {
         ("POST", "/user/cdrs/sync_tokens", "pbxctl cdrs sync --since RFC3339"),
         ("POST", "/user/cdrs/sync_tokens/{token}/diff", "pbxctl cdrs sync [--token T]"),
         ("GET", "/blobs/{digest}", "pbxctl recordings download ID"),
-        ("GET", "/users/{id}/status", "pbxctl registration check USER [--wait SEC]"),
+        ("GET", "/users/{id}/status", "pbxctl registration check USER [--wait SEC] [--nagios]"),
+        ("GET", "/users/{id}/status", "pbxctl registration watch USER... [--interval SEC]"),
     ]
 
     /// (method, path, command) for every PortSIP operation pbxctl sends, in catalog order.

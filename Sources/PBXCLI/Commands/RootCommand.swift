@@ -34,7 +34,7 @@ public enum RootCommand {
         root.add(group("speed-dials", "Manage speed dials (--kind 8 or 100)", PortSIPPersonalCatalog.speedDials))
         root.add(group("greetings", "Manage voicemail greetings", PortSIPPersonalCatalog.greetings))
         root.add(group("call-queues", "Call queues you (or --user) belong to, and agent status", PortSIPPersonalCatalog.callQueues))
-        root.add(group("registration", "Is an agent's phone registered, and from what", PortSIPRegistrationCatalog.operations, extra: [PortSIPRegistrationCatalog.check, RocketChatCommands.get]))
+        root.add(group("registration", "Is an agent's phone registered, and from what", PortSIPRegistrationCatalog.operations, extra: [RegistrationCheckCommand.command, RegistrationWatchCommand.command, RocketChatCommands.get]))
         root.add(VonageCommands.group)
         root.add(LoginCommands.login)
         root.add(LoginCommands.logout)
