@@ -22,6 +22,7 @@ enum PortSIPCatalog {
         ("POST", "/user/extension_contacts/sync_tokens/{token}/diff", "pbxctl contacts sync --kind extension [--token T]"),
         ("POST", "/user/cdrs/sync_tokens", "pbxctl cdrs sync --since RFC3339"),
         ("POST", "/user/cdrs/sync_tokens/{token}/diff", "pbxctl cdrs sync [--token T]"),
+        ("GET", "/cdrs", "pbxctl cdrs list --tenant [--since T] [--until T] [--last N] [--extension EXT]"),
         ("GET", "/blobs/{digest}", "pbxctl recordings download ID"),
         ("GET", "/users/{id}/status", "pbxctl registration check USER [--wait SEC] [--nagios]"),
         ("GET", "/users/{id}/status", "pbxctl registration watch USER... [--interval SEC]"),
