@@ -33,7 +33,7 @@ end
 function __pbxctl_is
     test (__pbxctl_path) = "$argv[1]"
 end
-complete -c pbxctl -l profile -s p -x -a '(pbxctl config list -q 2>/dev/null)' -d 'which configured backend to talk to (env PBXCTL_PROFILE)'
+complete -c pbxctl -l profile -s p -x -a '(pbxctl config list -q 2>/dev/null)' -d 'which configured backend to talk to (env PBXCTL_PROFILE); a,b or \'site-*\' for several'
 complete -c pbxctl -l output -s o -x -a 'table json jsonl csv tsv' -d 'output format: table, json, jsonl, csv, tsv (env PBXCTL_OUTPUT)'
 complete -c pbxctl -l fields -x -d 'choose and order columns / keys; dotted paths reach nested values'
 complete -c pbxctl -l no-headers -d 'table/csv/tsv without the header row'

@@ -42,6 +42,11 @@ public enum PBXCLI {
                 return 0
             }
             try app.validateEnvironmentOutput()
+            if let profiles = line.string("profile"), FleetRun.isSeveral(profiles) {
+                let code = try FleetRun.run(arguments, line: line, app: app)
+                io.stdout.flush()
+                return code
+            }
             if line.bool("sandbox"), line.command.name != "sandbox" {
                 do { try app.startSandbox() } catch { throw APIError.local("cannot start the sandbox: \(error)") }
             }

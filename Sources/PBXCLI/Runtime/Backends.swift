@@ -148,7 +148,11 @@ extension App {
     /// PortSIP's `POST /api/auth/refresh_token`, once, with the stored refresh token;
     /// the new tokens replace the old ones in `credentials` (0600, atomic).
     func refreshPortSIPToken(profile name: String) throws -> AuthScheme? {
-        let store = try store()
+        // Several profiles may run side by side in this process (-p a,b): each saves the
+        // credentials file from a fresh read, one at a time, so none undoes another's.
+        FleetRun.credentialsLock.lock()
+        defer { FleetRun.credentialsLock.unlock() }
+        let store = try ConfigStore(path: try store().configPath, warn: { _ in })
         guard let profile = try store.profile(named: name), let refreshToken = profile.secret("refresh_token"), let url = profile.setting("url") else { return nil }
         let client = try makeClient(Connection(backend: "portsip", baseURL: Backends.apiBase(url, prefix: "/api"), auth: .none))
         let answer: APIResponse

@@ -39,7 +39,11 @@ enum VonageAuth {
         if app.clientSettings.dryRun { return "DRY-RUN-TOKEN" }
         let (token, expires) = try fetch(profile: profile, scope: scope, app: app)
         if let name = profile.name, profile.source != .sandbox, profile.source != .environment {
-            let store = try app.store()
+            // As with PortSIP refreshes: a fresh read under the lock, so profiles running
+            // side by side do not save over each other's tokens.
+            FleetRun.credentialsLock.lock()
+            defer { FleetRun.credentialsLock.unlock() }
+            let store = try ConfigStore(path: try app.store().configPath, warn: { _ in })
             store.setSecret(name, keys.token, token)
             store.setSecret(name, keys.expires, RFC3339.format(expires))
             try store.saveCredentials()
