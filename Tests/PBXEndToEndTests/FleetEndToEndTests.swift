@@ -96,6 +96,9 @@ final class FleetEndToEndTests: XCTestCase {
         XCTAssertEqual(critical.code, 2, "CRITICAL outranks UNKNOWN")
         XCTAssertEqual(critical.stdout.split(separator: "\n").count, 1)
         XCTAssertTrue(critical.stdout.hasPrefix("REGISTRATION CRITICAL - site-a: 1002 not registered; site-b: 1002 not registered; site-chat: 1002: "), critical.stdout)
+        let mixed = run(["registration", "check", "1004", "-p", "site-a,lab"])
+        XCTAssertEqual(mixed.code, 0)
+        XCTAssertEqual(run(["registration", "check", "1002", "-p", "site-a,site-b"]).code, 7, "not registered anywhere is an answer, not a failure")
         let unknown = run(["registration", "check", "1001", "-p", "site-a,site-down", "--nagios"])
         XCTAssertEqual(unknown.code, 3)
         XCTAssertTrue(unknown.stdout.hasPrefix("REGISTRATION UNKNOWN - site-a: 1001 registered"), unknown.stdout)
@@ -115,6 +118,16 @@ final class FleetEndToEndTests: XCTestCase {
         Thread.sleep(forTimeInterval: 3)
         let second = PBX.run(["users", "get", "1001", "-q", "-p", "east,west"], env: env)
         XCTAssertEqual(second.code, 0, "each kept its new refresh token, neither saved over the other's: \(second.stderr)")
+    }
+
+    func testUsersDiffAcrossProfiles() throws {
+        let roster = PBX.temporaryDirectory() + "/roster.csv"
+        FileManager.default.createFile(atPath: roster, contents: Data("extension_number,display_name\n1001,Alice Smith\n1002,Someone Else\n".utf8))
+        let text = run(["users", "diff", "-f", roster, "-p", "site-a,site-b"])
+        XCTAssertEqual(text.code, 8, text.stderr)
+        XCTAssertEqual(text.stdout, "# site-a\n~ 1002 display_name: \"Bob Smith\" → \"Someone Else\"\n# site-b\n~ 1002 display_name: \"Bob Smith\" → \"Someone Else\"\n")
+        let records = run(["users", "diff", "-f", roster, "-p", "site-a,site-b", "-o", "jsonl"])
+        XCTAssertEqual(records.stdout.split(separator: "\n").compactMap { (PBX.json(String($0)) as? [String: Any])?["profile"] as? String }, ["site-a", "site-b"])
     }
 
     func testChangesOnSeveralProfilesNeedYes() throws {

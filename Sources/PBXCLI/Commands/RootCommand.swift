@@ -8,7 +8,7 @@ public enum RootCommand {
         let root = Command("pbxctl", "Administer telephony backends from the command line",
                            details: "pbxctl administers telephony backends from the command line: the PortSIP PBX (users, roles, phones, meetings, contacts, CDRs…), Rocket.Chat VoIP registration, Vonage Contact Center callback numbers and CommPeak users.",
                            examples: ["pbxctl --sandbox users list", "pbxctl login -p prod", "pbxctl users get 1001 -o json"])
-        let users = group("users", "Manage extension users", PortSIPUsersCatalog.users, extra: [ImportCommand.command])
+        let users = group("users", "Manage extension users", PortSIPUsersCatalog.users, extra: [ImportCommand.command, UsersReconcileCommands.diff, UsersReconcileCommands.apply])
         if let get = users.child(named: "get"), let portsipGet = get.run {
             // On a CommPeak profile, `users get ID` reads the dialer's user instead.
             get.details = "Show a user. On a PortSIP profile USER is an ID or an extension number; on a CommPeak profile (-p NAME of type commpeak) it is the dialer's user ID, and the registration password is shown only with --show-secrets."

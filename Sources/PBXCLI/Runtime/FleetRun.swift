@@ -12,8 +12,7 @@ import PBXJSON
 /// profile runs the same command line in this process, a few at a time, its output
 /// captured as JSON Lines; the records are then printed together in the chosen format
 /// with a `profile` field first, in profile order, and stderr lines are prefixed with
-/// the profile. The exit code is the worst outcome: 0 when all succeeded, 6 when some
-/// failed and some succeeded, else the highest code (130 when interrupted).
+/// the profile. The exit code is the worst outcome (see `worst`).
 enum FleetRun {
     static let concurrency = 4
     /// Held while a run rewrites the credentials file.
@@ -37,7 +36,7 @@ enum FleetRun {
         }
         if line.has("set") || line.has("set-status") { return false }
         let handWritten: Set<[String]> = [["registration", "check"], ["registration", "get"], ["cdrs", "list"], ["cdrs", "sync"], ["contacts", "sync"],
-                                          ["callback-numbers", "list"]]
+                                          ["callback-numbers", "list"], ["users", "diff"]]
         if handWritten.contains(words) { return true }
         return PortSIPCatalog.all.contains { $0.words == words && $0.method == "GET" }
     }
@@ -140,7 +139,9 @@ enum FleetRun {
         let nagios = line.bool("nagios")
         // A check says its result in its exit code and on stderr, not in records.
         let dryRun = app.clientSettings.dryRun
-        let structured = !nagios && !app.output.quiet && !dryRun && command.path != ["registration", "check"]
+        // A plan in text is lines for people, kept as they are under a heading per profile.
+        let plan = command.path == ["users", "diff"] && app.output.format == .table
+        let structured = !nagios && !app.output.quiet && !dryRun && !plan && command.path != ["registration", "check"]
         // libcurl is loaded once, before the profiles run side by side.
         _ = try app.transport()
         let stdin = SharedInput(io)
@@ -187,17 +188,20 @@ enum FleetRun {
         } else {
             for (name, outcome) in zip(names, outcomes) {
                 // Each profile's curl lines under a shell comment naming it.
-                if dryRun { io.out("# \(name)\n") }
+                if dryRun || plan { io.out("# \(name)\n") }
                 io.out(outcome.stdout)
             }
         }
         return worst(outcomes.map(\.code))
     }
 
+    /// 7 (not registered) and 8 (differences) are answers, not failures: a profile that
+    /// gave one succeeded, and the code of the worst answer wins when none failed.
     static func worst(_ codes: [Int32]) -> Int32 {
         if codes.contains(130) { return 130 }
-        let failed = codes.filter { $0 != 0 }
-        if failed.isEmpty { return 0 }
+        let answers: Set<Int32> = [0, 7, 8]
+        let failed = codes.filter { !answers.contains($0) }
+        if failed.isEmpty { return codes.max() ?? 0 }
         if failed.count < codes.count { return 6 }
         return failed.max()!
     }
