@@ -110,6 +110,20 @@ final class RegistrationProbeEndToEndTests: SandboxTestCase {
         XCTAssertTrue(result.stdout.hasSuffix("\n"), "every line complete")
     }
 
+    func testWatchFollowsARocketChatDeviceState() throws {
+        defer { try? setDeviceState("Not in use") }
+        try setDeviceState("In use")
+        let watch = try WatchedProcess(["registration", "watch", "1001", "--interval", "0.2"], env: rocketEnv())
+        defer { watch.stop() }
+        var lines = try watch.waitForLines(1)
+        XCTAssertEqual(lines[0]["to"] as? String, "registered")
+        try setDeviceState("Unavailable")
+        lines = try watch.waitForLines(2)
+        XCTAssertEqual(lines[1]["from"] as? String, "registered")
+        XCTAssertEqual(lines[1]["to"] as? String, "unregistered")
+        XCTAssertEqual(watch.interrupt().code, 130)
+    }
+
     func testWatchRefusesBadInputBeforeWatching() {
         let missing = PBX.run(["registration", "watch", "1001", "9999", "--interval", "0.2"], env: env)
         XCTAssertEqual(missing.code, 4, missing.stderr)
