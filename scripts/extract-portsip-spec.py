@@ -29,11 +29,13 @@ for line in open(os.path.join(root, 'Tests', 'PBXEndToEndTests', 'seed-operation
     if len(parts) >= 2 and (parts[0], parts[1]) not in ops:
         ops.append((parts[0], parts[1]))
 # Operations the list leaves implicit but the commands need: authentication, the
-# first sync token of each contact kind, blob downloads, and setting a queue agent's status.
+# first sync token of each contact kind, blob downloads, setting a queue agent's status,
+# and the tenant-wide CDR list.
 for extra in [('POST', '/login'), ('POST', '/auth/refresh_token'),
               ('POST', '/user/contacts/sync_tokens'), ('POST', '/user/business_contacts/sync_tokens'),
               ('POST', '/user/extension_contacts/sync_tokens'), ('GET', '/blobs/{digest}'),
-              ('POST', '/user/call_queues/{id}/agent'), ('POST', '/users/{id}/call_queues/{queue_id}/agent')]:
+              ('POST', '/user/call_queues/{id}/agent'), ('POST', '/users/{id}/call_queues/{queue_id}/agent'),
+              ('GET', '/cdrs')]:
     if extra not in ops:
         ops.append(extra)
 

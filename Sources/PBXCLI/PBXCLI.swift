@@ -51,11 +51,19 @@ public enum PBXCLI {
             }
             try app.validateEnvironmentOutput()
             try app.validateNumbers()
+            if let profiles = line.string("profile"), FleetRun.isSeveral(profiles) {
+                let code = try FleetRun.run(arguments, line: line, app: app)
+                return try finished(io, code: code)
+            }
             if line.bool("sandbox"), line.command.name != "sandbox" {
                 do { try app.startSandbox() } catch { throw APIError.local("cannot start the sandbox: \(error)") }
             }
             defer { app.sandbox?.stop() }
-            try run(Invocation(line: line, io: io, app: app))
+            do {
+                try run(Invocation(line: line, io: io, app: app))
+            } catch let status as ExitStatus {
+                return try finished(io, code: status.code)
+            }
             return try finished(io)
         } catch let error as APIError {
             io.stdout.flush()
@@ -66,6 +74,11 @@ public enum PBXCLI {
             }
             io.err("pbxctl: error: \(error.text)\n")
             if jsonErrors { io.err(error.json.compactText + "\n") }
+            if error.kind == .usage, RegistrationCheckCommand.wantsNagios(arguments) {
+                // A monitoring system reads exit 2 as CRITICAL; a bad command line is UNKNOWN to it.
+                io.out("REGISTRATION UNKNOWN - \(RegistrationProbe.printable(error.text, limit: 200))\n")
+                return 3
+            }
             return error.exitCode
         } catch {
             io.stdout.flush()
@@ -76,11 +89,12 @@ public enum PBXCLI {
         }
     }
 
-    /// Output that could not be written (a full disk) is a failure, whatever printed it.
-    static func finished(_ io: IOContext) throws -> Int32 {
+    /// Output that could not be written (a full disk) is a failure, whatever printed it
+    /// and whatever the command's own code.
+    static func finished(_ io: IOContext, code: Int32 = 0) throws -> Int32 {
         io.stdout.flush()
         try io.stdout.checkWritten()
-        return pbx_interrupted != 0 ? 130 : 0
+        return pbx_interrupted != 0 ? 130 : code
     }
 
     static func helpTarget(_ words: [String], root: Command) throws -> Command {

@@ -21,6 +21,9 @@ extension PortSIPSandbox {
     }
 
     func routeCollection(_ c: Context) throws -> ServerResponse {
+        if c.operation.operationId == "listCDRs", c.subject != adminSubject {
+            throw Failure(response: .portsipError(403, "FORBIDDEN", "only administrators can list every extension's CDRs"))
+        }
         let (owner, rest, _) = try owner(c)
         guard let collection = rest.first.map(String.init) else { throw Failure.notFound("resource") }
         let key = owner + "/" + collection

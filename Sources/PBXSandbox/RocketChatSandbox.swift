@@ -18,6 +18,15 @@ final class RocketChatSandbox: @unchecked Sendable {
     ]
 
     let newlineIDs: Bool
+    /// The Asterisk device state of every extension (the sandbox's
+    /// `POST /_sandbox/rocketchat/state?state=Unavailable` changes it).
+    var deviceState = "Not in use"
+
+    func setDeviceState(_ state: String) {
+        lock.lock()
+        deviceState = state
+        lock.unlock()
+    }
 
     init(signed: Bool, fault: RocketChatAnswerFault?, newlineIDs: Bool = false) {
         self.signed = signed
@@ -52,7 +61,7 @@ final class RocketChatSandbox: @unchecked Sendable {
             let registration: JSON = [
                 "host": "omni-asterisk.sandbox.example.com",
                 "callServerConfig": ["websocketPort": "443", "websocketPath": "wss://omni-asterisk.sandbox.example.com/ws"],
-                "extensionDetails": ["extension": .string(number), "password": "my$up3erP@ssw0rd", "authtype": "password", "state": "Not in use"],
+                "extensionDetails": ["extension": .string(number), "password": "my$up3erP@ssw0rd", "authtype": "password", "state": .string(deviceState)],
             ]
             let now = Int(Date().timeIntervalSince1970)
             switch fault {

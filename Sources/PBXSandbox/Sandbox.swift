@@ -148,6 +148,10 @@ public final class Sandbox: @unchecked Sendable {
                 return .json(404, ["error": "no such extension"])
             }
             return .json(201, .object(registration))
+        case ("POST", "/rocketchat/state"):
+            guard let state = request.queryValue("state"), !state.isEmpty else { return .json(400, ["error": "state=NAME is required"]) }
+            rocketchat.setDeviceState(state)
+            return .json(200, ["state": .string(state)])
         default:
             return .json(404, ["error": "unknown sandbox control"])
         }

@@ -21,6 +21,8 @@ extension PortSIPSandbox {
                     ("every_year", true), ("month_start", .int(month)), ("day_start", .int(day)), ("month_end", .int(month)), ("day_end", .int(day)),
                 ]))
             }
+        case "cdrs" where owner.isEmpty:
+            items = SeedData.tenantCDRs(count: options.cdrs, extensions: users.prefix(50).compactMap { $0["extension_number"]?.stringValue })
         case "cdrs":
             items = SeedData.cdrs(count: isAdmin ? options.cdrs : 20, ownerExtension: ownerExtension, idPrefix: owner)
         case "recordings":
@@ -113,6 +115,20 @@ extension PortSIPSandbox {
 }
 
 extension SeedData {
+    /// Every extension's calls (`GET /cdrs`): the same calls as one user's list, each
+    /// made or taken by one of `extensions` in turn.
+    static func tenantCDRs(count: Int, extensions: [String]) -> [JSONObject] {
+        let placeholder = "owner"
+        guard !extensions.isEmpty else { return [] }
+        return cdrs(count: count, ownerExtension: placeholder, idPrefix: "tenant").enumerated().map { index, call in
+            var call = call
+            let number = JSON.string(extensions[index % extensions.count])
+            if call["caller"]?.stringValue == placeholder { call["caller"] = number }
+            if call["callee"]?.stringValue == placeholder { call["callee"] = number }
+            return call
+        }
+    }
+
     static func cdrs(count: Int, ownerExtension: String, idPrefix: String) -> [JSONObject] {
         let reasons = ["CALLER_DISCONNECTED", "CALLEE_DISCONNECTED", "CANCELLED", "BLIND_TRANSFER_COMPLETED"]
         let base = Date(timeIntervalSince1970: 1_790_000_000)

@@ -22,8 +22,18 @@ enum PortSIPCatalog {
         ("POST", "/user/extension_contacts/sync_tokens/{token}/diff", "pbxctl contacts sync --kind extension [--token T]"),
         ("POST", "/user/cdrs/sync_tokens", "pbxctl cdrs sync --since RFC3339"),
         ("POST", "/user/cdrs/sync_tokens/{token}/diff", "pbxctl cdrs sync [--token T]"),
+        ("GET", "/cdrs", "pbxctl cdrs list --tenant [--since T] [--until T] [--last N] [--extension EXT]"),
         ("GET", "/blobs/{digest}", "pbxctl recordings download ID"),
-        ("GET", "/users/{id}/status", "pbxctl registration check USER [--wait SEC]"),
+        ("GET", "/users", "pbxctl users diff|apply -f FILE"),
+        ("GET", "/groups/{id}/members", "pbxctl users diff|apply -f FILE (with a groups column)"),
+        ("POST", "/users", "pbxctl users apply -f FILE"),
+        ("POST", "/users/{id}", "pbxctl users apply -f FILE"),
+        ("POST", "/users/{id}/role", "pbxctl users apply -f FILE"),
+        ("POST", "/users/{id}/destroy", "pbxctl users apply -f FILE --prune"),
+        ("POST", "/groups/{id}/members/{extension_number}", "pbxctl users apply -f FILE (with a groups column)"),
+        ("POST", "/groups/{id}/members/{extension_number}/destroy", "pbxctl users apply -f FILE (with a groups column)"),
+        ("GET", "/users/{id}/status", "pbxctl registration check USER [--wait SEC] [--nagios]"),
+        ("GET", "/users/{id}/status", "pbxctl registration watch USER... [--interval SEC]"),
     ]
 
     /// (method, path, command) for every PortSIP operation pbxctl sends, in catalog order.

@@ -1,4 +1,3 @@
-import CCurl
 import Foundation
 import PBXCatalog
 import PBXClient
@@ -48,44 +47,5 @@ enum PortSIPRegistrationCatalog {
         unregister.confirm = true
         unregister.examples = ["pbxctl registration unregister 1001 'urn:uuid:…' --yes"]
         return [status, unregister]
-    }
-
-    static var check: Command {
-        Command("check", "Exit 0 if a user has a live SIP registration, 7 if not",
-                arguments: [Argument("USER", "user ID or extension number")],
-                flags: [Flag("wait", .number, value: "SEC", help: "poll until the user registers or SEC seconds pass")],
-                examples: ["pbxctl registration check 1001", "pbxctl registration check 1001 --wait 60 && echo registered"],
-                backend: .portsip, run: { invocation in try runCheck(invocation) })
-    }
-
-    static func runCheck(_ invocation: Invocation) throws {
-        let client = try invocation.app.client(.portsip)
-        let wait = try invocation.line.double("wait", in: NumberRanges.wait) ?? 0
-        let value = try invocation.require("USER")
-        let id = try UserResolver.resolve(value, client: client, io: invocation.io)
-        let deadline = Date().addingTimeInterval(wait)
-        while true {
-            let answer = try client.call("GET", PathTemplate.fill("/users/{id}/status", [id]))
-            if answer.dryRun { return }
-            let count = answer.json?["registration"]?.arrayValue?.count ?? 0
-            let output = invocation.app.output
-            // A script that asks for JSON gets the status the verdict was drawn from.
-            if output.format != .table, !output.quiet, count > 0 || Date() >= deadline, let status = answer.json {
-                Renderer(options: output, sink: invocation.io.stdout).single(status)
-            }
-            if count > 0 {
-                if !invocation.app.output.quiet { invocation.io.err("\(value) is registered (\(count) registration\(count == 1 ? "" : "s"))\n") }
-                return
-            }
-            if Date() >= deadline { break }
-            let pause = min(2.0, deadline.timeIntervalSinceNow)
-            var slept = 0.0
-            while slept < pause {
-                if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
-                usleep(50_000)
-                slept += 0.05
-            }
-        }
-        throw APIError(kind: .notRegistered, code: "NOT_REGISTERED", message: "\(value) has no SIP registration" + (wait > 0 ? " after \(Int(wait))s" : ""), backend: "portsip")
     }
 }

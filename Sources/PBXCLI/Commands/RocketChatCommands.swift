@@ -24,6 +24,16 @@ enum RocketChatCommands {
         let own = profile.setting("user_id") ?? ""
         let userId = invocation.line.argument("USER_ID") ?? own
         guard !userId.isEmpty else { throw APIError.usage("no USER_ID given and \(profile.label) has no user_id") }
+        guard let registration = try fetch(userId, profile: profile, client: client, io: invocation.io) else { return }
+        var options = app.output
+        if options.fields == nil, options.format != .json, options.format != .jsonl { options.fields = tableFields }
+        Renderer(options: options, sink: invocation.io.stdout, idKey: "extensionDetails.extension",
+                 masking: invocation.line.bool("show-secrets") ? [] : ["extensionDetails.password"]).single(registration)
+    }
+
+    /// A user's registration, decoded and verified; nil on a dry run.
+    static func fetch(_ userId: String, profile: ResolvedProfile, client: APIClient, io: IOContext) throws -> JSON? {
+        let own = profile.setting("user_id") ?? ""
         let answer: APIResponse
         do {
             // The server reads `id` from the query string; a GET never carries a body.
@@ -37,15 +47,11 @@ enum RocketChatCommands {
             error.message = "user \(userId) has no VoIP extension: \(error.message)"
             throw error
         }
-        if answer.dryRun { return }
+        if answer.dryRun { return nil }
         guard let json = answer.json else {
             throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "empty answer", backend: "rocketchat")
         }
-        let registration = try decode(json, secret: profile.secret("jwt_secret"), io: invocation.io)
-        var options = app.output
-        if options.fields == nil, options.format != .json, options.format != .jsonl { options.fields = tableFields }
-        Renderer(options: options, sink: invocation.io.stdout, idKey: "extensionDetails.extension",
-                 masking: invocation.line.bool("show-secrets") ? [] : ["extensionDetails.password"]).single(registration)
+        return try decode(json, secret: profile.secret("jwt_secret"), io: io)
     }
 
     /// The registration from either answer shape; a JWS's `context` claim holds it.

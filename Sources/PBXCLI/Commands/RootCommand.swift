@@ -8,7 +8,7 @@ public enum RootCommand {
         let root = Command("pbxctl", "Administer telephony backends from the command line",
                            details: "pbxctl administers telephony backends from the command line: the PortSIP PBX (users, roles, phones, meetings, contacts, CDRs…), Rocket.Chat VoIP registration, Vonage Contact Center callback numbers and CommPeak users.",
                            examples: ["pbxctl --sandbox users list", "pbxctl login -p prod", "pbxctl users get 1001 -o json"])
-        let users = group("users", "Manage extension users", PortSIPUsersCatalog.users, extra: [ImportCommand.command])
+        let users = group("users", "Manage extension users", PortSIPUsersCatalog.users, extra: [ImportCommand.command, UsersReconcileCommands.diff, UsersReconcileCommands.apply])
         if let get = users.child(named: "get"), let portsipGet = get.run {
             // On a CommPeak profile, `users get ID` reads the dialer's user instead.
             get.details = "Show a user. On a PortSIP profile USER is an ID or an extension number; on a CommPeak profile (-p NAME of type commpeak) it is the dialer's user ID, and the registration password is shown only with --show-secrets."
@@ -27,14 +27,16 @@ public enum RootCommand {
         root.add(group("phones", "Manage IP phones (yours, or a user's with --user)", PortSIPPersonalCatalog.phones))
         root.add(group("meetings", "Manage meetings (conference rooms) and their participants", PortSIPMeetingsCatalog.meetings))
         root.add(group("contacts", "Manage contacts and sync them", PortSIPRecordsCatalog.contacts, extra: [SyncCommands.contacts]))
-        root.add(group("cdrs", "Read call detail records", PortSIPRecordsCatalog.cdrs, extra: [SyncCommands.cdrs]))
+        let cdrs = group("cdrs", "Read call detail records", PortSIPRecordsCatalog.cdrs, extra: [SyncCommands.cdrs])
+        CDRListCommand.install(in: cdrs)
+        root.add(cdrs)
         root.add(group("recordings", "List, download and delete call recordings", PortSIPRecordsCatalog.recordings, extra: [DownloadCommand.command]))
         root.add(group("messages", "Read external messages (SMS/MMS, channels)", PortSIPRecordsCatalog.messages))
         root.add(group("holidays", "Manage holidays (yours, or a user's with --user)", PortSIPPersonalCatalog.holidays))
         root.add(group("speed-dials", "Manage speed dials (--kind 8 or 100)", PortSIPPersonalCatalog.speedDials))
         root.add(group("greetings", "Manage voicemail greetings", PortSIPPersonalCatalog.greetings))
         root.add(group("call-queues", "Call queues you (or --user) belong to, and agent status", PortSIPPersonalCatalog.callQueues))
-        root.add(group("registration", "Is an agent's phone registered, and from what", PortSIPRegistrationCatalog.operations, extra: [PortSIPRegistrationCatalog.check, RocketChatCommands.get]))
+        root.add(group("registration", "Is an agent's phone registered, and from what", PortSIPRegistrationCatalog.operations, extra: [RegistrationCheckCommand.command, RegistrationWatchCommand.command, RocketChatCommands.get]))
         root.add(VonageCommands.group)
         root.add(LoginCommands.login)
         root.add(LoginCommands.logout)

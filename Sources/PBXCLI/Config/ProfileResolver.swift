@@ -75,17 +75,21 @@ extension App {
 
     /// `users get` serves PortSIP and CommPeak: a CommPeak profile chosen by name, or
     /// the only configured backend of the two, sends it to CommPeak.
-    func backendForUsersGet() throws -> BackendType {
-        if let name = line.string("profile") { return try profileType(named: name) == .commpeak ? .commpeak : .portsip }
-        if sandbox != nil || Backends.environmentProfile(.portsip, environment: environment) != nil { return .portsip }
-        if let name = environment["PBXCTL_PROFILE"], !name.isEmpty, try profileType(named: name) == .commpeak { return .commpeak }
+    func backendForUsersGet() throws -> BackendType { try backend(.portsip, or: .commpeak) }
+
+    /// For a command two backend types serve: the `secondary` type when the profile
+    /// chosen by name is one, or when only a profile of that type resolves.
+    func backend(_ primary: BackendType, or secondary: BackendType) throws -> BackendType {
+        if let name = line.string("profile") { return try profileType(named: name) == secondary ? secondary : primary }
+        if sandbox != nil || Backends.environmentProfile(primary, environment: environment) != nil { return primary }
+        if let name = environment["PBXCTL_PROFILE"], !name.isEmpty, try profileType(named: name) == secondary { return secondary }
         do {
-            _ = try resolveProfile(.portsip)
-            return .portsip
+            _ = try resolveProfile(primary)
+            return primary
         } catch let error as APIError where error.kind == .usage {
-            // Only when no PortSIP profile exists at all: an ambiguous PortSIP choice is
-            // the user's to make, not a reason to talk to another backend.
-            if try !store().profiles().contains(where: { $0.type == .portsip }), (try? resolveProfile(.commpeak)) != nil { return .commpeak }
+            // Only when no profile of the primary type exists at all: an ambiguous choice
+            // is the user's to make, not a reason to talk to another backend.
+            if try !store().profiles().contains(where: { $0.type == primary }), (try? resolveProfile(secondary)) != nil { return secondary }
             throw error
         }
     }

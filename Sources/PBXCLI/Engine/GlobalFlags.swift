@@ -3,7 +3,7 @@ public enum GlobalFlags {
     public static let outputFormats = ["table", "json", "jsonl", "csv", "tsv"]
 
     public static let all: [Flag] = [
-        Flag("profile", short: "p", .string, value: "NAME", completion: .profiles, help: "which configured backend to talk to (env PBXCTL_PROFILE)"),
+        Flag("profile", short: "p", .string, value: "NAME", completion: .profiles, help: "which configured backend to talk to (env PBXCTL_PROFILE); a,b or 'site-*' for several"),
         Flag("output", short: "o", .choice(outputFormats), value: "FMT", default: "table", help: "output format: table, json, jsonl, csv, tsv (env PBXCTL_OUTPUT)"),
         Flag("fields", .string, value: "a,b,c.d", help: "choose and order columns / keys; dotted paths reach nested values"),
         Flag("no-headers", help: "table/csv/tsv without the header row"),

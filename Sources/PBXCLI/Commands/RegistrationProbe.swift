@@ -1,0 +1,136 @@
+import CCurl
+import Foundation
+import PBXClient
+import PBXJSON
+
+/// What one look at a user's registration found, on either backend.
+struct RegistrationReading: Equatable {
+    enum State: String { case registered, unregistered, unknown }
+    var state: State
+    /// Live SIP registrations (PortSIP); 1 or 0 on Rocket.Chat.
+    var count: Int
+    /// Where each registration is from, `HOST:PORT (user agent)`, already made safe to print
+    /// (PortSIP; Rocket.Chat does not say).
+    var contacts: [String]
+    /// Rocket.Chat's device state, as the server said it (made safe to print).
+    var deviceState: String?
+    /// The answer the verdict was drawn from, printed by `check -o json`.
+    var answer: JSON?
+}
+
+/// Looks up one user's registration again and again (check --wait, watch): the user is
+/// resolved once, each `read()` is one request.
+struct RegistrationProbe {
+    /// What the user was called on the command line (an extension number, an ID).
+    let label: String
+    let backend: BackendType
+    let read: () throws -> RegistrationReading?
+
+    /// Rocket.Chat reports the extension's Asterisk device state, not a registration:
+    /// a device Asterisk can reach (idle, in a call, ringing, on hold) is registered,
+    /// "Unavailable" (no contact) and "Invalid" (no such device) are not, and
+    /// "Unknown" or anything else cannot tell. Both Asterisk spellings are accepted
+    /// ("Not in use" and "NOT_INUSE").
+    static func state(ofDevice raw: String?) -> RegistrationReading.State {
+        guard let raw else { return .unknown }
+        let key = raw.lowercased().filter { $0.isLetter }
+        switch key {
+        case "notinuse", "inuse", "busy", "ringing", "ringinuse", "onhold": return .registered
+        case "unavailable", "invalid": return .unregistered
+        default: return .unknown
+        }
+    }
+
+    /// A server's text on one line, without control characters or the `|` that starts a
+    /// monitoring plugin's performance data, and bounded.
+    static func printable(_ text: String, limit: Int = 80) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars.prefix(limit * 2) {
+            if scalar == "|" || scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format
+                || scalar == "\u{2028}" || scalar == "\u{2029}"
+            {
+                out.unicodeScalars.append("?")
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out.count > limit ? String(out.prefix(limit)) + "…" : out
+    }
+
+    /// `192.0.2.10:5060 (Yealink T46U)` from a PortSIP registration: the host and port of
+    /// its contact address, else its IP.
+    static func contact(of registration: JSON) -> String {
+        var place = registration["ip"]?.stringValue ?? ""
+        if let address = registration["contact_address"]?.stringValue {
+            var rest = Substring(address)
+            if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] } else if let colon = rest.firstIndex(of: ":"), rest.hasPrefix("sip") {
+                rest = rest[rest.index(after: colon)...]
+            }
+            if let end = rest.firstIndex(where: { $0 == ";" || $0 == ">" || $0 == "?" }) { rest = rest[..<end] }
+            if !rest.isEmpty { place = String(rest) }
+        }
+        var text = printable(place.isEmpty ? "unknown address" : place, limit: 64)
+        if let agent = registration["user_agent"]?.stringValue, !agent.isEmpty { text += " (" + printable(agent, limit: 64) + ")" }
+        return text
+    }
+
+    /// The probe for USER on the backend the profile is: PortSIP resolves an extension
+    /// number to its user once; Rocket.Chat answers only for the profile's own user, so
+    /// USER is that user's ID or its extension number, and defaults to it.
+    static func make(_ user: String?, invocation: Invocation) throws -> RegistrationProbe {
+        let app = invocation.app
+        let io = invocation.io
+        switch try app.backend(.portsip, or: .rocketchat) {
+        case .rocketchat:
+            let profile = try app.resolveProfile(.rocketchat)
+            let client = try app.client(.rocketchat)
+            let own = profile.setting("user_id") ?? ""
+            guard !own.isEmpty || user != nil else { throw APIError.usage("no USER given and \(profile.label) has no user_id") }
+            let wanted = user ?? own
+            // An extension number names the profile's own user, checked on each answer.
+            let byExtension = wanted != own && !wanted.isEmpty && wanted.allSatisfy { $0.isASCII && $0.isNumber }
+            var quiet = false
+            return RegistrationProbe(label: wanted, backend: .rocketchat) {
+                // The unsigned-answer note is worth saying once, not on every poll.
+                let sink: IOContext = quiet ? IOContext(stdout: StringSink(), stderr: StringSink()) : io
+                quiet = true
+                guard let registration = try RocketChatCommands.fetch(byExtension ? own : wanted, profile: profile, client: client, io: sink) else { return nil }
+                let details = registration["extensionDetails"]
+                let number = details?["extension"]?.cellText ?? ""
+                if byExtension, number != wanted {
+                    throw APIError.usage("Rocket.Chat answers only for the logged-in user, whose extension is \(printable(number, limit: 32)), not \(wanted)")
+                }
+                let raw = details?["state"]?.stringValue
+                let state = state(ofDevice: raw)
+                return RegistrationReading(state: state, count: state == .registered ? 1 : 0, contacts: [], deviceState: printable(raw ?? "none", limit: 32),
+                                           answer: registration)
+            }
+        default:
+            let client = try app.client(.portsip)
+            guard let user, !user.isEmpty else { throw APIError.usage("missing argument USER") }
+            let id = try UserResolver.resolve(user, client: client, io: io)
+            return RegistrationProbe(label: user, backend: .portsip) {
+                let answer = try client.call("GET", PathTemplate.fill("/users/{id}/status", [id]))
+                if answer.dryRun { return nil }
+                guard let status = answer.json, status.objectValue != nil else {
+                    throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "expected a JSON object for the user's status", backend: "portsip")
+                }
+                let registrations = status["registration"]?.arrayValue ?? []
+                return RegistrationReading(state: registrations.isEmpty ? .unregistered : .registered, count: registrations.count,
+                                           contacts: registrations.map(contact(of:)), deviceState: nil, answer: status)
+            }
+        }
+    }
+
+    /// Sleeps up to `seconds`, waking early on Ctrl-C, which it reports as an interruption.
+    static func pause(_ seconds: Double) throws {
+        var slept = 0.0
+        while slept < seconds {
+            if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
+            let step = min(0.05, seconds - slept)
+            usleep(useconds_t(step * 1_000_000))
+            slept += step
+        }
+        if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
+    }
+}

@@ -1,0 +1,284 @@
+import CCurl
+import Foundation
+import PBXCatalog
+import PBXClient
+import PBXJSON
+
+/// `users diff -f FILE` and `users apply -f FILE`: keep a PBX's users in line with a
+/// roster, as `kubectl diff`/`apply` do for manifests.
+enum UsersReconcileCommands {
+    /// Above this share of the PBX's users, `--prune` deletes only with `--force`.
+    static let pruneShare = 0.25
+
+    static let fileFlags = [
+        Flag("file", short: "f", .string, value: "FILE", completion: .files, help: "the roster: CSV or JSON Lines as users import reads, with an optional groups column; - for stdin"),
+        Flag("format", .choice(["csv", "jsonl"]), value: "FMT", help: "the input format (default: from the file name, or sniffed)"),
+        Flag("prune", help: "also delete users the file does not list"),
+    ]
+
+    static let rules = "Users are matched by extension_number. Each field the file sets is compared with the PBX (an empty cell leaves the field as it is; passwords and the voicemail PIN are never compared): "
+        + "a user not on the PBX is created, a field that differs is updated, a different role goes through the role operation, and a groups column (group names separated by ;) adds and removes group memberships. "
+        + "name cannot be changed after creation: a different name is reported as a conflict (!), never ignored. With --prune, users on the PBX but not in the file are deleted."
+
+    static var diff: Command {
+        Command("diff", "Show what would make the PBX's users match a file; exit 8 if anything differs",
+                details: "Compare the users in FILE with the PBX and print the plan, one line per change: + create, ~ change (old → new), - delete, ! conflict; with -o json/jsonl, one record per change. "
+                    + rules + " Exits 0 when the PBX matches the file and 8 when it does not, so CI can gate on drift. Only reads.",
+                flags: fileFlags,
+                examples: ["pbxctl users diff -f roster.csv", "pbxctl users diff -f roster.csv --prune -o json", "pbxctl users export -o csv > roster.csv && pbxctl users diff -f roster.csv"],
+                backend: .portsip, run: { invocation in try runDiff(invocation) })
+    }
+
+    static var apply: Command {
+        Command("apply", "Make the PBX's users match a file: create, update, set roles and groups, and (--prune) delete",
+                details: "Compute the plan as users diff does, print it, ask on a terminal (--yes otherwise), then apply it with --concurrency workers and report each change. "
+                    + rules + " Creates need password, extension_password and voicemail_pin in the file, or --generate-secrets (as users import). "
+                    + "A create is sent at most once; an interrupted or failed apply, re-run, reads the PBX again and does only what is left, so applying the same file twice writes nothing the second time. "
+                    + "--prune refuses to delete more than a quarter of the PBX's users unless --force. Exits 6 if a change failed or a conflict remains; with --dry-run, 8 if anything differs.",
+                flags: fileFlags + [
+                    Flag("force", help: "with --prune, delete even more than a quarter of the PBX's users"),
+                    Flag("yes", short: "y", help: "do not ask for confirmation"),
+                    Flag("concurrency", .int, value: "N", default: "4", help: "users changed at once (1-32)"),
+                    Flag("generate-secrets", help: "fill in a create's missing password, extension_password and voicemail_pin, written to FILE.secrets.csv (mode 0600)"),
+                ],
+                examples: ["pbxctl users apply -f roster.csv", "pbxctl users apply -f roster.csv --prune --yes --generate-secrets", "pbxctl users apply -f roster.csv --dry-run"],
+                backend: .portsip, run: { invocation in try runApply(invocation) })
+    }
+
+    static func load(_ invocation: Invocation) throws -> (rows: [UsersPlan.Row], source: String) {
+        guard let source = invocation.line.string("file") else { throw APIError.usage("missing -f FILE (a CSV or JSON Lines roster, or - for stdin)") }
+        let rows = try UsersPlan.readRows(source, format: invocation.line.string("format"), io: invocation.io)
+        try UsersPlan.validate(rows)
+        return (rows, source)
+    }
+
+    static func runDiff(_ invocation: Invocation) throws {
+        let (rows, _) = try load(invocation)
+        let client = try invocation.app.client(.portsip)
+        guard let plan = try UsersPlan.make(rows, prune: invocation.line.bool("prune"), client: client) else { return }
+        show(plan.changes, invocation)
+        if !plan.isEmpty { throw ExitStatus(code: 8) }
+    }
+
+    /// The plan as text (coloured on a terminal) or as records in a structured format.
+    static func show(_ changes: [UserChange], _ invocation: Invocation, status: [String]? = nil) {
+        let options = invocation.app.output
+        if options.format == .table {
+            for (index, change) in changes.enumerated() {
+                let prefix = status.map { $0[index].padding(toLength: 8, withPad: " ", startingAt: 0) } ?? ""
+                invocation.io.out(prefix + paint(change, options.color) + "\n")
+            }
+            return
+        }
+        let renderer = Renderer(options: options, sink: invocation.io.stdout, defaultColumns: (status == nil ? [] : ["status"]) + ["action", "extension_number", "field", "from", "to", "reason"],
+                                idKey: "extension_number")
+        renderer.emit(changes.enumerated().map { index, change in
+            guard let status, var object = change.record.objectValue else { return change.record }
+            object["status"] = .string(status[index])
+            return .object(object)
+        })
+        renderer.finishList()
+    }
+
+    static func paint(_ change: UserChange, _ color: Bool) -> String {
+        guard color else { return change.line }
+        let code: String
+        switch change.action {
+        case .create: code = "32"
+        case .delete: code = "31"
+        case .conflict: code = "35"
+        default: code = "33"
+        }
+        return "\u{1B}[\(code)m" + change.line + "\u{1B}[0m"
+    }
+
+    static func runApply(_ invocation: Invocation) throws {
+        let app = invocation.app
+        let line = invocation.line
+        let concurrency = line.int("concurrency") ?? 4
+        guard (1...32).contains(concurrency) else { throw APIError.usage("--concurrency must be 1 to 32") }
+        var (rows, source) = try load(invocation)
+        let client = try app.client(.portsip)
+        let prune = line.bool("prune")
+        // The plan is read before the dry-run switch, so --dry-run shows the real plan.
+        guard var plan = try UsersPlan.make(rows, prune: prune, client: client.readingEvenInDryRun(invocation.io)) else { return }
+        if plan.isEmpty {
+            if !app.output.quiet { invocation.io.err("the PBX's users match \(source == "-" ? "the input" : source); nothing to do\n") }
+            return
+        }
+        if prune, !line.bool("force"), plan.existingCount > 0, Double(plan.deletes) > Double(plan.existingCount) * pruneShare {
+            throw APIError.usage("--prune would delete \(plan.deletes) of the PBX's \(plan.existingCount) users, more than a quarter; check the file, or add --force. Nothing was changed")
+        }
+        // Creates need their secrets before anything is sent.
+        let creating = Set(plan.changes.filter { $0.action == .create }.map(\.extensionNumber))
+        // Made-up secrets are recorded only for the users actually created, after the run.
+        let secrets = line.bool("generate-secrets") && !app.clientSettings.dryRun ? SecretsFile(source: source) : nil
+        var generatedRows: [ImportCommand.Row] = []
+        if !creating.isEmpty {
+            var importRows = rows.filter { creating.contains($0.extensionNumber) }.map { ImportCommand.Row(line: $0.line, body: $0.body) }
+            if let secrets {
+                let generated = secrets.fill(&importRows)
+                generatedRows = importRows.filter { generated[$0.line] != nil }
+            }
+            guard let schema = PortSIPSpec.shared.operation("POST", "/users")?.bodySchema else { throw APIError.local("no createUser schema") }
+            if !(app.clientSettings.dryRun && line.bool("generate-secrets")) { try ImportCommand.validate(importRows, schema: schema) }
+            let bodies = Dictionary(importRows.map { ($0.body["extension_number"]?.cellText ?? "", $0.body) }, uniquingKeysWith: { first, _ in first })
+            for index in plan.changes.indices where plan.changes[index].action == .create {
+                plan.changes[index].body = bodies[plan.changes[index].extensionNumber]
+            }
+            for index in rows.indices { if let body = bodies[rows[index].extensionNumber] { rows[index].body = body } }
+        }
+        if app.clientSettings.dryRun {
+            show(plan.changes, invocation)
+            throw ExitStatus(code: 8)
+        }
+        if app.output.format == .table { show(plan.changes, invocation) }
+        let actionable = plan.changes.contains { $0.action != .conflict }
+        if actionable, !line.bool("yes") {
+            let question = "Apply \(plan.changes.count) change\(plan.changes.count == 1 ? "" : "s") to the PBX's users?"
+            guard invocation.io.stdinIsTTY else { throw APIError.usage("\(question.dropLast()): refusing without --yes when not on a terminal; nothing was changed") }
+            guard invocation.io.confirm(question) else { throw APIError.usage("cancelled; nothing was changed") }
+        }
+        let status = execute(plan.changes, client: client, concurrency: concurrency)
+        if let secrets {
+            let created = Set(zip(plan.changes, status).filter { $0.0.action == .create && $0.1 == "applied" }.map(\.0.extensionNumber))
+            let recorded = generatedRows.filter { created.contains($0.body["extension_number"]?.cellText ?? "") }
+            try secrets.record(recorded)
+            if !recorded.isEmpty {
+                invocation.io.err("generated secrets for \(recorded.count) user\(recorded.count == 1 ? "" : "s"); they are in \(secrets.path) (mode 0600)\n")
+            }
+        }
+        if app.output.format == .table {
+            for (change, result) in zip(plan.changes, status) where result != "applied" {
+                invocation.io.err("\(result): \(change.line)\n")
+            }
+        } else {
+            show(plan.changes, invocation, status: status)
+        }
+        let applied = status.filter { $0 == "applied" }.count
+        let conflicts = plan.changes.filter { $0.action == .conflict }.count
+        let failed = status.count - applied - conflicts
+        if !app.output.quiet { invocation.io.err("applied \(applied), failed \(failed), conflicts \(conflicts)\n") }
+        if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
+        if failed > 0 || conflicts > 0 {
+            let parts = [failed > 0 ? "\(failed) change\(failed == 1 ? "" : "s") failed" : nil, conflicts > 0 ? "\(conflicts) conflict\(conflicts == 1 ? "" : "s") remain" : nil]
+            throw APIError(kind: .partial, code: "PARTIAL", message: parts.compactMap { $0 }.joined(separator: " and ") + "; fix them and re-run: only what is left is done", backend: "portsip")
+        }
+    }
+
+    /// Applies the changes, one user per worker at a time (create or update, then role,
+    /// then groups, in that order); returns each change's status: applied, failed: …,
+    /// conflict, not attempted.
+    static func execute(_ changes: [UserChange], client: APIClient, concurrency: Int) -> [String] {
+        var byUser: [[Int]] = []
+        var position: [String: Int] = [:]
+        for (index, change) in changes.enumerated() {
+            if let slot = position[change.extensionNumber] { byUser[slot].append(index) } else {
+                position[change.extensionNumber] = byUser.count
+                byUser.append([index])
+            }
+        }
+        let work = byUser
+        let results = StatusBoard(changes.map { $0.action == .conflict ? "conflict" : "not attempted" })
+        let group = DispatchGroup()
+        let next = Counter()
+        for _ in 0..<min(concurrency, max(byUser.count, 1)) {
+            group.enter()
+            let thread = Thread {
+                defer { group.leave() }
+                while pbx_interrupted == 0, let slot = next.take(below: work.count) {
+                    run(work[slot], changes, client: client, results: results)
+                }
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        group.wait()
+        return results.all
+    }
+
+    /// One user's changes: the fields of an update go in one request; a failure stops
+    /// that user's later changes, which stay "not attempted" for the next run.
+    static func run(_ indexes: [Int], _ changes: [UserChange], client: APIClient, results: StatusBoard) {
+        var updateBody = JSONObject()
+        var updates: [Int] = []
+        for index in indexes where changes[index].action == .update {
+            updateBody[changes[index].field ?? ""] = changes[index].to ?? .null
+            updates.append(index)
+        }
+        func send(_ indexesDone: [Int], _ request: () throws -> Void) -> Bool {
+            do {
+                try request()
+                for index in indexesDone { results.set(index, "applied") }
+                return true
+            } catch let error as APIError {
+                for index in indexesDone { results.set(index, "failed: " + error.text) }
+            } catch {
+                for index in indexesDone { results.set(index, "failed: \(error)") }
+            }
+            return false
+        }
+        for index in indexes {
+            let change = changes[index]
+            let user = change.userID ?? ""
+            let ok: Bool
+            switch change.action {
+            case .conflict: continue
+            case .update:
+                guard index == updates.first else { continue }
+                ok = send(updates) { _ = try client.call("POST", PathTemplate.fill("/users/{id}", [user]), body: .object(updateBody)) }
+            case .create:
+                ok = send([index]) { _ = try client.call("POST", "/users", body: .object(change.body ?? JSONObject())) }
+            case .role:
+                ok = send([index]) { _ = try client.call("POST", PathTemplate.fill("/users/{id}/role", [user]), body: .object(JSONObject([("role", change.to ?? .null)]))) }
+            case .groupAdd, .groupRemove:
+                let path = PathTemplate.fill("/groups/{id}/members/{extension_number}" + (change.action == .groupRemove ? "/destroy" : ""), [change.groupID ?? "", change.extensionNumber])
+                ok = send([index]) { _ = try client.call("POST", path) }
+            case .delete:
+                ok = send([index]) { _ = try client.call("POST", PathTemplate.fill("/users/{id}/destroy", [user])) }
+            }
+            if !ok || pbx_interrupted != 0 { return }
+        }
+    }
+
+    final class StatusBoard: @unchecked Sendable {
+        private let lock = NSLock()
+        private var values: [String]
+        init(_ values: [String]) { self.values = values }
+        func set(_ index: Int, _ value: String) {
+            lock.lock()
+            values[index] = value
+            lock.unlock()
+        }
+        var all: [String] {
+            lock.lock()
+            defer { lock.unlock() }
+            return values
+        }
+    }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        func take(below limit: Int) -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard value < limit else { return nil }
+            value += 1
+            return value - 1
+        }
+    }
+}
+
+extension APIClient {
+    /// This connection with --dry-run off, for reads only: `users apply --dry-run` reads
+    /// the PBX to show its real plan, and sends no change.
+    func readingEvenInDryRun(_ io: IOContext) -> APIClient {
+        guard settings.dryRun else { return self }
+        var reading = settings
+        reading.dryRun = false
+        let client = APIClient(connection: connection, transport: transport, settings: reading, stdout: { io.out($0) }, stderr: { io.err($0) })
+        client.refreshAuth = refreshAuth
+        return client
+    }
+}
