@@ -270,7 +270,10 @@ enum OperationCommand {
             if walker.paged, walker.total != nil, walker.fetched == kept, kept > 0 {
                 let pages = walker.remainingPages()
                 if pages.hasSeveral {
-                    try PagePrefetcher.run(pages, concurrency: 4, fetch: { try fetch($0)?.items ?? [] }) { items, top in
+                    // How many go at once follows the server's answers (AdaptiveConcurrency).
+                    client.concurrency = AdaptiveConcurrency(initial: AdaptiveConcurrency.initial, maximum: AdaptiveConcurrency.pagingMaximum)
+                    defer { client.concurrency = nil }
+                    try PagePrefetcher.run(pages, concurrency: AdaptiveConcurrency.pagingMaximum, fetch: { try fetch($0)?.items ?? [] }) { items, top in
                         let kept = walker.accept(count: items.count, total: walker.total, requested: top)
                         renderer.emit(Array(items.prefix(kept)))
                         invocation.io.stdout.flush()
