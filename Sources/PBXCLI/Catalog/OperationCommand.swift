@@ -9,6 +9,11 @@ import PBXJSON
 /// (a list gets `--filter` only where the operation accepts `filter`).
 enum OperationCommand {
     static func make(_ operation: Operation) -> Command {
+        Command(operation.words.last!, operation.summary, examples: operation.examples, backend: .portsip,
+                deferred: { (arguments(operation), flags(operation)) }, run: { invocation in try run(operation, invocation) })
+    }
+
+    static func flags(_ operation: Operation) -> [Flag] {
         var flags: [Flag] = []
         let spec = operation.specOperation
         if operation.shape == .list {
@@ -51,7 +56,12 @@ enum OperationCommand {
             flags.append(Flag("show-secrets", help: "show " + operation.secretOutputFields.joined(separator: ", ") + " instead of ***"))
         }
         flags += operation.extraFlags
-        let arguments = operation.arguments.map { argument -> Argument in
+        return flags
+    }
+
+    static func arguments(_ operation: Operation) -> [Argument] {
+        let spec = operation.specOperation
+        return operation.arguments.map { argument -> Argument in
             // A body field with an enum in the vendor document completes to its values.
             var completion = CompletionHint.none
             if case .body(let key) = argument.role, let values = spec?.bodySchema.flatMap({ SchemaValidator.schema(of: $0, path: key) }).flatMap(SchemaValidator.enumValues(of:)) {
@@ -59,8 +69,6 @@ enum OperationCommand {
             }
             return Argument(argument.name, argument.help, optional: argument.optional, variadic: argument.variadic, completion: completion)
         }
-        return Command(operation.words.last!, operation.summary, arguments: arguments, flags: flags, examples: operation.examples,
-                       backend: .portsip, run: { invocation in try run(operation, invocation) })
     }
 
     // MARK: running
