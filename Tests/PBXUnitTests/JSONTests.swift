@@ -53,12 +53,12 @@ final class StreamingListParserTests: XCTestCase {
     }
 
     func testAnyChunkingGivesTheWholeParse() throws {
-        let text = #"{"count": 3, "meta": {"page": [1, {"x": "]}"}]}, "items": [ {"id":"a","s":"q\"uo]te,"}, [1,[2]] , "str" ], "tail": null}"#
+        let text = #"{"count": 4, "meta": {"page": [1, {"x": "]}"}]}, "items": [ {"id":"a","s":"q\"uo]te,"}, [1,[2]] , "str", "back\\", "\\\"]" ], "tail": null}"#
         let whole = try JSONParser.parse(text)
-        for chunk in [1, 2, 3, 7, 64, 10_000] {
+        for chunk in Array(1...40) + [64, 10_000] {
             let (envelope, seen) = try items(text, chunk: chunk)
             XCTAssertEqual(seen, whole["items"]?.arrayValue, "chunk \(chunk)")
-            XCTAssertEqual(envelope["count"], 3)
+            XCTAssertEqual(envelope["count"], 4)
             XCTAssertEqual(envelope["meta"], whole["meta"])
             XCTAssertEqual(envelope["tail"], .null)
         }
