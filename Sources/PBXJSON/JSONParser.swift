@@ -6,7 +6,9 @@ public struct JSONParseError: Error, CustomStringConvertible, Sendable {
 
 /// A strict RFC 8259 parser over UTF-8 bytes.
 public struct JSONParser {
-    private let bytes: [UInt8]
+    /// Read through a pointer: an answer is parsed in one pass, and array indexing
+    /// (with its uniqueness and bounds bookkeeping) was a large share of it.
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
     private static let maxDepth = 512
@@ -16,6 +18,10 @@ public struct JSONParser {
     }
 
     public static func parse(_ bytes: [UInt8]) throws -> JSON {
+        try bytes.withUnsafeBufferPointer { try parse(buffer: $0) }
+    }
+
+    public static func parse(buffer bytes: UnsafeBufferPointer<UInt8>) throws -> JSON {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue()
@@ -24,7 +30,7 @@ public struct JSONParser {
         return value
     }
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     private func error(_ reason: String) -> JSONParseError { JSONParseError(offset: index, reason: reason) }
 
@@ -152,7 +158,7 @@ public struct JSONParser {
             guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
-        return .number(String(decoding: bytes[start..<index], as: UTF8.self))
+        return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
     }
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
@@ -168,7 +174,7 @@ public struct JSONParser {
                 let end = index
                 index += 1
                 if ascii {
-                    return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+                    return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
                 }
                 guard let text = String(validating: bytes[start..<end], as: UTF8.self) else { throw error("invalid UTF-8 in string") }
                 return text

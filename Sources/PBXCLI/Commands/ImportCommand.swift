@@ -207,10 +207,14 @@ enum ImportCommand {
     static func create(_ rows: [Row], client: APIClient, concurrency: Int, io: IOContext, quiet: Bool) -> Outcome {
         client.concurrency = AdaptiveConcurrency(initial: AdaptiveConcurrency.initial, maximum: concurrency)
         defer { client.concurrency = nil }
+        // What the workers share, under `lock`.
+        final class Shared: @unchecked Sendable {
+            var next = 0
+            var outcome = Outcome()
+            var done = 0
+        }
         let lock = NSLock()
-        var next = 0
-        var outcome = Outcome()
-        var done = 0
+        let shared = Shared()
         let progress = ProgressBar(total: rows.count, enabled: io.stderrIsTTY && !quiet, io: io)
         let group = DispatchGroup()
         for _ in 0..<min(concurrency, max(rows.count, 1)) {
@@ -219,12 +223,12 @@ enum ImportCommand {
                 defer { group.leave() }
                 while true {
                     lock.lock()
-                    if pbx_interrupted != 0 || next >= rows.count {
+                    if pbx_interrupted != 0 || shared.next >= rows.count {
                         lock.unlock()
                         return
                     }
-                    let row = rows[next]
-                    next += 1
+                    let row = rows[shared.next]
+                    shared.next += 1
                     lock.unlock()
                     var failure: String?
                     var createdID: String?
@@ -237,9 +241,9 @@ enum ImportCommand {
                         failure = "\(error)"
                     }
                     lock.lock()
-                    if let failure { outcome.failures.append((row, failure)) } else { outcome.created += 1 }
-                    done += 1
-                    progress.update(done: done, failed: outcome.failures.count)
+                    if let failure { shared.outcome.failures.append((row, failure)) } else { shared.outcome.created += 1 }
+                    shared.done += 1
+                    progress.update(done: shared.done, failed: shared.outcome.failures.count)
                     if quiet, let createdID { io.out(createdID + "\n") }
                     lock.unlock()
                 }
@@ -250,11 +254,12 @@ enum ImportCommand {
         group.wait()
         progress.finish()
         if pbx_interrupted != 0 {
-            outcome.interrupted = true
+            shared.outcome.interrupted = true
             lock.lock()
-            for row in rows[next...] { outcome.failures.append((row, "not attempted: interrupted")) }
+            for row in rows[shared.next...] { shared.outcome.failures.append((row, "not attempted: interrupted")) }
             lock.unlock()
         }
+        var outcome = shared.outcome
         outcome.failures.sort { $0.row.line < $1.row.line }
         return outcome
     }
