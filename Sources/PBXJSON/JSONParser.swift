@@ -30,6 +30,17 @@ public struct JSONParser {
         return value
     }
 
+    /// Parses the one value that starts at `start` (after optional whitespace) and
+    /// returns it with the index just past it; what follows is left to the caller.
+    /// Throws at the end of `bytes` as for any other malformed input.
+    static func parseValue(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) throws -> (value: JSON, end: Int) {
+        var parser = JSONParser(bytes: bytes)
+        parser.index = start
+        parser.skipWhitespace()
+        let value = try parser.parseValue()
+        return (value, parser.index)
+    }
+
     private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     private func error(_ reason: String) -> JSONParseError { JSONParseError(offset: index, reason: reason) }
@@ -82,6 +93,8 @@ public struct JSONParser {
             index += 1
             return .object(object)
         }
+        // Records of a list hold a dozen fields or so: one allocation instead of five.
+        object.reserveCapacity(16)
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key") }
@@ -92,7 +105,7 @@ public struct JSONParser {
             skipWhitespace()
             let value = try parseValue()
             // A repeated key keeps its last value; small objects are checked by scanning.
-            if object.count < 64 ? !object.entries.contains(where: { $0.key == key }) : object[key] == nil {
+            if object.count < 64 ? !object.entries.contains(where: { $0.key.utf8.count == key.utf8.count && $0.key == key }) : object[key] == nil {
                 object.appendUnchecked(key, value)
             } else {
                 object[key] = value

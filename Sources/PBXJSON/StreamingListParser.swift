@@ -42,6 +42,11 @@ public final class StreamingListParser {
     private func feed(contiguous chunk: UnsafeBufferPointer<UInt8>) throws {
         var index = 0
         while index < chunk.count {
+            if state == .items, buffer.isEmpty, !inString, let next = try parseWhole(chunk, from: index) {
+                offset += next - index
+                index = next
+                continue
+            }
             if state == .items || state == .value {
                 let end = scanValue(chunk, from: index, boundary: state == .items ? itemsDepth : 1)
                 buffer.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[index..<end]))
@@ -55,6 +60,25 @@ public final class StreamingListParser {
             index += 1
             if buffer.count > maxValueBytes { throw ValueTooLarge(limit: maxValueBytes) }
         }
+    }
+
+    /// An item that lies whole in the chunk, with the `,` or `]` after it, is parsed
+    /// straight from the chunk: no copy, no second pass. Returns the index past that
+    /// `,` or `]`, or nil to take the byte-tracking path from `start` (an item cut by the
+    /// chunk's end, an empty list, or anything malformed, which that path reports).
+    private func parseWhole(_ chunk: UnsafeBufferPointer<UInt8>, from start: Int) throws -> Int? {
+        guard let (item, end) = try? JSONParser.parseValue(in: chunk, from: start) else { return nil }
+        var next = end
+        while next < chunk.count, chunk[next] == 0x20 || chunk[next] == 0x0A || chunk[next] == 0x0D || chunk[next] == 0x09 { next += 1 }
+        guard next < chunk.count, chunk[next] == UInt8(ascii: ",") || chunk[next] == UInt8(ascii: "]") else { return nil }
+        if next - start > maxValueBytes { throw ValueTooLarge(limit: maxValueBytes) }
+        itemCount += 1
+        try onItem(item)
+        if chunk[next] == UInt8(ascii: "]") {
+            depth -= 1
+            state = itemsDepth == 1 ? .done : .afterItems
+        }
+        return next + 1
     }
 
     /// The end of the span that belongs to the current value: the index of the `,` or
