@@ -72,28 +72,33 @@ enum JSONWriter {
         out.append(contentsOf: repeatElement(0x20, count: level * 2))
     }
 
+    /// Bytes a JSON string cannot hold as they are: control characters, `"` and `\`.
+    private static let mustEscape: [Bool] = (0..<256).map { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+
     static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(0x22)
         var copy = text
         copy.withUTF8 { bytes in
             var runStart = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                switch byte {
-                case 0x22: append("\\\"", to: &out)
-                case 0x5C: append("\\\\", to: &out)
-                case 0x0A: append("\\n", to: &out)
-                case 0x0D: append("\\r", to: &out)
-                case 0x09: append("\\t", to: &out)
-                case 0x08: append("\\b", to: &out)
-                case 0x0C: append("\\f", to: &out)
-                default:
-                    let hex = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            mustEscape.withUnsafeBufferPointer { mustEscape in
+                for index in 0..<bytes.count {
+                    let byte = bytes[index]
+                    guard mustEscape[Int(byte)] else { continue }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                    switch byte {
+                    case 0x22: append("\\\"", to: &out)
+                    case 0x5C: append("\\\\", to: &out)
+                    case 0x0A: append("\\n", to: &out)
+                    case 0x0D: append("\\r", to: &out)
+                    case 0x09: append("\\t", to: &out)
+                    case 0x08: append("\\b", to: &out)
+                    case 0x0C: append("\\f", to: &out)
+                    default:
+                        let hex = Array("0123456789abcdef".utf8)
+                        out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                    }
+                    runStart = index + 1
                 }
-                runStart = index + 1
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         }

@@ -279,9 +279,10 @@ enum OperationCommand {
                 let pages = walker.remainingPages()
                 if pages.hasSeveral {
                     // How many go at once follows the server's answers (AdaptiveConcurrency).
-                    client.concurrency = AdaptiveConcurrency(initial: AdaptiveConcurrency.initial, maximum: AdaptiveConcurrency.pagingMaximum)
+                    let gate = AdaptiveConcurrency(initial: AdaptiveConcurrency.initial, maximum: AdaptiveConcurrency.pagingMaximum)
+                    client.concurrency = gate
                     defer { client.concurrency = nil }
-                    try PagePrefetcher.run(pages, concurrency: AdaptiveConcurrency.pagingMaximum, fetch: { try fetch($0)?.items ?? [] }) { items, top in
+                    try PagePrefetcher.run(pages, concurrency: AdaptiveConcurrency.pagingMaximum, limit: { gate.current }, fetch: { try fetch($0)?.items ?? [] }) { items, top in
                         let kept = walker.accept(count: items.count, total: walker.total, requested: top)
                         renderer.emit(Array(items.prefix(kept)))
                         invocation.io.stdout.flush()
@@ -311,19 +312,35 @@ extension OperationCommand {
     static func streamUnpagedList(_ plan: RequestPlan, _ operation: Operation, _ invocation: Invocation, _ client: APIClient, renderer: Renderer) throws {
         let limit = try invocation.line.int("limit", in: NumberRanges.limit)
         var printed = 0
+        // Items are rendered 256 at a time (one output buffer, not one per item), and
+        // whatever arrived is rendered before any error is reported.
+        var pending: [JSON] = []
+        pending.reserveCapacity(256)
+        func emitPending() {
+            if pending.isEmpty { return }
+            renderer.emit(pending)
+            pending.removeAll(keepingCapacity: true)
+        }
         let request = client.makeRequest(method: "GET", path: plan.path, query: plan.query)
         do {
             let result = try client.streamList(request) { item in
                 if let limit, printed >= limit { throw LimitReached() }
-                renderer.emit([item])
+                pending.append(item)
                 printed += 1
-                if printed % 256 == 0 {
+                if pending.count == 256 {
+                    emitPending()
                     invocation.io.stdout.flush()
                     try invocation.io.stdout.checkWritten()
                 }
             }
+            emitPending()
             if result.dryRun { return }
-        } catch is LimitReached {}
+        } catch is LimitReached {
+            emitPending()
+        } catch {
+            emitPending()
+            throw error
+        }
         renderer.finishList()
     }
 }
@@ -438,11 +455,15 @@ enum PagePrefetcher {
         var nextToFetch = 0
         var nextToEmit = 0
         var running = 0
+        var fetching = 0
         init(plan: PagePlan) { self.plan = plan }
     }
 
     /// `emit` gets each page with the `top` it was asked with, and returns false to stop.
-    static func run(_ pages: PagePlan, concurrency: Int, fetch: @escaping ((skip: Int, top: Int)) throws -> [JSON], emit: ([JSON], Int) throws -> Bool) throws {
+    /// At most `limit()` pages are fetched at once (it may change as answers come); a
+    /// page is taken from the plan only when it can be sent.
+    static func run(_ pages: PagePlan, concurrency: Int, limit: @escaping @Sendable () -> Int = { .max },
+                    fetch: @escaping ((skip: Int, top: Int)) throws -> [JSON], emit: ([JSON], Int) throws -> Bool) throws {
         let shared = Shared(plan: pages)
         let condition = shared.condition
         let window = concurrency * 2
@@ -451,8 +472,10 @@ enum PagePrefetcher {
             Thread {
                 while true {
                     condition.lock()
-                    while !shared.exhausted, shared.nextToFetch >= shared.nextToEmit + window, shared.failure == nil { condition.wait() }
-                    let page = shared.failure == nil && pbx_interrupted == 0 ? shared.plan.next() : nil
+                    while !shared.exhausted, shared.nextToFetch >= shared.nextToEmit + window || shared.fetching >= limit(), shared.failure == nil {
+                        condition.wait()
+                    }
+                    let page = shared.failure == nil && pbx_interrupted == 0 && !shared.exhausted ? shared.plan.next() : nil
                     guard let page else {
                         shared.exhausted = true
                         shared.running -= 1
@@ -463,11 +486,17 @@ enum PagePrefetcher {
                     let index = shared.nextToFetch
                     shared.nextToFetch += 1
                     shared.planned[index] = page
+                    shared.fetching += 1
                     condition.unlock()
                     let outcome = Result { try fetch(page) }
                     condition.lock()
+                    shared.fetching -= 1
                     switch outcome {
-                    case .success(let items): shared.results[index] = items
+                    case .success(let items):
+                        shared.results[index] = items
+                        // A short page is where the list ends (the printing side stops
+                        // there too): plan no more, however many pages the count promised.
+                        if items.count < page.top { shared.exhausted = true }
                     case .failure(let error): if shared.failure == nil { shared.failure = error }
                     }
                     condition.broadcast()

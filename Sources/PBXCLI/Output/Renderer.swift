@@ -51,6 +51,7 @@ public final class Renderer {
         switch options.format {
         case .jsonl:
             var lines: [UInt8] = []
+            lines.reserveCapacity(items.count * 256)
             for item in items {
                 shape(item).writeCompact(into: &lines)
                 lines.append(0x0A)
