@@ -27,7 +27,7 @@ final class SafeFilesTests: XCTestCase {
         XCTAssertFalse(first.path.contains(String(getpid())), "not named after the pid")
         // A symlink planted at a name is not written through.
         let victim = dir + "/victim"
-        FileManager.default.createFile(atPath: victim, contents: Data("keep".utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: victim, contents: Data("keep".utf8)))
         try FileManager.default.createSymbolicLink(atPath: dir + "/planted", withDestinationPath: victim)
         XCTAssertEqual(SafeFiles.openExclusive(dir + "/planted"), -1)
         XCTAssertEqual(SafeFiles.openExclusive(first.path), -1, "an existing file is not reused")

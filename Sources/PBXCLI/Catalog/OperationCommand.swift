@@ -312,14 +312,21 @@ extension OperationCommand {
     static func streamUnpagedList(_ plan: RequestPlan, _ operation: Operation, _ invocation: Invocation, _ client: APIClient, renderer: Renderer) throws {
         let limit = try invocation.line.int("limit", in: NumberRanges.limit)
         var printed = 0
-        // Items are rendered 256 at a time (one output buffer, not one per item), and
-        // whatever arrived is rendered before any error is reported.
+        // Items are rendered 256 at a time (one output buffer, not one per item) on a
+        // thread of their own, while this one parses on; whatever arrived is rendered
+        // before any error is reported.
+        let output = BackgroundRenderer { batch in
+            renderer.emit(batch)
+            invocation.io.stdout.flush()
+            try invocation.io.stdout.checkWritten()
+        }
         var pending: [JSON] = []
         pending.reserveCapacity(256)
-        func emitPending() {
+        func submitPending() throws {
             if pending.isEmpty { return }
-            renderer.emit(pending)
-            pending.removeAll(keepingCapacity: true)
+            try output.submit(pending)
+            pending = []
+            pending.reserveCapacity(256)
         }
         let request = client.makeRequest(method: "GET", path: plan.path, query: plan.query)
         do {
@@ -327,18 +334,17 @@ extension OperationCommand {
                 if let limit, printed >= limit { throw LimitReached() }
                 pending.append(item)
                 printed += 1
-                if pending.count == 256 {
-                    emitPending()
-                    invocation.io.stdout.flush()
-                    try invocation.io.stdout.checkWritten()
-                }
+                if pending.count == 256 { try submitPending() }
             }
-            emitPending()
+            try submitPending()
+            try output.finish()
             if result.dryRun { return }
         } catch is LimitReached {
-            emitPending()
+            try submitPending()
+            try output.finish()
         } catch {
-            emitPending()
+            try? submitPending()
+            try? output.finish()
             throw error
         }
         renderer.finishList()
