@@ -2,13 +2,14 @@
 # pbxctl benchmark: the release build README installs, against sandboxes seeded with
 # 10,000 users and 100,000 CDRs, one on loopback and one 40 ms away (`--latency 40`,
 # applied to every request as a distant server would). Every pbxctl figure is
-# measured in the same hyperfine run as its reference, so the ratio compares like with
-# like on a shared machine. No shell in the timed commands (hyperfine -N); where the
+# measured in paired rounds with its reference (each round runs both, back to back), so
+# the ratio compares like with like on a shared machine. No shell in the timed commands (hyperfine -N); where the
 # reference is itself a script (the curl+jq loops a user would write), the script is
 # the command. Output goes through a pipe (--output=pipe) for pbxctl and references
 # alike. CPU time (user + system) is reported beside wall time.
 # Writes bench/RESULTS.md (committed) and the raw hyperfine JSON to bench/out/.
-# Not a test: nothing here asserts a time. RUNS (default 10) sets the repetitions.
+# Not a test: nothing here asserts a time. RUNS (default 10) and SLOW_RUNS (default 3)
+# set the rounds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=bench/out
@@ -90,9 +91,21 @@ rm -f "$1.failed.csv"
 SCRIPT
 chmod +x "$OUT"/*.sh
 
-bench() { # name, runs, warmup, commands... (hyperfine -N, output through a pipe)
-  local name=$1 runs=$2 warmup=$3; shift 3
-  hyperfine -N --output=pipe --warmup "$warmup" --runs "$runs" --export-json "$OUT/$name.json" "$@" >/dev/null
+# Paired runs: each round runs every command once, back to back (hyperfine -N --runs 1,
+# output through a pipe), so a pbxctl run and its reference see the same load on a
+# shared machine; the first round is a warm-up and is dropped. Wall: the median over
+# rounds; CPU: the mean. Extra hyperfine options (--prepare) go before the commands.
+bench() { # name, rounds, [hyperfine options...] -n NAME COMMAND ...
+  local name=$1 rounds=$2; shift 2
+  rm -f "$OUT/$name".round-*.json
+  [ "${WARMUP:-1}" = 0 ] || hyperfine -N --output=pipe --runs 1 "$@" >/dev/null
+  for round in $(seq "$rounds"); do
+    hyperfine -N --output=pipe --runs 1 --export-json "$OUT/$name.round-$round.json" "$@" >/dev/null
+  done
+  jq -s '{rounds: length, results: [range(0; .[0].results | length) as $k | {command: .[0].results[$k].command,
+      times: [.[].results[$k].mean], user: ([.[].results[$k].user] | add / length), system: ([.[].results[$k].system] | add / length)}
+    | .median = (.times | sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end)]}' \
+    "$OUT/$name".round-*.json > "$OUT/$name.json"
 }
 wall() { jq -r ".results[$2].median * 1000" "$OUT/$1.json"; }
 cpu() { jq -r "(.results[$2].user + .results[$2].system) * 1000" "$OUT/$1.json"; }
@@ -103,19 +116,19 @@ rss() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.1
 
 echo "== 1. start-up"
 export PBXCTL_URL=$NEAR/portsip
-bench start 200 20 "$BIN --version" "curl --version" "$BIN users list --limit 1 --dry-run"
+bench start 100 "$BIN --version" "curl --version" "$BIN users list --limit 1 --dry-run"
 S_P=$(wall start 0); S_C=$(wall start 1); S_D=$(wall start 2)
 
 echo "== 2. list 10,000 users to JSON Lines, loopback"
-bench list "$RUNS" 2 -n pbxctl "$BIN users list --all -o jsonl" -n "curl --parallel" "curl -s --parallel --parallel-max 8 -K $OUT/pages-near.curl"
+bench list "$RUNS" -n pbxctl "$BIN users list --all -o jsonl" -n "curl --parallel" "curl -s --parallel --parallel-max 8 -K $OUT/pages-near.curl"
 L_P=$(wall list 0); L_C=$(wall list 1); L_PU=$(cpu list 0); L_CU=$(cpu list 1)
-bench loop "$SLOW_RUNS" 0 -n pbxctl "$BIN users list --all -o jsonl" -n "curl+jq loop" "bash $OUT/curl-jq-loop.sh"
+bench loop "$SLOW_RUNS" -n pbxctl "$BIN users list --all -o jsonl" -n "curl+jq loop" "bash $OUT/curl-jq-loop.sh"
 J_P=$(wall loop 0); J_J=$(wall loop 1)
 L_PR=$(rss "$BIN" users list --all -o jsonl)
 COUNT=$("$BIN" users list --all -o jsonl | wc -l)
 
 echo "== 3. export 100,000 CDRs to JSON Lines, loopback"
-bench cdrs "$SLOW_RUNS" 1 -n pbxctl "$BIN cdrs list --all -o jsonl" -n "curl -o /dev/null" "curl -s -o /dev/null -H 'Authorization: Bearer $TOKEN' $PBXCTL_URL/api/user/cdrs" \
+bench cdrs "$SLOW_RUNS" -n pbxctl "$BIN cdrs list --all -o jsonl" -n "curl -o /dev/null" "curl -s -o /dev/null -H 'Authorization: Bearer $TOKEN' $PBXCTL_URL/api/user/cdrs" \
   -n "curl | jq" "bash $OUT/curl-jq-cdrs.sh"
 C_P=$(wall cdrs 0); C_C=$(wall cdrs 1); C_J=$(wall cdrs 2); C_PU=$(cpu cdrs 0); C_CU=$(cpu cdrs 1)
 C_PR=$(rss "$BIN" cdrs list --all -o jsonl); C_JR=$(rss bash "$OUT/curl-jq-cdrs.sh")
@@ -124,12 +137,12 @@ BYTES=$(curl -s -H "Authorization: Bearer $TOKEN" "$PBXCTL_URL/api/user/cdrs" | 
 
 echo "== 4. list 10,000 users, 40 ms away"
 export PBXCTL_URL=$FAR/portsip
-bench far "$SLOW_RUNS" 1 -n pbxctl "$BIN users list --all -o jsonl" -n "curl --parallel" "curl -s --parallel --parallel-max 8 -K $OUT/pages-far.curl"
+bench far "$SLOW_RUNS" -n pbxctl "$BIN users list --all -o jsonl" -n "curl --parallel" "curl -s --parallel --parallel-max 8 -K $OUT/pages-far.curl"
 F_P=$(wall far 0); F_C=$(wall far 1)
 FCOUNT=$("$BIN" users list --all -o jsonl | wc -l)
 
 echo "== 5. import 1,000 users, 40 ms away"
-bench import "$SLOW_RUNS" 0 --prepare "bash $OUT/make-import.sh $OUT/import.csv" \
+WARMUP=0 bench import "$SLOW_RUNS" --prepare "bash $OUT/make-import.sh $OUT/import.csv" \
   -n pbxctl "$BIN users import $OUT/import.csv" -n "sequential curl loop" "bash $OUT/curl-import-loop.sh $OUT/import.csv"
 I_P=$(wall import 0); I_C=$(wall import 1)
 bash "$OUT/make-import.sh" "$OUT/import.csv"
@@ -154,14 +167,17 @@ C_PRN=${C_PR% MiB}
   echo "against the vendor document) run on the same CPUs, so every figure includes the"
   echo "server's time; pbxctl and its references hit the same server in the same hyperfine run."
   echo
-  echo "How: \`hyperfine -N --output=pipe\` (no shell; each timed program writes into a pipe),"
-  echo "medians of wall time; CPU is user + system, mean per run, from the same runs; peak RSS"
-  echo "is \`/usr/bin/time -f %M\` of one more run. Ratios are pbxctl / reference unless the"
+  echo "How: paired runs. Each round runs pbxctl and its references once each, back to back,"
+  echo "with \`hyperfine -N --output=pipe --runs 1\` (no shell; each timed program writes into a"
+  echo "pipe), so both see the same load on this shared machine; a first round is a warm-up and"
+  echo "is dropped. Rounds: 100 for start-up, RUNS for the loopback list, SLOW_RUNS for the rest."
+  echo "Wall is the median over rounds; CPU is user + system, the mean over the same rounds; peak"
+  echo "RSS is \`/usr/bin/time -f %M\` of one more run. Ratios are pbxctl / reference unless the"
   echo "row says otherwise. The far sandbox is \`pbxctl sandbox --latency 40\`: every request"
   echo "waits 40 ms on its own connection, as behind a distant server. The raw hyperfine JSON"
   echo "is in \`bench/out/\` (not committed)."
   echo
-  echo "| # | measurement | pbxctl | reference (same hyperfine run) | ratio | goal | met |"
+  echo "| # | measurement | pbxctl | reference (same rounds) | ratio | goal | met |"
   echo "|---|---|---|---|---|---|---|"
   echo "| 1 | list $COUNT users to JSONL, loopback: wall | $(ms "$L_P") | \`curl -s --parallel --parallel-max 8 -K pages\`: $(ms "$L_C") | $R_L× | ≤ 1.25× | $(met "$R_L" 1.25 le) |"
   echo "| 1 | same: CPU | $(ms "$L_PU") | curl: $(ms "$L_CU") | $R_LU× | ≤ 2× | $(met "$R_LU" 2 le) |"
