@@ -33,17 +33,18 @@ mkdir -p "$HOME"
 
 # Answers are checked against the vendor document in every test; here that checking
 # would be timed as if it were the server, so it is off.
-start_sandbox() { # name, flags...
+# Not in a subshell: the trap must know every sandbox's process to stop it.
+start_sandbox() { # name, flags...; sets URL
   local name=$1; shift
   "$BIN" sandbox --port 0 --no-answer-check "$@" > "$OUT/$name.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 300); do grep -q "listening on" "$OUT/$name.log" 2>/dev/null && break; sleep 0.1; done
-  grep -o 'http://127.0.0.1:[0-9]*' "$OUT/$name.log" | head -1
+  URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$OUT/$name.log" | head -1)
 }
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null; done; wait 2>/dev/null || true' EXIT
-NEAR=$(start_sandbox near --users 10000 --cdrs 100000)
-FAR=$(start_sandbox far --users 10000 --cdrs 500 --latency 40)
+start_sandbox near --users 10000 --cdrs 100000; NEAR=$URL
+start_sandbox far --users 10000 --cdrs 500 --latency 40; FAR=$URL
 TOKEN=sandbox-portsip-token
 export PBXCTL_TOKEN=$TOKEN
 echo "sandboxes at $NEAR (loopback) and $FAR (40 ms per request)"
