@@ -35,30 +35,117 @@ public struct SpecParameter: Sendable {
 
 /// The request side of the PortSIP operations pbxctl sends, extracted from
 /// `portsip-openapi-22.0.json` by `scripts/extract-portsip-spec.py`.
-public final class PortSIPSpec: Sendable {
-    public static let shared = PortSIPSpec()
+///
+/// Start-up must not pay for the whole document: at first use only the entries'
+/// bounds, methods and paths are found (one pass over the bytes, no values built);
+/// an entry is parsed when an operation is asked for, and kept.
+public final class PortSIPSpec: @unchecked Sendable {
+    public static let shared = PortSIPSpec(json: portSIPSpecJSON)
 
-    public let operations: [SpecOperation]
-
-    private init() {
-        guard case .array(let entries) = try! JSONParser.parse(portSIPSpecJSON) else { fatalError("spec is not an array") }
-        operations = entries.map { entry in
-            let path = entry["path"]?.stringValue ?? ""
-            let parameters = (entry["parameters"]?.arrayValue ?? []).map { parameter in
-                SpecParameter(name: parameter["name"]?.stringValue ?? "", location: parameter["in"]?.stringValue ?? "",
-                              required: parameter["required"]?.boolValue ?? false, schema: parameter["schema"] ?? .object(JSONObject()))
-            }
-            return SpecOperation(
-                method: entry["method"]?.stringValue ?? "", path: path, operationId: entry["operationId"]?.stringValue ?? "",
-                parameters: parameters, bodySchema: entry["body"]?["schema"], bodyRequired: entry["body"]?["required"]?.boolValue ?? false,
-                requiresAuth: entry["auth"]?.boolValue ?? true,
-                responses: (entry["responses"]?.arrayValue ?? []).compactMap(\.stringValue),
-                segments: path.split(separator: "/"))
-        }
+    private struct Entry {
+        let method: String
+        let path: String
+        let segments: [Substring]
+        let bytes: Range<Int>
     }
 
+    private let text: [UInt8]
+    private let entries: [Entry]
+    private let byRoute: [String: Int]
+    private let lock = NSLock()
+    private var parsed: [Int: SpecOperation] = [:]
+
+    init(json: String) {
+        text = Array(json.utf8)
+        var entries: [Entry] = []
+        for range in Self.elementRanges(text) {
+            // The generator writes "method" and "path" first in every entry.
+            let method = Self.leadingString("method", in: text, range) ?? ""
+            let path = Self.leadingString("path", in: text, range) ?? ""
+            entries.append(Entry(method: method, path: path, segments: path.split(separator: "/"), bytes: range))
+        }
+        self.entries = entries
+        var byRoute: [String: Int] = [:]
+        for (index, entry) in entries.enumerated() where byRoute[entry.method + " " + entry.path] == nil {
+            byRoute[entry.method + " " + entry.path] = index
+        }
+        self.byRoute = byRoute
+    }
+
+    /// Every operation, parsed (the sandbox and the reference need them all).
+    public var operations: [SpecOperation] { entries.indices.map(operation(at:)) }
+
     public func operation(_ method: String, _ path: String) -> SpecOperation? {
-        operations.first { $0.method == method && $0.path == path }
+        byRoute[method + " " + path].map(operation(at:))
+    }
+
+    private func operation(at index: Int) -> SpecOperation {
+        lock.lock()
+        defer { lock.unlock() }
+        if let done = parsed[index] { return done }
+        let entry = entries[index]
+        guard let json = try? JSONParser.parse(Array(text[entry.bytes])) else { fatalError("spec entry \(index) is not JSON") }
+        let operation = Self.operation(json)
+        parsed[index] = operation
+        return operation
+    }
+
+    private static func operation(_ entry: JSON) -> SpecOperation {
+        let path = entry["path"]?.stringValue ?? ""
+        let parameters = (entry["parameters"]?.arrayValue ?? []).map { parameter in
+            SpecParameter(name: parameter["name"]?.stringValue ?? "", location: parameter["in"]?.stringValue ?? "",
+                          required: parameter["required"]?.boolValue ?? false, schema: parameter["schema"] ?? .object(JSONObject()))
+        }
+        return SpecOperation(
+            method: entry["method"]?.stringValue ?? "", path: path, operationId: entry["operationId"]?.stringValue ?? "",
+            parameters: parameters, bodySchema: entry["body"]?["schema"], bodyRequired: entry["body"]?["required"]?.boolValue ?? false,
+            requiresAuth: entry["auth"]?.boolValue ?? true,
+            responses: (entry["responses"]?.arrayValue ?? []).compactMap(\.stringValue),
+            segments: path.split(separator: "/"))
+    }
+
+    /// The byte ranges of the elements of a top-level JSON array, found by counting
+    /// brackets outside strings.
+    static func elementRanges(_ text: [UInt8]) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var depth = 0
+        var inString = false
+        var escaped = false
+        var start = 0
+        for index in text.indices {
+            let byte = text[index]
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                if depth == 2 { start = index }
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                if depth == 2 { ranges.append(start..<(index + 1)) }
+                depth -= 1
+            default: break
+            }
+        }
+        return ranges
+    }
+
+    /// The first `"key":"value"` in `range`, when the value holds no escapes.
+    static func leadingString(_ key: String, in text: [UInt8], _ range: Range<Int>) -> String? {
+        let needle = Array("\"\(key)\":\"".utf8)
+        var index = range.lowerBound
+        while index + needle.count <= range.upperBound {
+            if text[index] == needle[0], text[index..<(index + needle.count)].elementsEqual(needle) {
+                let valueStart = index + needle.count
+                guard let end = text[valueStart..<range.upperBound].firstIndex(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }),
+                      text[end] == UInt8(ascii: "\"") else { return nil }
+                return String(decoding: text[valueStart..<end], as: UTF8.self)
+            }
+            index += 1
+        }
+        return nil
     }
 
     /// Finds the operation a concrete path belongs to; literal segments win over
@@ -67,12 +154,12 @@ public final class PortSIPSpec: Sendable {
     /// an encoded `/` stays inside its segment.
     public func match(method: String, path: String) -> (operation: SpecOperation, parameters: [String: String])? {
         let parts = path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
-        var best: (SpecOperation, [String: String], Int)?
-        for operation in operations where operation.method == method && operation.segments.count == parts.count {
+        var best: (Int, [String: String], Int)?
+        for (index, entry) in entries.enumerated() where entry.method == method && entry.segments.count == parts.count {
             var captured: [String: String] = [:]
             var literals = 0
             var matched = true
-            for (template, actual) in zip(operation.segments, parts) {
+            for (template, actual) in zip(entry.segments, parts) {
                 if template.hasPrefix("{") {
                     captured[String(template.dropFirst().dropLast())] = String(actual)
                 } else if template == actual {
@@ -82,9 +169,9 @@ public final class PortSIPSpec: Sendable {
                     break
                 }
             }
-            if matched, best == nil || literals > best!.2 { best = (operation, captured, literals) }
+            if matched, best == nil || literals > best!.2 { best = (index, captured, literals) }
         }
-        return best.map { ($0.0, $0.1) }
+        return best.map { (operation(at: $0.0), $0.1) }
     }
 
     /// Every problem with a request against its operation: unknown or invalid query

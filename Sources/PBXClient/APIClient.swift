@@ -47,6 +47,13 @@ public final class APIClient: @unchecked Sendable {
     /// Called on a 401 when set, with the credentials the server refused; returns fresh
     /// ones or nil. Workers sharing this client share one call (see `freshAuth`).
     public var refreshAuth: ((AuthScheme) throws -> AuthScheme?)?
+    /// When set, every attempt of every request waits for a slot here and reports its
+    /// answer back (paging and import set it while their workers run).
+    public var concurrency: AdaptiveConcurrency? {
+        get { lock.withLock { gate } }
+        set { lock.withLock { gate = newValue } }
+    }
+    private var gate: AdaptiveConcurrency?
     private let lock = NSLock()
     private let refreshLock = NSLock()
     private var refreshGaveUp = false
@@ -237,7 +244,7 @@ public final class APIClient: @unchecked Sendable {
             let started = Date()
             trace(request)
             do {
-                let response = try perform(request)
+                let response = try gated(request, perform)
                 traceResponse(response, since: started, request: request)
                 if response.status == 401, request.sendsCredentials, !refreshed, let fresh = try freshAuth(after: request) {
                     refreshed = true
@@ -283,6 +290,19 @@ public final class APIClient: @unchecked Sendable {
                 }
                 throw APIError(kind: .transport, code: "NETWORK", message: Redaction.scrub(message, secrets: Redaction.secretValues(of: request)), backend: connection.backend)
             }
+        }
+    }
+
+    private func gated(_ request: HTTPRequest, _ perform: (HTTPRequest) throws -> HTTPResponse) throws -> HTTPResponse {
+        guard let gate = concurrency else { return try perform(request) }
+        let ticket = try gate.acquire()
+        do {
+            let response = try perform(request)
+            gate.release(ticket, status: response.status)
+            return response
+        } catch {
+            gate.release(ticket, status: nil)
+            throw error
         }
     }
 

@@ -255,16 +255,24 @@ public final class CurlTransport: Transport, @unchecked Sendable {
 
     /// libcurl reports every header block it saw (100 Continue, redirects); the last one is the answer's.
     static func parseHeaders(_ text: String) -> [(name: String, value: String)] {
+        // Over bytes: this runs for every answer, and Character splitting and
+        // Foundation's trimming were a visible share of a 100-page list.
+        func trimmed(_ bytes: ArraySlice<UInt8>) -> String {
+            var slice = bytes
+            while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
+            while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
+            return String(decoding: slice, as: UTF8.self)
+        }
         var result: [(name: String, value: String)] = []
-        for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\r\n" || $0 == "\n" }) {
-            if line.hasPrefix("HTTP/") {
+        for rawLine in Array(text.utf8).split(separator: 0x0A) {
+            let line = rawLine.last == 0x0D ? rawLine.dropLast() : rawLine
+            if line.isEmpty { continue }
+            if line.starts(with: "HTTP/".utf8) {
                 result.removeAll()
                 continue
             }
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
-            let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
-            result.append((name, value))
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+            result.append((trimmed(line[..<colon]), trimmed(line[(colon + 1)...])))
         }
         return result
     }

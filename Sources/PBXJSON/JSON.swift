@@ -122,6 +122,8 @@ public struct JSONObject: Equatable, Sendable, Sequence {
     /// Appends without looking for an existing key; the parser's fast path.
     mutating func appendUnchecked(_ key: String, _ value: JSON) { entries.append((key, value)) }
 
+    mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(count) }
+
     public func makeIterator() -> IndexingIterator<[(key: String, value: JSON)]> { entries.makeIterator() }
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {

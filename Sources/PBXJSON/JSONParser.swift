@@ -6,7 +6,9 @@ public struct JSONParseError: Error, CustomStringConvertible, Sendable {
 
 /// A strict RFC 8259 parser over UTF-8 bytes.
 public struct JSONParser {
-    private let bytes: [UInt8]
+    /// Read through a pointer: an answer is parsed in one pass, and array indexing
+    /// (with its uniqueness and bounds bookkeeping) was a large share of it.
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
     private static let maxDepth = 512
@@ -16,6 +18,10 @@ public struct JSONParser {
     }
 
     public static func parse(_ bytes: [UInt8]) throws -> JSON {
+        try bytes.withUnsafeBufferPointer { try parse(buffer: $0) }
+    }
+
+    public static func parse(buffer bytes: UnsafeBufferPointer<UInt8>) throws -> JSON {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue()
@@ -24,7 +30,18 @@ public struct JSONParser {
         return value
     }
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    /// Parses the one value that starts at `start` (after optional whitespace) and
+    /// returns it with the index just past it; what follows is left to the caller.
+    /// Throws at the end of `bytes` as for any other malformed input.
+    static func parseValue(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) throws -> (value: JSON, end: Int) {
+        var parser = JSONParser(bytes: bytes)
+        parser.index = start
+        parser.skipWhitespace()
+        let value = try parser.parseValue()
+        return (value, parser.index)
+    }
+
+    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     private func error(_ reason: String) -> JSONParseError { JSONParseError(offset: index, reason: reason) }
 
@@ -76,6 +93,8 @@ public struct JSONParser {
             index += 1
             return .object(object)
         }
+        // Records of a list hold a dozen fields or so: one allocation instead of five.
+        object.reserveCapacity(16)
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key") }
@@ -86,7 +105,7 @@ public struct JSONParser {
             skipWhitespace()
             let value = try parseValue()
             // A repeated key keeps its last value; small objects are checked by scanning.
-            if object.count < 64 ? !object.entries.contains(where: { $0.key == key }) : object[key] == nil {
+            if object.count < 64 ? !object.entries.contains(where: { $0.key.utf8.count == key.utf8.count && $0.key == key }) : object[key] == nil {
                 object.appendUnchecked(key, value)
             } else {
                 object[key] = value
@@ -152,7 +171,7 @@ public struct JSONParser {
             guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
-        return .number(String(decoding: bytes[start..<index], as: UTF8.self))
+        return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
     }
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
@@ -168,7 +187,7 @@ public struct JSONParser {
                 let end = index
                 index += 1
                 if ascii {
-                    return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+                    return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
                 }
                 guard let text = String(validating: bytes[start..<end], as: UTF8.self) else { throw error("invalid UTF-8 in string") }
                 return text

@@ -9,6 +9,11 @@ extension JSON {
         return out
     }
 
+    /// Appends the compact form to `out`: many lines into one buffer, no array per line.
+    public func writeCompact(into out: inout [UInt8]) {
+        JSONWriter.write(self, into: &out, pretty: false, level: 0)
+    }
+
     /// Two-space indentation, `"key": value`, like jq.
     public var prettyText: String {
         var out: [UInt8] = []
@@ -21,13 +26,13 @@ extension JSON {
 enum JSONWriter {
     static func write(_ value: JSON, into out: inout [UInt8], pretty: Bool, level: Int) {
         switch value {
-        case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
-        case .bool(let flag): out.append(contentsOf: flag ? [0x74, 0x72, 0x75, 0x65] : [0x66, 0x61, 0x6C, 0x73, 0x65])
+        case .null: append("null", to: &out)
+        case .bool(let flag): append(flag ? "true" : "false", to: &out)
         case .number(let text): out.append(contentsOf: text.utf8)
         case .string(let text): writeString(text, into: &out)
         case .array(let items):
             if items.isEmpty {
-                out.append(contentsOf: [0x5B, 0x5D])
+                append("[]", to: &out)
                 return
             }
             out.append(0x5B)
@@ -40,7 +45,7 @@ enum JSONWriter {
             out.append(0x5D)
         case .object(let object):
             if object.isEmpty {
-                out.append(contentsOf: [0x7B, 0x7D])
+                append("{}", to: &out)
                 return
             }
             out.append(0x7B)
@@ -57,33 +62,43 @@ enum JSONWriter {
         }
     }
 
+    /// Constant text without building an array for it (this runs once per value).
+    private static func append(_ text: StaticString, to out: inout [UInt8]) {
+        text.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
     private static func newline(_ out: inout [UInt8], _ level: Int) {
         out.append(0x0A)
         out.append(contentsOf: repeatElement(0x20, count: level * 2))
     }
+
+    /// Bytes a JSON string cannot hold as they are: control characters, `"` and `\`.
+    private static let mustEscape: [Bool] = (0..<256).map { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
 
     static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(0x22)
         var copy = text
         copy.withUTF8 { bytes in
             var runStart = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                switch byte {
-                case 0x22: out.append(contentsOf: [0x5C, 0x22])
-                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-                case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
-                case 0x0D: out.append(contentsOf: [0x5C, 0x72])
-                case 0x09: out.append(contentsOf: [0x5C, 0x74])
-                case 0x08: out.append(contentsOf: [0x5C, 0x62])
-                case 0x0C: out.append(contentsOf: [0x5C, 0x66])
-                default:
-                    let hex = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            mustEscape.withUnsafeBufferPointer { mustEscape in
+                for index in 0..<bytes.count {
+                    let byte = bytes[index]
+                    guard mustEscape[Int(byte)] else { continue }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                    switch byte {
+                    case 0x22: append("\\\"", to: &out)
+                    case 0x5C: append("\\\\", to: &out)
+                    case 0x0A: append("\\n", to: &out)
+                    case 0x0D: append("\\r", to: &out)
+                    case 0x09: append("\\t", to: &out)
+                    case 0x08: append("\\b", to: &out)
+                    case 0x0C: append("\\f", to: &out)
+                    default:
+                        let hex = Array("0123456789abcdef".utf8)
+                        out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                    }
+                    runStart = index + 1
                 }
-                runStart = index + 1
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         }

@@ -33,11 +33,96 @@ public final class StreamingListParser {
     }
 
     public func feed<Bytes: Sequence>(_ bytes: Bytes) throws where Bytes.Element == UInt8 {
-        for byte in bytes {
-            try step(byte)
+        if try bytes.withContiguousStorageIfAvailable({ try feed(contiguous: $0) }) != nil { return }
+        try Array(bytes).withUnsafeBufferPointer { try feed(contiguous: $0) }
+    }
+
+    /// The envelope goes byte by byte through `step`; the inside of a value (nearly all
+    /// of a long list) is scanned in a tight loop over locals and copied in spans.
+    private func feed(contiguous chunk: UnsafeBufferPointer<UInt8>) throws {
+        var index = 0
+        while index < chunk.count {
+            if state == .items, buffer.isEmpty, !inString, let next = try parseWhole(chunk, from: index) {
+                offset += next - index
+                index = next
+                continue
+            }
+            if state == .items || state == .value {
+                let end = scanValue(chunk, from: index, boundary: state == .items ? itemsDepth : 1)
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[index..<end]))
+                offset += end - index
+                if buffer.count > maxValueBytes { throw ValueTooLarge(limit: maxValueBytes) }
+                index = end
+                if index == chunk.count { break }
+            }
+            try step(chunk[index])
             offset += 1
+            index += 1
             if buffer.count > maxValueBytes { throw ValueTooLarge(limit: maxValueBytes) }
         }
+    }
+
+    /// An item that lies whole in the chunk, with the `,` or `]` after it, is parsed
+    /// straight from the chunk: no copy, no second pass. Returns the index past that
+    /// `,` or `]`, or nil to take the byte-tracking path from `start` (an item cut by the
+    /// chunk's end, an empty list, or anything malformed, which that path reports).
+    private func parseWhole(_ chunk: UnsafeBufferPointer<UInt8>, from start: Int) throws -> Int? {
+        guard let (item, end) = try? JSONParser.parseValue(in: chunk, from: start) else { return nil }
+        var next = end
+        while next < chunk.count, chunk[next] == 0x20 || chunk[next] == 0x0A || chunk[next] == 0x0D || chunk[next] == 0x09 { next += 1 }
+        guard next < chunk.count, chunk[next] == UInt8(ascii: ",") || chunk[next] == UInt8(ascii: "]") else { return nil }
+        if next - start > maxValueBytes { throw ValueTooLarge(limit: maxValueBytes) }
+        itemCount += 1
+        try onItem(item)
+        if chunk[next] == UInt8(ascii: "]") {
+            depth -= 1
+            state = itemsDepth == 1 ? .done : .afterItems
+        }
+        return next + 1
+    }
+
+    /// The end of the span that belongs to the current value: the index of the `,` or
+    /// closing bracket at `boundary` depth that ends it, or the chunk's end. Tracks
+    /// strings, escapes and nesting exactly as `accumulate` does.
+    private func scanValue(_ chunk: UnsafeBufferPointer<UInt8>, from start: Int, boundary: Int) -> Int {
+        var inString = self.inString
+        var escaped = self.escaped
+        var depth = self.depth
+        var index = start
+        defer {
+            self.inString = inString
+            self.escaped = escaped
+            self.depth = depth
+        }
+        while index < chunk.count {
+            let byte = chunk[index]
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                index += 1
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""):
+                inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                if depth == boundary { return index }
+                depth -= 1
+            case UInt8(ascii: ","):
+                if depth == boundary { return index }
+            default:
+                break
+            }
+            index += 1
+        }
+        return index
     }
 
     /// Call at the end of the answer: a list cut short is an error.

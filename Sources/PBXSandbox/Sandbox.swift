@@ -13,6 +13,7 @@ public final class Sandbox: @unchecked Sendable {
     private var faults: SeededRandom
     private var windowStart = Date()
     private var windowCount = 0
+    private var inFlight = 0
     /// Requests served, by backend prefix; tests read it to prove what was (not) sent.
     public private(set) var requestCounts: [String: Int] = [:]
     /// Faults injected so far, by kind (503, 429, drop), for tests to report.
@@ -60,9 +61,21 @@ public final class Sandbox: @unchecked Sendable {
     public var baseURL: String { "http://\(server.host):\(port)" }
 
     func handle(_ request: ServerRequest) -> ServerResponse {
-        if options.latencyMS > 0 { usleep(UInt32(options.latencyMS) * 1000) }
         let prefix = request.path.split(separator: "/").first.map(String.init) ?? ""
         if prefix == "_sandbox" { return control(request, path: String(request.path.dropFirst(prefix.count + 1))) }
+        // Counted from arrival, so a request waiting out the latency is in flight too.
+        faultLock.lock()
+        inFlight += 1
+        let crowded = options.maxInFlight > 0 && inFlight > options.maxInFlight
+        faultLock.unlock()
+        defer {
+            faultLock.lock()
+            inFlight -= 1
+            faultLock.unlock()
+        }
+        // Each request waits on its own connection's thread, as behind a distant server:
+        // requests sent together are delayed together.
+        if options.latencyMS > 0 { usleep(UInt32(options.latencyMS) * 1000) }
         faultLock.lock()
         requestCounts[prefix, default: 0] += 1
         if targets.count >= Self.targetsKept { targets.removeFirst(targets.count / 2) }
@@ -82,6 +95,10 @@ public final class Sandbox: @unchecked Sendable {
                 injected!.headers.append(("Retry-After", "1"))
                 injectedFaults["429", default: 0] += 1
             }
+        }
+        if injected == nil, crowded {
+            injected = ServerResponse.json(429, ["errors": [["code": "TOO_MANY_REQUESTS", "message": "too many concurrent requests"]]])
+            injectedFaults["429", default: 0] += 1
         }
         if injected == nil, options.failRate > 0, faults.unit() < options.failRate {
             injected = ServerResponse(status: 503, headers: [("Content-Type", "text/html")], body: Array("<html><body>503 Service Unavailable</body></html>".utf8))

@@ -7,6 +7,10 @@ public struct SandboxOptions: Sendable {
     public var failRate = 0.0
     /// Requests allowed per second before answering 429 with Retry-After; 0 = no limit.
     public var rateLimit = 0
+    /// Requests served at once before answering 429 (no Retry-After), as a server or
+    /// proxy that limits concurrent connections does; 0 = no limit. A request counts
+    /// from arrival to answer, `latencyMS` included.
+    public var maxInFlight = 0
     /// Probability of closing the connection halfway through an answer.
     public var dropRate = 0.0
     /// Lifetime of tokens issued by login, seconds.

@@ -177,3 +177,13 @@ final class ClientTests: XCTestCase {
         }
     }
 }
+
+extension ClientTests {
+    func testHeaderBlocksKeepOnlyTheLastAnswersTrimmedHeaders() {
+        let text = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type:  application/json \t\r\nX-Empty:\r\nno colon here\r\n Retry-After : 3\r\n\r\n"
+        let headers = CurlTransport.parseHeaders(text)
+        XCTAssertEqual(headers.map(\.name), ["Content-Type", "X-Empty", "Retry-After"])
+        XCTAssertEqual(headers.map(\.value), ["application/json", "", "3"])
+        XCTAssertEqual(CurlTransport.parseHeaders("HTTP/1.1 204 No Content\nA: b\n").map(\.value), ["b"])
+    }
+}

@@ -53,12 +53,12 @@ final class StreamingListParserTests: XCTestCase {
     }
 
     func testAnyChunkingGivesTheWholeParse() throws {
-        let text = #"{"count": 3, "meta": {"page": [1, {"x": "]}"}]}, "items": [ {"id":"a","s":"q\"uo]te,"}, [1,[2]] , "str" ], "tail": null}"#
+        let text = #"{"count": 4, "meta": {"page": [1, {"x": "]}"}]}, "items": [ {"id":"a","s":"q\"uo]te,"}, [1,[2]] , "str", "back\\", "\\\"]" ], "tail": null}"#
         let whole = try JSONParser.parse(text)
-        for chunk in [1, 2, 3, 7, 64, 10_000] {
+        for chunk in Array(1...40) + [64, 10_000] {
             let (envelope, seen) = try items(text, chunk: chunk)
             XCTAssertEqual(seen, whole["items"]?.arrayValue, "chunk \(chunk)")
-            XCTAssertEqual(envelope["count"], 3)
+            XCTAssertEqual(envelope["count"], 4)
             XCTAssertEqual(envelope["meta"], whole["meta"])
             XCTAssertEqual(envelope["tail"], .null)
         }
@@ -66,6 +66,8 @@ final class StreamingListParserTests: XCTestCase {
 
     func testBareArraysEmptyListsAndOtherKeys() throws {
         XCTAssertEqual(try items(#"[{"a":1},{"b":2}]"#, chunk: 1).1, [["a": 1], ["b": 2]])
+        XCTAssertEqual(try items(#"[{"a":1} , {"b":2} ]"#, chunk: 100).1, [["a": 1], ["b": 2]])
+        XCTAssertEqual(try items(#"{"items":[ ],"count":0}"#, chunk: 100).0["count"], 0)
         XCTAssertEqual(try items(#"{"count":0,"items":[]}"#, chunk: 1).1, [])
         XCTAssertEqual(try items(#"{"meta":{},"callbackNumbers":[{"id":"x"}]}"#, chunk: 5, key: "callbackNumbers").1, [["id": "x"]])
     }
@@ -75,5 +77,9 @@ final class StreamingListParserTests: XCTestCase {
         XCTAssertThrowsError(try items(#"{"items":[{"id":"a"},,{"id":"b"}]}"#, chunk: 4))
         XCTAssertThrowsError(try items(#"<html>"#, chunk: 4))
         XCTAssertThrowsError(try items(#"{"items":[1]} trailing"#, chunk: 4))
+        for chunk in [4, 100] {
+            XCTAssertThrowsError(try items(#"{"items":[1 2]}"#, chunk: chunk))
+            XCTAssertThrowsError(try items(#"{"items":[{"a":tru}]}"#, chunk: chunk))
+        }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-import PBXCatalog
+@testable import PBXCatalog
 import PBXJSON
 
 final class ValidationTests: XCTestCase {
@@ -103,5 +103,25 @@ final class ValidationTests: XCTestCase {
             let committed = try Data(contentsOf: root.appendingPathComponent("Sources/PBXCatalog/\(name)"))
             XCTAssertEqual(generated, committed, "\(name) is out of date")
         }
+    }
+}
+
+/// The spec is indexed without being parsed; each entry is parsed when asked for.
+final class LazySpecTests: XCTestCase {
+    func testTheIndexAgreesWithTheParsedEntries() {
+        let spec = PortSIPSpec.shared
+        for operation in spec.operations {
+            XCTAssertEqual(spec.operation(operation.method, operation.path)?.operationId, operation.operationId, "\(operation.method) \(operation.path)")
+        }
+    }
+
+    func testEntryBoundsIgnoreBracketsAndQuotesInsideStrings() {
+        let json = #"[{"method":"GET","path":"/a","operationId":"one","parameters":[{"name":"x]}\"{[","in":"query","schema":{"type":"string","default":"\\"}}]},"#
+            + #"{"method":"POST","path":"/a/{id}","operationId":"two","body":{"schema":{"type":"object","properties":{"path":{"type":"string","default":"/wrong"}}}}}]"#
+        let spec = PortSIPSpec(json: json)
+        XCTAssertEqual(spec.operations.map(\.operationId), ["one", "two"])
+        XCTAssertEqual(spec.operation("GET", "/a")?.queryParameters.map(\.name), [#"x]}"{["#])
+        XCTAssertEqual(spec.match(method: "POST", path: "/a/7")?.operation.operationId, "two")
+        XCTAssertEqual(spec.match(method: "POST", path: "/a/7")?.parameters, ["id": "7"])
     }
 }

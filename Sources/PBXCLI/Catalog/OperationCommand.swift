@@ -9,6 +9,15 @@ import PBXJSON
 /// (a list gets `--filter` only where the operation accepts `filter`).
 enum OperationCommand {
     static func make(_ operation: Operation) -> Command {
+        let command = Command(operation.words.last!, operation.summary, examples: operation.examples, backend: .portsip,
+                              deferred: { (arguments(operation), flags(operation)) }, run: { invocation in try run(operation, invocation) })
+        command.secrets = operation.secrets.enumerated().map { index, secret in
+            (secret.key, (index == 0 ? "--password-stdin, " : "") + "-F \(secret.key)=@FILE or --data FILE")
+        }
+        return command
+    }
+
+    static func flags(_ operation: Operation) -> [Flag] {
         var flags: [Flag] = []
         let spec = operation.specOperation
         if operation.shape == .list {
@@ -53,7 +62,12 @@ enum OperationCommand {
             flags.append(Flag("show-secrets", help: "show " + operation.secretOutputFields.joined(separator: ", ") + " instead of ***"))
         }
         flags += operation.extraFlags
-        let arguments = operation.arguments.map { argument -> Argument in
+        return flags
+    }
+
+    static func arguments(_ operation: Operation) -> [Argument] {
+        let spec = operation.specOperation
+        return operation.arguments.map { argument -> Argument in
             // A body field with an enum in the vendor document completes to its values.
             var completion = CompletionHint.none
             if case .body(let key) = argument.role, let values = spec?.bodySchema.flatMap({ SchemaValidator.schema(of: $0, path: key) }).flatMap(SchemaValidator.enumValues(of:)) {
@@ -61,12 +75,6 @@ enum OperationCommand {
             }
             return Argument(argument.name, argument.help, optional: argument.optional, variadic: argument.variadic, completion: completion)
         }
-        let command = Command(operation.words.last!, operation.summary, arguments: arguments, flags: flags, examples: operation.examples,
-                              backend: .portsip, run: { invocation in try run(operation, invocation) })
-        command.secrets = operation.secrets.enumerated().map { index, secret in
-            (secret.key, (index == 0 ? "--password-stdin, " : "") + "-F \(secret.key)=@FILE or --data FILE")
-        }
-        return command
     }
 
     // MARK: running
@@ -335,7 +343,11 @@ enum OperationCommand {
             if walker.paged, walker.total != nil, walker.fetched == kept, kept > 0 {
                 let pages = walker.remainingPages()
                 if pages.hasSeveral {
-                    try PagePrefetcher.run(pages, concurrency: 4, fetch: { try fetch($0)?.items ?? [] }) { items, top in
+                    // How many go at once follows the server's answers (AdaptiveConcurrency).
+                    let gate = AdaptiveConcurrency(initial: AdaptiveConcurrency.initial, maximum: AdaptiveConcurrency.pagingMaximum)
+                    client.concurrency = gate
+                    defer { client.concurrency = nil }
+                    try PagePrefetcher.run(pages, concurrency: AdaptiveConcurrency.pagingMaximum, limit: { gate.current }, fetch: { try fetch($0)?.items ?? [] }) { items, top in
                         let kept = walker.accept(count: items.count, total: walker.total, requested: top, keys: PageWalker.keys(of: items, idKey: operation.idKey))
                         renderer.emit(Array(items.prefix(kept)))
                         invocation.io.stdout.flush()
@@ -366,20 +378,42 @@ extension OperationCommand {
         let limit = try invocation.line.int("limit", in: NumberRanges.limit)
         let fields = invocation.app.output.fields
         var printed = 0
+        // Items are rendered 256 at a time (one output buffer, not one per item) on a
+        // thread of their own, while this one parses on; whatever arrived is rendered
+        // before any error is reported.
+        let output = BackgroundRenderer { batch in
+            renderer.emit(batch)
+            invocation.io.stdout.flush()
+            try invocation.io.stdout.checkWritten()
+        }
+        var pending: [JSON] = []
+        pending.reserveCapacity(256)
+        func submitPending() throws {
+            if pending.isEmpty { return }
+            try output.submit(pending)
+            pending = []
+            pending.reserveCapacity(256)
+        }
         let request = client.makeRequest(method: "GET", path: plan.path, query: plan.query)
         do {
             let result = try client.streamList(request) { item in
                 if printed == 0 { try RecordSchema.checkFields(fields, schema: schema, records: [item]) }
                 if let limit, printed >= limit { throw LimitReached() }
-                renderer.emit([item])
+                pending.append(item)
                 printed += 1
-                if printed % 256 == 0 {
-                    invocation.io.stdout.flush()
-                    try invocation.io.stdout.checkWritten()
-                }
+                if pending.count == 256 { try submitPending() }
             }
+            try submitPending()
+            try output.finish()
             if result.dryRun { return }
-        } catch is LimitReached {}
+        } catch is LimitReached {
+            try submitPending()
+            try output.finish()
+        } catch {
+            try? submitPending()
+            try? output.finish()
+            throw error
+        }
         if printed == 0 { try RecordSchema.checkFields(fields, schema: schema, records: []) }
         renderer.finishList()
     }
@@ -513,11 +547,15 @@ enum PagePrefetcher {
         var nextToFetch = 0
         var nextToEmit = 0
         var running = 0
+        var fetching = 0
         init(plan: PagePlan) { self.plan = plan }
     }
 
     /// `emit` gets each page with the `top` it was asked with, and returns false to stop.
-    static func run(_ pages: PagePlan, concurrency: Int, fetch: @escaping ((skip: Int, top: Int)) throws -> [JSON], emit: ([JSON], Int) throws -> Bool) throws {
+    /// At most `limit()` pages are fetched at once (it may change as answers come); a
+    /// page is taken from the plan only when it can be sent.
+    static func run(_ pages: PagePlan, concurrency: Int, limit: @escaping @Sendable () -> Int = { .max },
+                    fetch: @escaping ((skip: Int, top: Int)) throws -> [JSON], emit: ([JSON], Int) throws -> Bool) throws {
         let shared = Shared(plan: pages)
         let condition = shared.condition
         let window = concurrency * 2
@@ -526,8 +564,10 @@ enum PagePrefetcher {
             Thread {
                 while true {
                     condition.lock()
-                    while !shared.exhausted, shared.nextToFetch >= shared.nextToEmit + window, shared.failure == nil { condition.wait() }
-                    let page = shared.failure == nil && pbx_interrupted == 0 ? shared.plan.next() : nil
+                    while !shared.exhausted, shared.nextToFetch >= shared.nextToEmit + window || shared.fetching >= limit(), shared.failure == nil {
+                        condition.wait()
+                    }
+                    let page = shared.failure == nil && pbx_interrupted == 0 && !shared.exhausted ? shared.plan.next() : nil
                     guard let page else {
                         shared.exhausted = true
                         shared.running -= 1
@@ -538,11 +578,17 @@ enum PagePrefetcher {
                     let index = shared.nextToFetch
                     shared.nextToFetch += 1
                     shared.planned[index] = page
+                    shared.fetching += 1
                     condition.unlock()
                     let outcome = Result { try fetch(page) }
                     condition.lock()
+                    shared.fetching -= 1
                     switch outcome {
-                    case .success(let items): shared.results[index] = items
+                    case .success(let items):
+                        shared.results[index] = items
+                        // A short page is where the list ends (the printing side stops
+                        // there too): plan no more, however many pages the count promised.
+                        if items.count < page.top { shared.exhausted = true }
                     case .failure(let error): if shared.failure == nil { shared.failure = error }
                     }
                     condition.broadcast()

@@ -19,7 +19,7 @@ enum ImportCommand {
                 details: "Create users from FILE (- for stdin): CSV with a header row of API field names (dotted for nested objects, e.g. office_hours.mode) or JSON Lines, one user per line. Every row is checked first; if any is invalid, all bad rows are reported with their line and field and nothing is sent (exit 2). Then users are created by --concurrency workers. Columns an export writes but a create does not take (id, created_at…) are skipped. At the end a summary (created, skipped, failed) goes to stderr, failed rows with the reason go to FILE.failed.csv (mode 0600; a re-run takes it as input), and the exit code is 6 if any row failed. Re-running never creates a duplicate: the server refuses a second user with the same name or extension, and --skip-existing leaves those out before sending.",
                 arguments: [Argument("FILE", "a .csv or .jsonl file, or - for stdin", completion: .files)],
                 flags: [
-                    Flag("concurrency", .int, value: "N", default: "4", help: "users created at once (1-32)"),
+                    Flag("concurrency", .int, value: "N", default: "32", help: "at most N users created at once (1-32); starts at 4, grows while answers stay fast, halves on 429/503"),
                     Flag("skip-existing", help: "leave out rows whose name or extension_number already exists (one paged read of users)"),
                     Flag("generate-secrets", help: "fill in a missing password, extension_password and voicemail_pin with random ones, recorded in FILE.secrets.csv (mode 0600) for the users created"),
                     Flag("format", .choice(["csv", "jsonl"]), value: "FMT", help: "the input format (default: from the file name, or sniffed)"),
@@ -38,7 +38,7 @@ enum ImportCommand {
         let app = invocation.app
         let line = invocation.line
         let source = try invocation.require("FILE")
-        let concurrency = line.int("concurrency") ?? 4
+        let concurrency = line.int("concurrency") ?? AdaptiveConcurrency.importMaximum
         guard (1...32).contains(concurrency) else { throw APIError.usage("--concurrency must be 1 to 32") }
         let bytes: [UInt8]
         if source == "-" {
@@ -293,8 +293,11 @@ enum ImportCommand {
     }
 
     /// `concurrency` workers take rows in order; each keeps its own kept-alive
-    /// connection through the transport's handle pool.
+    /// connection through the transport's handle pool. How many of them send at once
+    /// is chosen from the server's answers (`AdaptiveConcurrency`), up to all of them.
     static func create(_ rows: [Row], client: APIClient, concurrency: Int, io: IOContext, quiet: Bool) -> Outcome {
+        client.concurrency = AdaptiveConcurrency(initial: AdaptiveConcurrency.initial, maximum: concurrency)
+        defer { client.concurrency = nil }
         let queue = WorkQueue(rows)
         let progress = ProgressBar(total: rows.count, enabled: io.stderrIsTTY && !quiet, io: io)
         let group = DispatchGroup()

@@ -18,6 +18,7 @@ enum SandboxCommand {
                     Flag("latency", .int, value: "MS", hidden: true, help: "test only: delay every answer"),
                     Flag("fail-rate", .number, value: "P", hidden: true, help: "test only: answer 503 with probability P"),
                     Flag("rate-limit", .int, value: "N", hidden: true, help: "test only: answer 429 past N requests a second"),
+                    Flag("max-in-flight", .int, value: "N", hidden: true, help: "test only: answer 429 to a request that arrives while N are being served"),
                     Flag("drop-rate", .number, value: "P", hidden: true, help: "test only: close the connection mid-answer with probability P"),
                     Flag("token-ttl", .int, value: "SEC", hidden: true, help: "test only: lifetime of issued tokens"),
                     Flag("fault-seed", .int, value: "N", hidden: true, help: "test only: seed of the fault injector"),
@@ -43,6 +44,7 @@ enum SandboxCommand {
         options.latencyMS = try line.int("latency", in: 0...600_000) ?? 0
         options.failRate = try line.double("fail-rate", in: 0...1) ?? 0
         options.rateLimit = try line.int("rate-limit", in: 0...1_000_000) ?? 0
+        options.maxInFlight = try line.int("max-in-flight", in: 0...1_000_000) ?? 0
         options.dropRate = try line.double("drop-rate", in: 0...1) ?? 0
         options.tokenTTL = try line.int("token-ttl", in: 1...31_536_000) ?? options.tokenTTL
         options.faultSeed = UInt64(try line.int("fault-seed", in: 0...Int.max) ?? 42)

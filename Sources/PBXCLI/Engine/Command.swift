@@ -40,7 +40,7 @@ public struct Flag: Sendable {
         self.long = long
         self.short = short
         self.kind = kind
-        self.valueName = valueName ?? (kind == .int || kind == .number ? "N" : long.uppercased().replacingOccurrences(of: "-", with: "_"))
+        self.valueName = valueName ?? (kind == .int || kind == .number ? "N" : String(long.uppercased().map { $0 == "-" ? "_" : $0 }))
         self.help = help
         self.defaultValue = defaultValue
         self.repeatable = repeatable
@@ -85,8 +85,19 @@ public final class Command: @unchecked Sendable {
     public let name: String
     public let summary: String
     public var details: String?
-    public var arguments: [Argument]
-    public var flags: [Flag]
+    public var arguments: [Argument] {
+        get { resolveDeferred(); return storedArguments }
+        set { resolveDeferred(); storedArguments = newValue }
+    }
+    public var flags: [Flag] {
+        get { resolveDeferred(); return storedFlags }
+        set { resolveDeferred(); storedFlags = newValue }
+    }
+    private var storedArguments: [Argument]
+    private var storedFlags: [Flag]
+    /// Arguments and flags worked out on first use: a run reads them for the few
+    /// commands it touches, not for the whole tree (they may come from the vendor document).
+    private var deferred: (() -> (arguments: [Argument], flags: [Flag]))?
     public var examples: [String]
     public var backend: BackendType?
     public private(set) var children: [Command] = []
@@ -104,14 +115,27 @@ public final class Command: @unchecked Sendable {
         self.name = name
         self.summary = summary
         self.details = details
-        self.arguments = arguments
-        self.flags = flags
+        storedArguments = arguments
+        storedFlags = flags
         self.examples = examples
         self.backend = backend
         self.aliases = aliases
         self.hidden = hidden
         self.run = run
         for child in children { add(child) }
+    }
+
+    public convenience init(_ name: String, _ summary: String, examples: [String] = [], backend: BackendType? = nil,
+                            deferred: @escaping () -> (arguments: [Argument], flags: [Flag]), run: ((Invocation) throws -> Void)? = nil)
+    {
+        self.init(name, summary, examples: examples, backend: backend, run: run)
+        self.deferred = deferred
+    }
+
+    private func resolveDeferred() {
+        guard let deferred else { return }
+        self.deferred = nil
+        (storedArguments, storedFlags) = deferred()
     }
 
     public func add(_ child: Command) {

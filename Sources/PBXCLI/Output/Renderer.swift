@@ -62,11 +62,13 @@ public final class Renderer {
         }
         switch options.format {
         case .jsonl:
+            var lines: [UInt8] = []
+            lines.reserveCapacity(items.count * 256)
             for item in items {
-                var line = shape(item).compactBytes
-                line.append(0x0A)
-                sink.write(bytes: line)
+                shape(item).writeCompact(into: &lines)
+                lines.append(0x0A)
             }
+            sink.write(bytes: lines)
         case .json:
             for item in items {
                 sink.write(emitted == 0 ? "[\n  " : ",\n  ")
