@@ -5,21 +5,7 @@ extension PBX {
     /// Starts every command line at once, then waits for all: real processes racing
     /// for the same config and credentials files.
     static func runTogether(_ commands: [[String]], env: [String: String], stdin: String? = nil) throws -> [Result] {
-        var running: [(Process, Pipe, Pipe)] = []
-        for arguments in commands {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = arguments
-            process.environment = env
-            let out = Pipe(), err = Pipe(), input = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            process.standardInput = input
-            try process.run()
-            if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-            try? input.fileHandleForWriting.close()
-            running.append((process, out, err))
-        }
+        let running = try commands.map { try start($0, env: env, stdin: stdin) }
         return running.map { finish($0.0, out: $0.1, err: $0.2) }
     }
 }

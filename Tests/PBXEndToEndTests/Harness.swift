@@ -32,6 +32,17 @@ enum PBX {
 
     @discardableResult
     static func run(_ arguments: [String], env: [String: String], stdin: String? = nil, executable: String = binary, file: StaticString = #filePath, line: UInt = #line) -> Result {
+        do {
+            let (process, out, err) = try start(arguments, env: env, stdin: stdin, executable: executable)
+            return finish(process, out: out, err: err)
+        } catch {
+            XCTFail("cannot run \(executable): \(error)", file: file, line: line)
+            return Result(code: -1, stdout: "", stderr: "")
+        }
+    }
+
+    /// Starts pbxctl with its standard input written and closed; `finish` collects it.
+    static func start(_ arguments: [String], env: [String: String], stdin: String? = nil, executable: String = binary) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -40,13 +51,10 @@ enum PBX {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
-        do { try process.run() } catch {
-            XCTFail("cannot run \(binary): \(error)", file: file, line: line)
-            return Result(code: -1, stdout: "", stderr: "")
-        }
+        try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try? input.fileHandleForWriting.close()
-        return finish(process, out: out, err: err)
+        return (process, out, err)
     }
 
     /// Reads both pipes concurrently (so a large output cannot block the child), then waits for it.
