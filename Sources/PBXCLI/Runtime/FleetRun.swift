@@ -15,7 +15,6 @@ import PBXJSON
 /// the profile. The exit code is the worst outcome (see `worst`).
 enum FleetRun {
     static let concurrency = 4
-    /// Held while a run rewrites the credentials file.
 
     /// Whether a `--profile` value names several profiles.
     static func isSeveral(_ value: String) -> Bool {
@@ -76,7 +75,7 @@ enum FleetRun {
                 }
             } else {
                 guard known.contains(part) else {
-                    throw APIError.usage("no profile named '\(part)' in \(store.configPath)" + Suggest.hint(part, among: known))
+                    throw APIError.usage(lines: ["no profile named '\(part)' in \(store.configPath)"] + Suggest.hintLines(part, among: known))
                 }
                 names.append(part)
             }
