@@ -134,8 +134,10 @@ extension PortSIPSandbox {
             try requireOnline()
             guard let number = c.body["number"]?.stringValue, !number.isEmpty else { throw Failure.invalid("number is required") }
             guard status["locked"]?.boolValue != true else { throw Failure(response: .portsipError(403, "FORBIDDEN", "the meeting is locked")) }
+            // Named for the number called, so a script (and help) can address it.
+            let named = "participant-" + number
             participants.append(JSONObject([
-                ("id", .string(newID())), ("display_name", .string(number)), ("muted", status["muted"] ?? false),
+                ("id", .string(participants.contains { $0["id"]?.stringValue == named } ? newID() : named)), ("display_name", .string(number)), ("muted", status["muted"] ?? false),
                 ("chairman", .bool(participants.isEmpty)), ("position", .int(participants.count)),
             ]))
             status["status"] = "ON_CALL"

@@ -60,7 +60,29 @@ extension PortSIPSandbox {
             }
         case "meetings" where isAdmin:
             items = [JSONObject([("id", "meeting-1"), ("subject", "Sandbox all-hands"), ("mode", "VIDEO"), ("extension_number", "800"),
-                                 ("layout", "LAYOUT4"), ("timezone", "Europe/London"), ("created_at", "2026-11-01T09:00:00Z")])]
+                                 ("layout", "LAYOUT4"), ("timezone", "Europe/London"), ("created_at", "2026-11-01T09:00:00Z")]),
+                     JSONObject([("id", "meeting-2"), ("subject", "Quarterly review"), ("mode", "AUDIO"), ("extension_number", "801"),
+                                 ("layout", "LAYOUT4"), ("timezone", "Europe/London"), ("created_at", "2026-11-02T09:00:00Z")])]
+        // The admin's own phone, holiday, speed dials, greetings and personal contacts: what
+        // the examples in help show, so each runs as printed against a fresh sandbox.
+        case "phones" where isAdmin:
+            items = [JSONObject([("id", "phone-1"), ("mac", "00:15:65:12:34:01"), ("vendor", "Yealink"), ("model", "T54W"), ("filename", "yealink.xml"),
+                                 ("language", "ENGLISH"), ("transfer", "BLIND"), ("timezone", "Europe/London"), ("interface", "PRIVATE_IPV4"),
+                                 ("preferred_transport", "UDP")])]
+        case "holidays" where isAdmin:
+            items = [JSONObject([("id", "holiday-1"), ("name", "Company away day"), ("region", "GBR"), ("consecutive", false), ("every_year", true),
+                                 ("month_start", 6), ("day_start", 12), ("month_end", 6), ("day_end", 12)])]
+        case "speed_dial_8" where isAdmin:
+            items = [JSONObject([("id", "sd8-1"), ("code", "9"), ("phone_number", "1003"), ("description", "Security desk")])]
+        case "speed_dial_100" where isAdmin:
+            items = [JSONObject([("id", "sd100-1"), ("code", "01"), ("phone_number", "0044207946001"), ("description", "London office")])]
+        case "greetings" where isAdmin:
+            items = [JSONObject([("id", "greeting-1"), ("enabled", false), ("file_name", "welcome.wav"), ("file_size", 32044), ("file_url", "/api/blobs/welcome")])]
+        case "contacts" where isAdmin:
+            for (index, (name, company)) in [("Dana Lee", "Acme"), ("Sam Ortiz", "Globex")].enumerated() {
+                items.append(JSONObject([("id", .string("contact-\(index + 1)")), ("name", .string(name)), ("company", .string(company)),
+                                         ("mobile_phone", .string("+1555020\(index)")), ("favorite", false)]))
+            }
         case "groups" where owner.isEmpty:
             for (index, group) in ["Sales", "Support", "Engineering"].enumerated() {
                 let id = "group-\(index + 1)"

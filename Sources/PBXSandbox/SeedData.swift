@@ -11,7 +11,6 @@ enum SeedData {
         for role in PortSIPRules.builtInRoles {
             pbx.roles.append(JSONObject([("name", .string(role)), ("description", .string("Built-in role \(role)")), ("built_in", true)]))
         }
-        var random = SeededRandom(seed: 2026)
         for index in 0..<pbx.options.users {
             let first = firstNames[index % firstNames.count]
             let last = lastNames[(index / firstNames.count) % lastNames.count]
@@ -35,7 +34,8 @@ enum SeedData {
             pbx.userSecrets[id] = ("Sandbox#\(extensionNumber)", "Ext#\(extensionNumber)")
             if index % 3 == 0 {
                 pbx.collections[id + "/registrations", default: []].append(JSONObject([
-                    ("instance_id", .string("urn:uuid:\(id.lowercased())-\(random.int(1000..<9999))")),
+                    // A fixed UUID per extension, so that help can show one to unregister.
+                    ("instance_id", .string("urn:uuid:0b6c5e2a-7d41-4c1e-9f3a-" + String(repeating: "0", count: max(0, 12 - extensionNumber.count)) + extensionNumber)),
                     ("user_agent", .string(index % 2 == 0 ? "Yealink SIP-T54W 96.86.0.30" : "PortSIP UC Client Android 13.4")),
                     ("application", .string(index % 2 == 0 ? "Desk phone" : "PortSIP App")),
                     ("ip", .string("192.0.2.\(1 + index % 250)")),

@@ -107,7 +107,7 @@ final class ResourcesEndToEndTests: SandboxTestCase {
         let created = PBX.run(["holidays", "create", "--user", "1004", "--name", "Mine", "--region", "GBR", "--consecutive", "false", "--every-year", "true", "-q"], env: env)
         XCTAssertEqual(created.code, 0, created.stderr)
         XCTAssertTrue(PBX.run(["holidays", "list", "--user", "1004", "-q"], env: env).stdout.contains(created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
-        XCTAssertEqual(PBX.run(["holidays", "list", "-q"], env: env).stdout, "", "the admin's own list is separate")
+        XCTAssertFalse(PBX.run(["holidays", "list", "-q"], env: env).stdout.contains(created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "the admin's own list is separate")
         XCTAssertEqual(PBX.run(["holidays", "list", "--user", "9999"], env: env).code, 4)
     }
 }

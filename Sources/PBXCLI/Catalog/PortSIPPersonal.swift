@@ -18,10 +18,10 @@ enum PortSIPPersonalCatalog {
                       BodyFlag("interface", "interface", "interface for auto provisioning"), BodyFlag("transport", "preferred_transport", "SIP transport"),
                   ],
                   updateFlags: [BodyFlag("language", "language", "display language"), BodyFlag("transfer", "transfer", "transfer method"), BodyFlag("timezone", "timezone", "time zone")],
-                  rules: "phones", example: "NzAwNTUxOTA5NzczMTQ4MTYw")
+                  rules: "phones", example: "phone-1")
         var ops = CatalogBuilders.crud(r,
-            createExample: "pbxctl phones create --user 1001 --mac 00:15:65:12:34:56 --vendor Yealink --model T54W --filename yealink.xml --language ENGLISH --transfer BLIND --timezone Europe/London --interface PRIVATE_IPV4 --transport UDP -F codecs='[\"PCMA\",\"G722\"]'",
-            updateExample: "pbxctl phones update ID --language FRENCH")
+            createExample: "pbxctl phones create --user 1001 --mac 00:15:65:12:34:56 --vendor Yealink --model T54W --filename yealink.xml --language ENGLISH --transfer BLIND --timezone Europe/London --interface PRIVATE_IPV4 --transport UDP -F codecs='[\"PCMA\",\"G722\"]' -F password=@phone-password.txt",
+            updateExample: "pbxctl phones update phone-1 --language FRENCH")
         ops[2].secrets = [SecretField("password", "Phone web interface password")]
         for index in [0, 1] { ops[index].secretOutputFields = ["password", "door_password1", "door_password2"] }
         return ops
@@ -34,10 +34,10 @@ enum PortSIPPersonalCatalog {
         ]
         let r = R(group: ["holidays"], noun: "holiday", base: "/user/holidays", admin: ("/users/{id}/holidays", "holiday_id"),
                   columns: ["id", "name", "region", "consecutive", "every_year", "month_start", "day_start", "month_end", "day_end"], idHelp: "holiday ID",
-                  createFlags: flags, updateFlags: flags, example: "NzAwNTUxOTA5NzczMTQ4MTYw")
+                  createFlags: flags, updateFlags: flags, example: "holiday-1")
         var ops = CatalogBuilders.crud(r,
             createExample: "pbxctl holidays create --name 'Boxing Day' --region GBR --consecutive false --every-year true -F month_start=12 -F day_start=26 -F month_end=12 -F day_end=26",
-            updateExample: "pbxctl holidays update ID --name 'Boxing Day' --consecutive false --every-year true")
+            updateExample: "pbxctl holidays update holiday-1 --name 'Boxing Day' --consecutive false --every-year true")
         var global = Operation(["holidays", "global"], "List the tenant-wide holidays that apply to the user", .list, "GET", "/user/global_holidays", noun: "global holiday")
         global.adminPath = "/users/{id}/global_holidays"
         global.columns = ["id", "name", "region", "month_start", "day_start"]
@@ -45,7 +45,7 @@ enum PortSIPPersonalCatalog {
         var setGlobal = Operation(["holidays", "set-global"], "Choose which tenant-wide holidays apply to the user", .action, "POST", "/user/global_holidays", noun: "global holidays")
         setGlobal.adminPath = "/users/{id}/global_holidays"
         setGlobal.arguments = [OperationArgument("ID", "tenant holiday IDs (replaces the list)", .bodyList("items"), variadic: true)]
-        setGlobal.examples = ["pbxctl holidays set-global HOLIDAY_ID_1 HOLIDAY_ID_2 --user 1001"]
+        setGlobal.examples = ["pbxctl holidays set-global tenant-holiday-1 tenant-holiday-3 --user 1001"]
         ops += [global, setGlobal]
         return ops
     }
@@ -54,10 +54,10 @@ enum PortSIPPersonalCatalog {
         let flags = [BodyFlag("code", "code", "the code: 2-9 for --kind 8, 00-99 for --kind 100"), BodyFlag("number", "phone_number", "the number it dials"), BodyFlag("description", "description", "description")]
         let r = R(group: ["speed-dials"], noun: "speed dial", base: "/user/speed_dial_8", admin: ("/users/{id}/speed_dial_8", "dial_id"),
                   columns: ["id", "code", "phone_number", "description"], idHelp: "speed dial ID", createFlags: flags, updateFlags: flags,
-                  example: "NzAwNTUxOTA5NzczMTQ4MTYw")
+                  example: "sd8-1")
         var ops = CatalogBuilders.crud(r,
             createExample: "pbxctl speed-dials create --kind 8 --code 2 --number 1002 --description Reception",
-            updateExample: "pbxctl speed-dials update ID --kind 100 --number 0044207946000")
+            updateExample: "pbxctl speed-dials update sd100-1 --kind 100 --number 0044207946000")
         for index in ops.indices {
             ops[index].extraFlags = [Flag("kind", .choice(["8", "100"]), value: "8|100", default: "8", help: "speed-dial-8 (codes 2-9) or speed-dial-100 (codes 00-99)")]
             ops[index].prepare = { plan, invocation in
@@ -74,11 +74,11 @@ enum PortSIPPersonalCatalog {
 
     static var greetings: [Operation] {
         let r = R(group: ["greetings"], noun: "greeting", base: "/user/greetings", admin: ("/users/{id}/greetings", "greeting_id"),
-                  columns: ["id", "enabled", "file_name", "file_size"], idHelp: "greeting ID", example: "NzAwNTUxOTA5NzczMTQ4MTYw")
+                  columns: ["id", "enabled", "file_name", "file_size"], idHelp: "greeting ID", example: "greeting-1")
         var create = CatalogBuilders.create(r)
         create.summary = "Add a greeting from an uploaded file"
         create.arguments = [OperationArgument("FILE_ID", "the ID of an uploaded audio file", .body("file_id"))]
-        create.examples = ["pbxctl greetings create FILE_ID --user 1001"]
+        create.examples = ["pbxctl greetings create welcome --user 1001"]
         return [CatalogBuilders.list(r), create,
                 CatalogBuilders.action(r, "enable", "Make a greeting the active one", "enable"),
                 CatalogBuilders.action(r, "disable", "Stop using a greeting", "disable"),
@@ -99,7 +99,7 @@ enum PortSIPPersonalCatalog {
             plan.method = "POST"
             plan.body = JSONObject([("status", .string(status))])
         }
-        agent.examples = ["pbxctl call-queues agent QID", "pbxctl call-queues agent QID --set-status BREAK --user 1001"]
+        agent.examples = ["pbxctl call-queues agent cq-1", "pbxctl call-queues agent cq-1 --set-status BREAK --user 1001"]
         return [list, agent]
     }
 
@@ -111,10 +111,10 @@ enum PortSIPPersonalCatalog {
         update.examples = ["pbxctl me update --display-name 'Alice S.' -F enable_dnd=true"]
         var password = Operation(["me", "set-password"], "Change your password", .action, "POST", "/user/password", noun: "password")
         password.secrets = [SecretField("new_password", "New password"), SecretField("old_password", "Current password")]
-        password.examples = ["pbxctl me set-password"]
+        password.examples = ["pbxctl me set-password -F old_password=@old-password.txt -F new_password=@new-password.txt"]
         var extensionPassword = Operation(["me", "set-extension-password"], "Change your extension (SIP) password", .action, "POST", "/user/extension_password", noun: "extension password")
         extensionPassword.secrets = [SecretField("new_password", "New extension password"), SecretField("old_password", "Current extension password")]
-        extensionPassword.examples = ["pbxctl me set-extension-password"]
+        extensionPassword.examples = ["pbxctl me set-extension-password -F old_password=@old-sip-password.txt -F new_password=@sip-password.txt"]
         var status = Operation(["me", "status"], "Show your registration status and presence", .get, "GET", "/user/status", noun: "status")
         status.examples = ["pbxctl me status"]
         var presence = Operation(["me", "presence"], "Set your presence", .action, "POST", "/user/presence", noun: "presence")

@@ -16,9 +16,10 @@ enum PortSIPRecordsCatalog {
         ]
         let r = R(group: ["contacts"], noun: "contact", base: "/user/contacts", admin: nil,
                   columns: ["id", "name", "email", "company", "mobile_phone", "business", "favorite"], idHelp: "contact ID",
-                  createFlags: flags, updateFlags: flags, example: "CONTACT_ID")
+                  createFlags: flags, updateFlags: flags, example: "contact-1")
         var ops = CatalogBuilders.crud(r, createExample: "pbxctl contacts create --name 'Dana Lee' --mobile-phone +15550100 --company Acme",
-                                       updateExample: "pbxctl contacts update CONTACT_ID --title CTO")
+                                       updateExample: "pbxctl contacts update contact-1 --title CTO")
+        ops[4].examples = ["pbxctl contacts delete contact-2 --yes"]
         for (word, summary) in [("favorite", "Mark a contact as a favorite"), ("unfavorite", "Unmark a favorite contact")] {
             var op = CatalogBuilders.action(r, word, summary, word)
             op.arguments = [OperationArgument("ID", "contact ID; for --kind extension, the user's ID or extension number", .userWhen(flag: "kind", is: "extension"))]
@@ -26,7 +27,7 @@ enum PortSIPRecordsCatalog {
             op.prepare = { plan, invocation in
                 CatalogBuilders.swapSegment(&plan, "contacts", contactKinds[invocation.line.string("kind") ?? "personal"]!)
             }
-            op.examples = ["pbxctl contacts \(word) CONTACT_ID", "pbxctl contacts \(word) 1001 --kind extension"]
+            op.examples = ["pbxctl contacts \(word) contact-1", "pbxctl contacts \(word) bc-1 --kind business", "pbxctl contacts \(word) 1001 --kind extension"]
             ops.append(op)
         }
         return ops
@@ -34,7 +35,7 @@ enum PortSIPRecordsCatalog {
 
     static var cdrs: [Operation] {
         let r = R(group: ["cdrs"], noun: "CDR", base: "/user/cdrs", admin: nil,
-                  columns: ["started_at", "caller", "callee", "direction", "duration", "end_reason"], idHelp: "CDR ID", example: "CDR_ID")
+                  columns: ["started_at", "caller", "callee", "direction", "duration", "end_reason"], idHelp: "CDR ID", example: "cdr-admin-1")
         var list = CatalogBuilders.list(r, summary: "List your call detail records")
         list.examples = ["pbxctl cdrs list --all -o jsonl", "pbxctl cdrs list --limit 20"]
         var get = CatalogBuilders.get(r)
@@ -48,17 +49,19 @@ enum PortSIPRecordsCatalog {
 
     static var recordings: [Operation] {
         let r = R(group: ["recordings"], noun: "recording", base: "/user/recordings", admin: nil,
-                  columns: ["id", "caller", "callee", "started_at", "ended_at"], idHelp: "recording ID", example: "RECORDING_ID")
+                  columns: ["id", "caller", "callee", "started_at", "ended_at"], idHelp: "recording ID", example: "rec-admin-1")
         var list = CatalogBuilders.list(r)
         list.examples.append("pbxctl recordings list --filter \"caller eq '1001'\"")
         var get = CatalogBuilders.get(r)
         get.recordPath = recordingRecordPath
-        return [list, get, CatalogBuilders.delete(r)]
+        var delete = CatalogBuilders.delete(r)
+        delete.examples = ["pbxctl recordings delete rec-admin-5 --yes"]
+        return [list, get, delete]
     }
 
     static var messages: [Operation] {
         let r = R(group: ["messages"], noun: "message", base: "/user/external_messages", admin: nil,
-                  columns: ["id", "created_at", "direction", "sender", "receiver", "msg_type", "delivery"], idHelp: "message ID", example: "MESSAGE_ID")
+                  columns: ["id", "created_at", "direction", "sender", "receiver", "msg_type", "delivery"], idHelp: "message ID", example: "msg-1")
         var list = CatalogBuilders.list(r, summary: "List your external (SMS/MMS and channel) messages")
         list.examples = ["pbxctl messages list", "pbxctl messages list -o json --fields id,sender,content"]
         return [list, CatalogBuilders.get(r)]

@@ -45,7 +45,7 @@ enum PortSIPRegistrationCatalog {
         var unregister = Operation(["registration", "unregister"], "Remove one registration of a user", .delete, "POST", "/users/{id}/status/{instance_id}/destroy_status", noun: "registration")
         unregister.arguments = [user, OperationArgument("INSTANCE_ID", "the registration's instance_id (see registration status)", .path)]
         unregister.confirm = true
-        unregister.examples = ["pbxctl registration unregister 1001 'urn:uuid:…' --yes"]
+        unregister.examples = ["pbxctl registration unregister 1004 urn:uuid:0b6c5e2a-7d41-4c1e-9f3a-000000001004 --yes"]
         return [status, unregister]
     }
 }

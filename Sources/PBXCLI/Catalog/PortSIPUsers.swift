@@ -31,7 +31,7 @@ enum PortSIPUsersCatalog {
         create.secrets = [SecretField("password", "Password"), SecretField("extension_password", "Extension (SIP) password"), SecretField("voicemail_pin", "Voicemail PIN (6-10 digits)")]
         create.rules = "users"
         create.examples = [
-            "pbxctl users create --name alice --display-name 'Alice Smith' --email alice@example.com --role StandardUser --extension 1101",
+            "pbxctl users create --name alice --display-name 'Alice Smith' --email alice@example.com --role StandardUser --extension 1301 -F password=@password.txt -F extension_password=@sip-password.txt -F voicemail_pin=@pin.txt",
             "pbxctl users create --data alice.json",
         ]
 
@@ -48,12 +48,12 @@ enum PortSIPUsersCatalog {
         var delete = Operation(["users", "delete"], "Delete a user", .delete, "POST", "/users/{id}/destroy", noun: "user")
         delete.arguments = [user]
         delete.confirm = true
-        delete.examples = ["pbxctl users delete 1001 --yes"]
+        delete.examples = ["pbxctl users delete 1301 --yes"]
 
         var setPassword = Operation(["users", "set-password"], "Set a user's password", .action, "POST", "/users/{id}/password", noun: "user")
         setPassword.arguments = [user]
         setPassword.secrets = [SecretField("password", "New password")]
-        setPassword.examples = ["pbxctl users set-password 1001", "printf '%s' \"$NEW_PASSWORD\" | pbxctl users set-password 1001 --password-stdin"]
+        setPassword.examples = ["pbxctl users set-password 1001 --password-stdin < new-password.txt", "printf '%s' \"$NEW_PASSWORD\" | pbxctl users set-password 1001 --password-stdin"]
 
         var setExtensionPassword = Operation(["users", "set-extension-password"], "Set a user's extension (SIP) password", .action, "POST", "/users/{id}/extension_password", noun: "user")
         setExtensionPassword.arguments = [user]

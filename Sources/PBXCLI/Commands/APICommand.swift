@@ -17,7 +17,7 @@ enum APICommand {
                     Flag("data", .string, value: "FILE", completion: .files, help: "the request body from a file, or - for stdin"),
                     Flag("paginate", help: "follow PortSIP skip/top pages (or Vonage page/limit) and merge the items"),
                 ],
-                examples: ["pbxctl api -X GET /users -f filter=\"extension_number eq '1001'\"", "pbxctl api -X POST /users/ID/balance -F balance=10", "pbxctl api /users --paginate -o jsonl"],
+                examples: ["pbxctl api -X GET /users -f filter=\"extension_number eq '1001'\"", "pbxctl api -X POST /users/NzAwNTUxOTA5NzczMTQ4MTYx/balance -F balance=10", "pbxctl api /users --paginate -o jsonl"],
                 run: { invocation in try run(invocation) })
     }
 

@@ -18,7 +18,7 @@ enum DownloadCommand {
                     Flag("output-file", short: "O", .string, value: "FILE", completion: .files, help: "where to write it (default: the recording's file name; - for stdout)"),
                     Flag("force", help: "overwrite an existing file"),
                 ],
-                examples: ["pbxctl recordings download RECORDING_ID", "pbxctl recordings download RECORDING_ID -O call.wav --force"],
+                examples: ["pbxctl recordings download rec-admin-1", "pbxctl recordings download rec-admin-1 -O call.wav --force"],
                 backend: .portsip, run: { invocation in try run(invocation) })
     }
 

@@ -24,8 +24,8 @@ enum ImportCommand {
                     Flag("generate-secrets", help: "fill in a missing password, extension_password and voicemail_pin with random ones, recorded in FILE.secrets.csv (mode 0600) for the users created"),
                     Flag("format", .choice(["csv", "jsonl"]), value: "FMT", help: "the input format (default: from the file name, or sniffed)"),
                 ],
-                examples: ["pbxctl users import users.csv --concurrency 8", "pbxctl users import users.csv --skip-existing --dry-run",
-                           "pbxctl users export -o csv > users.csv && pbxctl -p other users import users.csv --generate-secrets"],
+                examples: ["pbxctl users import new-hires.csv --concurrency 8", "pbxctl users import new-hires.csv --skip-existing --dry-run",
+                           "pbxctl users export -o csv > users.csv && pbxctl -p other users import users.csv --skip-existing --generate-secrets"],
                 backend: .portsip, run: { invocation in try run(invocation) })
     }
 

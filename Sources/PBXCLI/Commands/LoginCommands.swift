@@ -12,7 +12,7 @@ enum LoginCommands {
                     Flag("username", .string, value: "NAME", help: "the account to log in as (default: the profile's username)"),
                     Flag("password-stdin", help: "read the password from standard input"),
                 ],
-                examples: ["pbxctl login -p prod", "printf '%s' \"$PBX_PASSWORD\" | pbxctl login -p prod --password-stdin"],
+                examples: ["pbxctl login -p prod --password-stdin < password.txt", "printf '%s' \"$PBX_PASSWORD\" | pbxctl login -p prod --password-stdin"],
                 run: { invocation in try runLogin(invocation) })
         command.secrets = [("password", "--password-stdin")]
         return command

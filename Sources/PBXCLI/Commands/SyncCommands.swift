@@ -16,7 +16,7 @@ enum SyncCommands {
                     Flag("kind", .choice(["personal", "business", "extension"]), value: "KIND", default: "personal", help: "which contact list"),
                     Flag("token", .string, value: "TOKEN", help: "the token the previous sync printed"),
                 ],
-                examples: ["pbxctl contacts sync --kind business", "pbxctl contacts sync --token \"$(cat .contacts-token)\" -o jsonl"],
+                examples: ["pbxctl contacts sync --kind business", "pbxctl contacts sync -o json | jq -r .token > .contacts-token", "pbxctl contacts sync --token \"$(cat .contacts-token)\" -o jsonl"],
                 backend: .portsip, run: { invocation in
                     let base = "/user/" + PortSIPRecordsCatalog.contactKinds[invocation.line.string("kind") ?? "personal"]!
                     try run(invocation, base: base, query: [], columns: ["change_type", "id", "name", "email", "mobile_phone", "company"], again: "pbxctl contacts sync")
@@ -30,7 +30,7 @@ enum SyncCommands {
                     Flag("since", .string, value: "RFC3339", help: "start time for a new token, e.g. 2026-11-01T00:00:00Z"),
                     Flag("token", .string, value: "TOKEN", help: "the token the previous sync printed"),
                 ],
-                examples: ["pbxctl cdrs sync --since 2026-11-01T00:00:00Z", "pbxctl cdrs sync --token TOKEN -o jsonl"],
+                examples: ["pbxctl cdrs sync --since 2026-11-01T00:00:00Z", "pbxctl cdrs sync --since 2026-11-01T00:00:00Z -o json | jq -r .token > .cdrs-token", "pbxctl cdrs sync --token \"$(cat .cdrs-token)\" -o jsonl"],
                 backend: .portsip, run: { invocation in
                     var query: [(String, String)] = []
                     if let since = invocation.line.string("since") {

@@ -25,7 +25,7 @@ enum UsersReconcileCommands {
                 details: "Compare the users in FILE with the PBX and print the plan, one line per change: + create, ~ change (old → new), - delete, ! conflict; with -o json/jsonl, one record per change. "
                     + rules + " Exits 0 when the PBX matches the file and 8 when it does not, so CI can gate on drift. Only reads.",
                 flags: fileFlags,
-                examples: ["pbxctl users diff -f roster.csv", "pbxctl users diff -f roster.csv --prune -o json", "pbxctl users export -o csv > roster.csv && pbxctl users diff -f roster.csv"],
+                examples: ["pbxctl users export -o csv > roster.csv && pbxctl users diff -f roster.csv", "pbxctl users diff -f roster.csv", "pbxctl users diff -f roster.csv --prune -o json"],
                 backend: .portsip, run: { invocation in try runDiff(invocation) })
     }
 

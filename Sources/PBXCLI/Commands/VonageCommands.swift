@@ -11,21 +11,21 @@ enum VonageCommands {
 
     static var group: Command {
         let pageSize = Flag("page-size", .int, value: "N", default: "25", help: "numbers per request (1-5000)")
-        let user = Argument("USER_ID", "Vonage user ID")
+        let user = Argument("agent-30", "Vonage user ID")
         let numbers = Argument("NUMBER_ID", "callback number IDs", variadic: true)
         let yes = Flag("yes", short: "y", help: "do not ask for confirmation")
         return Command("callback-numbers", "Vonage Contact Center users' callback numbers", children: [
             Command("list", "List a user's callback numbers, or the account's",
-                    flags: [Flag("user", .string, value: "USER_ID", help: "list this user's numbers (default: every number in the account)"),
+                    flags: [Flag("user", .string, value: "agent-30", help: "list this user's numbers (default: every number in the account)"),
                             Flag("all", help: "follow pagination to the end"), Flag("limit", .int, value: "N", help: "stop after N numbers"), pageSize],
-                    examples: ["pbxctl callback-numbers list --user USER_ID --all", "pbxctl callback-numbers list -o csv --all"],
+                    examples: ["pbxctl callback-numbers list --user agent-30 --all", "pbxctl callback-numbers list -o csv --all"],
                     backend: .vonage, run: list),
             Command("set", "Replace a user's callback numbers", arguments: [user, numbers], flags: [yes],
-                    examples: ["pbxctl callback-numbers set USER_ID cbn-001 cbn-002 --yes"], backend: .vonage, run: set),
+                    examples: ["pbxctl callback-numbers set agent-30 cbn-001 cbn-002 --yes"], backend: .vonage, run: set),
             Command("add", "Add callback numbers to a user, keeping the others", arguments: [user, numbers], flags: [pageSize],
-                    examples: ["pbxctl callback-numbers add USER_ID cbn-031"], backend: .vonage, run: { try modify($0, adding: true) }),
+                    examples: ["pbxctl callback-numbers add agent-30 cbn-031"], backend: .vonage, run: { try modify($0, adding: true) }),
             Command("remove", "Remove callback numbers from a user, keeping the others", arguments: [user, numbers], flags: [pageSize, yes],
-                    examples: ["pbxctl callback-numbers remove USER_ID cbn-001 --yes"], backend: .vonage, run: { try modify($0, adding: false) }),
+                    examples: ["pbxctl callback-numbers remove agent-30 cbn-001 --yes"], backend: .vonage, run: { try modify($0, adding: false) }),
         ])
     }
 
@@ -95,7 +95,7 @@ enum VonageCommands {
     }
 
     static func set(_ invocation: Invocation) throws {
-        let user = try invocation.require("USER_ID")
+        let user = try invocation.require("agent-30")
         let path = try userPath(user)
         let ids = try requestedIDs(invocation)
         try invocation.confirm("Replace every callback number of \(user) with \(ids.count == 1 ? "this one" : "these \(ids.count)")?")
@@ -106,7 +106,7 @@ enum VonageCommands {
     /// Read the whole list until two reads agree, change it, write it back whole;
     /// no-ops say so and write nothing.
     static func modify(_ invocation: Invocation, adding: Bool) throws {
-        let user = try invocation.require("USER_ID")
+        let user = try invocation.require("agent-30")
         let path = try userPath(user)
         let wanted = try requestedIDs(invocation)
         let size = try pageSize(invocation.line)
