@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test set-up on a fresh machine, then the tests: what the README tells
 # newcomers to run and what .ci/run runs. Installs what the tests need (shells for
-# the completion tests, openssl for the TLS tests, python3 for the spec extraction check)
-# when it is missing.
+# the completion tests, openssl for the TLS tests, python3 for the spec extraction check,
+# jq for the help examples that use it, groff for the man page check, pkill and script for
+# the terminal and signal tests) when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,10 @@ need=()
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+command -v jq >/dev/null 2>&1 || need+=(jq)
+command -v groff >/dev/null 2>&1 || need+=(groff-base)
+command -v pkill >/dev/null 2>&1 || need+=(procps)
+command -v script >/dev/null 2>&1 || need+=(bsdutils)
 command -v zsh >/dev/null 2>&1 || need+=(zsh)
 command -v fish >/dev/null 2>&1 || need+=(fish)
 [ -f /usr/share/bash-completion/bash_completion ] || need+=(bash-completion)
