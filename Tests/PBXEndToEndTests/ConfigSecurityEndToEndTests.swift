@@ -185,5 +185,8 @@ final class ConfigSecurityEndToEndTests: SandboxTestCase {
         }
         XCTAssertTrue(try stderrOf(host: "0.0.0.0").contains("reachable from other machines"))
         XCTAssertFalse(try stderrOf(host: "127.0.0.1").contains("reachable from other machines"))
+        let unusable = PBX.run(["sandbox", "--host", "not an ip", "--port", "0"], env: PBX.environment(home: PBX.temporaryDirectory()))
+        XCTAssertNotEqual(unusable.code, 0)
+        XCTAssertFalse(unusable.stderr.contains("warning:"), "an address that cannot be used gets its error alone: \(unusable.stderr)")
     }
 }

@@ -67,6 +67,12 @@ final class ParserTests: XCTestCase {
         XCTAssertNotNil(usageMessage(["users", "list", "--all=maybe"]))
     }
 
+    func testOnlyTheNearestNamesAreSuggested() {
+        XCTAssertEqual(Suggest.closest("--limt", among: ["--limit", "--quiet", "--all"]), ["--limit"])
+        XCTAssertEqual(Suggest.closest("--ouput", among: ["--output", "--quiet"]), ["--output"])
+        XCTAssertEqual(Suggest.closest("lst", among: ["list", "last", "get"]), ["last", "list"], "ties are all shown")
+    }
+
     func testUnknownCommandsAndFlagsSuggest() {
         XCTAssertTrue(usageMessage(["usres", "list"])?.contains("Did you mean 'users'") == true)
         XCTAssertTrue(usageMessage(["users", "lsit"])?.contains("'list'") == true)

@@ -69,13 +69,14 @@ enum SandboxCommand {
         let port = try line.int("port", in: 0...65535) ?? 8887
         let sandbox = Sandbox(options: try options(line))
         let host = line.string("host") ?? "127.0.0.1"
-        if !Backends.isLoopback("http://" + (host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host)) {
-            invocation.io.err("warning: --host \(host) is not loopback: the sandbox, and the credentials it prints and accepts, are reachable from other machines\n")
-        }
         do {
             try sandbox.start(host: host, port: UInt16(port))
         } catch let error as SandboxError {
             throw APIError.local(error.description)
+        }
+        // Only once the address is known to be usable, so a bad one gets its error alone.
+        if !Backends.isLoopback("http://" + (host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host)) {
+            invocation.io.err("warning: --host \(host) is not loopback: the sandbox, and the credentials it prints and accepts, are reachable from other machines\n")
         }
         invocation.io.out(sandbox.banner())
         if line.bool("write-config") {

@@ -17,11 +17,13 @@ enum Suggest {
         return previous[y.count]
     }
 
-    /// The closest candidates within a distance that grows with the word's length, or sharing its prefix.
+    /// The nearest candidates within a distance that grows with the word's length, or sharing its prefix.
     static func closest(_ word: String, among candidates: [String]) -> [String] {
         let limit = max(1, min(3, word.count / 3 + 1))
         let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
-        let near = scored.filter { $0.1 <= limit }.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.map(\.0)
+        // Only the nearest: `--limt` means `--limit`, not also `--quiet` three edits away.
+        let best = scored.map(\.1).min() ?? Int.max
+        let near = scored.filter { $0.1 <= limit && $0.1 == best }.sorted { $0.0 < $1.0 }.map(\.0)
         if !near.isEmpty { return Array(near.prefix(3)) }
         if word.count >= 2 {
             let prefixed = candidates.filter { $0.hasPrefix(word) || word.hasPrefix($0) && $0.count >= 3 }.sorted()
