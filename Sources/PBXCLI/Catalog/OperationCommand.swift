@@ -501,7 +501,16 @@ public struct PageWalker: Equatable {
 
     /// What tells a page's items apart: each one's ID, or the whole item when it has none.
     public static func keys(of items: [JSON], idKey: String) -> [String] {
-        items.map { item in item[idKey].map(\.compactText) ?? item.compactText }
+        items.map { item in
+            switch item[idKey] {
+            // The usual ids, a number or a string with nothing to escape, have a compact
+            // form that needs no writer and no buffer: this runs for every item listed.
+            case .number(let text)?: return text
+            case .string(let text)? where !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }): return "\"" + text + "\""
+            case let id?: return id.compactText
+            case nil: return item.compactText
+            }
+        }
     }
 
     /// The `count` of a list answer: nil when absent, an error when it is not a
