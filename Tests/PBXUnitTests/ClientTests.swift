@@ -20,6 +20,12 @@ final class ClientTests: XCTestCase {
         XCTAssertEqual(PageWalker.keys(of: [["id": "a"], ["name": "x"]], idKey: "id"), [#""a""#, #"{"name":"x"}"#])
     }
 
+    func testPageKeysAreTheIdsCompactForm() {
+        let ids: [JSON] = [.int(7), .number("1.5e3"), "plain", "quote\" and \\ and \n", .null, .bool(true), ["nested": .int(1)]]
+        XCTAssertEqual(PageWalker.keys(of: ids.map { JSON.object(JSONObject([("id", $0)])) }, idKey: "id"), ids.map(\.compactText))
+        XCTAssertEqual(PageWalker.keys(of: [.int(7)], idKey: "id"), ["7"])
+    }
+
     func testPageWalkerFollowsCountAndLimit() {
         var walker = PageWalker(pageSize: 100, limit: 130, all: false)
         XCTAssertEqual(walker.next()?.skip, 0)

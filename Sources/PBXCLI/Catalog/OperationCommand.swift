@@ -501,7 +501,16 @@ public struct PageWalker: Equatable {
 
     /// What tells a page's items apart: each one's ID, or the whole item when it has none.
     public static func keys(of items: [JSON], idKey: String) -> [String] {
-        items.map { item in item[idKey].map(\.compactText) ?? item.compactText }
+        items.map { item in
+            switch item[idKey] {
+            // The usual ids, a number or a string with nothing to escape, have a compact
+            // form that needs no writer and no buffer: this runs for every item listed.
+            case .number(let text)?: return text
+            case .string(let text)? where !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }): return "\"" + text + "\""
+            case let id?: return id.compactText
+            case nil: return item.compactText
+            }
+        }
     }
 
     /// The `count` of a list answer: nil when absent, an error when it is not a
@@ -537,8 +546,11 @@ public struct PagePlan: Equatable {
 /// they are fetched.
 enum PagePrefetcher {
     /// What the fetching threads and the printing thread share, under `condition`.
+    /// Fetchers sleep on `condition`; the printing thread sleeps on `arrived`, so that a
+    /// page coming in wakes the one thread that prints it instead of every idle fetcher.
     final class Shared: @unchecked Sendable {
         let condition = NSCondition()
+        let arrived = DispatchSemaphore(value: 0)
         var plan: PagePlan
         var planned: [Int: (skip: Int, top: Int)] = [:]
         var exhausted = false
@@ -547,6 +559,7 @@ enum PagePrefetcher {
         var nextToFetch = 0
         var nextToEmit = 0
         var running = 0
+        var waiting = 0
         var fetching = 0
         init(plan: PagePlan) { self.plan = plan }
     }
@@ -559,43 +572,68 @@ enum PagePrefetcher {
         let shared = Shared(plan: pages)
         let condition = shared.condition
         let window = concurrency * 2
-        shared.running = concurrency
-        for _ in 0..<concurrency {
-            Thread {
-                while true {
-                    condition.lock()
-                    while !shared.exhausted, shared.nextToFetch >= shared.nextToEmit + window || shared.fetching >= limit(), shared.failure == nil {
-                        condition.wait()
-                    }
-                    let page = shared.failure == nil && pbx_interrupted == 0 && !shared.exhausted ? shared.plan.next() : nil
-                    guard let page else {
-                        shared.exhausted = true
-                        shared.running -= 1
-                        condition.broadcast()
-                        condition.unlock()
-                        return
-                    }
-                    let index = shared.nextToFetch
-                    shared.nextToFetch += 1
-                    shared.planned[index] = page
-                    shared.fetching += 1
-                    condition.unlock()
-                    let outcome = Result { try fetch(page) }
-                    condition.lock()
-                    shared.fetching -= 1
-                    switch outcome {
-                    case .success(let items):
-                        shared.results[index] = items
-                        // A short page is where the list ends (the printing side stops
-                        // there too): plan no more, however many pages the count promised.
-                        if items.count < page.top { shared.exhausted = true }
-                    case .failure(let error): if shared.failure == nil { shared.failure = error }
-                    }
+        // Every fetcher waits for the same thing, so one woken fetcher that cannot go means
+        // none can; one that can go wakes the next, or starts it while fewer than
+        // `concurrency` exist. A single signal per freed slot thus replaces a broadcast
+        // that woke every idle fetcher for each page, and only as many threads start as
+        // the limit ever allowed.
+        @Sendable func canTakePage() -> Bool {
+            !shared.exhausted && shared.failure == nil && shared.nextToFetch < shared.nextToEmit + window && shared.fetching < limit()
+        }
+        /// What a waiting fetcher waits for: a page to take, or the end.
+        @Sendable func mayFetch() -> Bool {
+            shared.exhausted || shared.failure != nil || canTakePage()
+        }
+        @Sendable func wakeOrStartFetcher() {
+            if shared.waiting > 0 {
+                condition.signal()
+            } else if shared.running < concurrency {
+                shared.running += 1
+                Thread(block: fetcher).start()
+            }
+        }
+        @Sendable func fetcher() {
+            while true {
+                condition.lock()
+                while !mayFetch() {
+                    shared.waiting += 1
+                    condition.wait()
+                    shared.waiting -= 1
+                }
+                let page = shared.failure == nil && pbx_interrupted == 0 && !shared.exhausted ? shared.plan.next() : nil
+                guard let page else {
+                    shared.exhausted = true
+                    shared.running -= 1
                     condition.broadcast()
                     condition.unlock()
+                    shared.arrived.signal()
+                    return
                 }
-            }.start()
+                let index = shared.nextToFetch
+                shared.nextToFetch += 1
+                shared.planned[index] = page
+                shared.fetching += 1
+                if canTakePage() { wakeOrStartFetcher() }
+                condition.unlock()
+                let outcome = Result { try fetch(page) }
+                condition.lock()
+                shared.fetching -= 1
+                switch outcome {
+                case .success(let items):
+                    shared.results[index] = items
+                    // A short page is where the list ends (the printing side stops
+                    // there too): plan no more, however many pages the count promised.
+                    if items.count < page.top { shared.exhausted = true }
+                case .failure(let error): if shared.failure == nil { shared.failure = error }
+                }
+                if shared.exhausted || shared.failure != nil { condition.broadcast() } else if shared.waiting > 0 { condition.signal() }
+                condition.unlock()
+                shared.arrived.signal()
+            }
         }
+        condition.lock()
+        wakeOrStartFetcher()
+        condition.unlock()
         defer {
             condition.lock()
             if shared.failure == nil { shared.failure = CancellationError() }
@@ -608,7 +646,10 @@ enum PagePrefetcher {
             while shared.results[shared.nextToEmit] == nil, shared.failure == nil, pbx_interrupted == 0,
                 !(shared.exhausted && shared.nextToEmit >= shared.nextToFetch)
             {
-                _ = condition.wait(until: Date().addingTimeInterval(0.02))
+                // A fetcher signals `arrived` after each change; the timeout is for Ctrl-C.
+                condition.unlock()
+                _ = shared.arrived.wait(timeout: .now() + .milliseconds(20))
+                condition.lock()
             }
             if pbx_interrupted != 0 {
                 condition.unlock()
@@ -623,7 +664,7 @@ enum PagePrefetcher {
             }
             let top = shared.planned.removeValue(forKey: shared.nextToEmit)?.top ?? items.count
             shared.nextToEmit += 1
-            condition.broadcast()
+            if canTakePage() { wakeOrStartFetcher() }
             condition.unlock()
             guard try emit(items, top) else { return }
         }
