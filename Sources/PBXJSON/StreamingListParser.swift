@@ -107,19 +107,7 @@ public final class StreamingListParser {
                 index += 1
                 continue
             }
-            switch byte {
-            case UInt8(ascii: "\""):
-                inString = true
-            case UInt8(ascii: "{"), UInt8(ascii: "["):
-                depth += 1
-            case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                if depth == boundary { return index }
-                depth -= 1
-            case UInt8(ascii: ","):
-                if depth == boundary { return index }
-            default:
-                break
-            }
+            guard Self.structural(byte, depth: &depth, inString: &inString, boundary: boundary) else { return index }
             index += 1
         }
         return index
@@ -230,6 +218,16 @@ public final class StreamingListParser {
     /// Adds a byte of a value being collected, tracking strings and nesting. Returns
     /// false at the value's end: a ',' or closing bracket at `boundary` depth.
     private func accumulate(_ byte: UInt8, boundary: Int) -> Bool {
+        guard Self.structural(byte, depth: &depth, inString: &inString, boundary: boundary) else { return false }
+        buffer.append(byte)
+        return true
+    }
+
+    /// A byte outside a string, for both the span scan and the byte path: opens a string,
+    /// tracks nesting, and returns false when it ends the value (a `,` or closing bracket
+    /// at `boundary` depth).
+    @inline(__always)
+    private static func structural(_ byte: UInt8, depth: inout Int, inString: inout Bool, boundary: Int) -> Bool {
         switch byte {
         case UInt8(ascii: "\""):
             inString = true
@@ -243,7 +241,6 @@ public final class StreamingListParser {
         default:
             break
         }
-        buffer.append(byte)
         return true
     }
 
