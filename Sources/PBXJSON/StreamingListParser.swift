@@ -97,13 +97,7 @@ public final class StreamingListParser {
         while index < chunk.count {
             let byte = chunk[index]
             if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
+                Self.stringByte(byte, escaped: &escaped, inString: &inString)
                 index += 1
                 continue
             }
@@ -123,18 +117,12 @@ public final class StreamingListParser {
     private func step(_ byte: UInt8) throws {
         if inString {
             buffer.append(byte)
-            if escaped {
-                escaped = false
-            } else if byte == UInt8(ascii: "\\") {
-                escaped = true
-            } else if byte == UInt8(ascii: "\"") {
-                inString = false
-                if state == .key {
-                    guard case .string(let key) = try JSONParser.parse(buffer) else { throw fail("invalid key") }
-                    currentKey = key
-                    buffer.removeAll(keepingCapacity: true)
-                    state = .colon
-                }
+            Self.stringByte(byte, escaped: &escaped, inString: &inString)
+            if !inString, state == .key {
+                guard case .string(let key) = try JSONParser.parse(buffer) else { throw fail("invalid key") }
+                currentKey = key
+                buffer.removeAll(keepingCapacity: true)
+                state = .colon
             }
             return
         }
@@ -221,6 +209,19 @@ public final class StreamingListParser {
         guard Self.structural(byte, depth: &depth, inString: &inString, boundary: boundary) else { return false }
         buffer.append(byte)
         return true
+    }
+
+    /// A byte inside a string, for both the span scan and the byte path: follows
+    /// escapes and notices the closing quote.
+    @inline(__always)
+    private static func stringByte(_ byte: UInt8, escaped: inout Bool, inString: inout Bool) {
+        if escaped {
+            escaped = false
+        } else if byte == UInt8(ascii: "\\") {
+            escaped = true
+        } else if byte == UInt8(ascii: "\"") {
+            inString = false
+        }
     }
 
     /// A byte outside a string, for both the span scan and the byte path: opens a string,
