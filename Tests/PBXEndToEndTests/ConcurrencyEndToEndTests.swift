@@ -17,15 +17,6 @@ final class ConcurrencyEndToEndTests: SandboxTestCase {
 
     func expireTokens() throws { _ = try sandbox.get("/_sandbox/portsip/expire-tokens", method: "POST") }
 
-    func loggedIn(_ name: String = "lab") -> (home: String, env: [String: String]) {
-        let home = PBX.temporaryDirectory()
-        let env = PBX.environment(home: home)
-        XCTAssertEqual(PBX.run(["config", "set", name, "--type", "portsip", "--url", sandbox.baseURL + "/portsip", "username=admin"], env: env).code, 0)
-        let login = PBX.run(["login", "-p", name, "--password-stdin"], env: env, stdin: "sandbox\n")
-        XCTAssertEqual(login.code, 0, login.stderr)
-        return (home, env)
-    }
-
     func testParallelLoginsToDifferentProfilesKeepEveryToken() throws {
         let home = PBX.temporaryDirectory()
         let env = PBX.environment(home: home)
@@ -42,7 +33,7 @@ final class ConcurrencyEndToEndTests: SandboxTestCase {
     }
 
     func testProcessesSharingAnExpiredTokenRefreshOnce() throws {
-        let (_, env) = loggedIn()
+        let (_, env) = sandbox.loggedIn()
         try expireTokens()
         let before = try refreshes()
         let results = try PBX.runTogether(Array(repeating: ["users", "get", "1001", "-q", "-p", "lab"], count: 10), env: env)
@@ -51,7 +42,7 @@ final class ConcurrencyEndToEndTests: SandboxTestCase {
     }
 
     func testImportWithManyWorkersRefreshesOnce() throws {
-        let (home, env) = loggedIn()
+        let (home, env) = sandbox.loggedIn()
         let header = "name,display_name,email,role,extension_number,password,extension_password,voicemail_pin"
         let rows = (1...64).map { "conc.user\($0),Concurrent \($0),conc\($0)@example.com,StandardUser,\(9100 + $0),Pass#\($0)x,Sip#\($0)x,385920" }
         let file = home + "/users.csv"

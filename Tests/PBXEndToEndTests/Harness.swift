@@ -208,6 +208,17 @@ final class SandboxProcess {
         DispatchQueue.global().async { while !out.fileHandleForReading.availableData.isEmpty {} }
     }
 
+    /// A fresh home with a PortSIP profile for this sandbox, logged in as its admin
+    /// (a real session with a refresh token, unlike the fixed token of `env`).
+    func loggedIn(_ name: String = "lab", file: StaticString = #filePath, line: UInt = #line) -> (home: String, env: [String: String]) {
+        let home = PBX.temporaryDirectory()
+        let env = PBX.environment(home: home)
+        XCTAssertEqual(PBX.run(["config", "set", name, "--type", "portsip", "--url", baseURL + "/portsip", "username=admin"], env: env).code, 0, file: file, line: line)
+        let login = PBX.run(["login", "-p", name, "--password-stdin"], env: env, stdin: "sandbox\n")
+        XCTAssertEqual(login.code, 0, login.stderr, file: file, line: line)
+        return (home, env)
+    }
+
     /// Environment that points PortSIP commands at this sandbox with its fixed token.
     func env(_ extra: [String: String] = [:]) -> [String: String] {
         PBX.environment(home: home, extra: ["PBXCTL_URL": baseURL + "/portsip", "PBXCTL_TOKEN": "sandbox-portsip-token"].merging(extra) { $1 })

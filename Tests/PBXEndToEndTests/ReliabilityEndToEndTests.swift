@@ -47,10 +47,7 @@ final class ReliabilityEndToEndTests: XCTestCase {
     func testExpiredTokenIsRefreshedExactlyOnce() throws {
         let sandbox = try SandboxProcess(arguments: ["--token-ttl", "1"])
         defer { sandbox.stop() }
-        let home = PBX.temporaryDirectory()
-        let env = PBX.environment(home: home)
-        PBX.run(["config", "set", "pbx", "--type", "portsip", "--url", sandbox.baseURL + "/portsip", "username=admin"], env: env)
-        XCTAssertEqual(PBX.run(["login", "--password-stdin"], env: env, stdin: "sandbox").code, 0)
+        let (home, env) = sandbox.loggedIn()
         Thread.sleep(forTimeInterval: 1.5)
         let result = PBX.run(["users", "list", "--limit", "3", "-q"], env: env)
         XCTAssertEqual(result.code, 0, result.stderr)

@@ -38,10 +38,7 @@ extension SecurityEndToEndTests {
     func testRetriedDownloadStartsTheFileOver() throws {
         let sandbox = try SandboxProcess(arguments: ["--hostile", "blob-401-once"])
         defer { sandbox.stop() }
-        let home = PBX.temporaryDirectory()
-        let env = PBX.environment(home: home)
-        PBX.run(["config", "set", "pbx", "--type", "portsip", "--url", sandbox.baseURL + "/portsip", "username=admin"], env: env)
-        XCTAssertEqual(PBX.run(["login", "--password-stdin"], env: env, stdin: "sandbox").code, 0)
+        let (home, env) = sandbox.loggedIn()
         let target = home + "/r.wav"
         let result = PBX.run(["recordings", "download", "rec-admin-1", "-O", target], env: env)
         XCTAssertEqual(result.code, 0, result.stderr)
