@@ -179,7 +179,7 @@ enum UsersReconcileCommands {
             }
         }
         let work = byUser
-        let results = StatusBoard(changes.map { $0.action == .conflict ? "conflict" : "not attempted" })
+        let results = LockedSlots(changes.map { $0.action == .conflict ? "conflict" : "not attempted" })
         let group = DispatchGroup()
         let next = Counter()
         for _ in 0..<min(concurrency, max(byUser.count, 1)) {
@@ -199,7 +199,7 @@ enum UsersReconcileCommands {
 
     /// One user's changes: the fields of an update go in one request; a failure stops
     /// that user's later changes, which stay "not attempted" for the next run.
-    static func run(_ indexes: [Int], _ changes: [UserChange], client: APIClient, results: StatusBoard) {
+    static func run(_ indexes: [Int], _ changes: [UserChange], client: APIClient, results: LockedSlots<String>) {
         var updateBody = JSONObject()
         var updates: [Int] = []
         for index in indexes where changes[index].action == .update {
@@ -238,22 +238,6 @@ enum UsersReconcileCommands {
                 ok = send([index]) { _ = try client.call("POST", PathTemplate.fill("/users/{id}/destroy", [user])) }
             }
             if !ok || pbx_interrupted != 0 { return }
-        }
-    }
-
-    final class StatusBoard: @unchecked Sendable {
-        private let lock = NSLock()
-        private var values: [String]
-        init(_ values: [String]) { self.values = values }
-        func set(_ index: Int, _ value: String) {
-            lock.lock()
-            values[index] = value
-            lock.unlock()
-        }
-        var all: [String] {
-            lock.lock()
-            defer { lock.unlock() }
-            return values
         }
     }
 

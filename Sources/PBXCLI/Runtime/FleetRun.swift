@@ -143,7 +143,8 @@ enum FleetRun {
         // libcurl is loaded once, before the profiles run side by side.
         _ = try app.transport()
         let stdin = SharedInput(io)
-        let results = Results(count: names.count)
+        // What each profile's run ended with, filled in by the threads that ran them.
+        let results = LockedSlots(Array(repeating: Outcome(), count: names.count))
         let slots = DispatchSemaphore(value: concurrency)
         let group = DispatchGroup()
         for (index, name) in names.enumerated() {
@@ -258,26 +259,6 @@ enum FleetRun {
         let status = code == 0 ? "OK" : code == 2 ? "CRITICAL" : "UNKNOWN"
         io.out("REGISTRATION \(status) - " + texts.joined(separator: "; ") + (perfdata.isEmpty ? "" : " | " + perfdata.joined(separator: " ")) + "\n")
         return code
-    }
-
-    /// What each profile's run ended with, filled in by the threads that ran them.
-    final class Results: @unchecked Sendable {
-        private let lock = NSLock()
-        private var outcomes: [Outcome]
-
-        init(count: Int) { outcomes = Array(repeating: Outcome(), count: count) }
-
-        func set(_ index: Int, _ outcome: Outcome) {
-            lock.lock()
-            outcomes[index] = outcome
-            lock.unlock()
-        }
-
-        var all: [Outcome] {
-            lock.lock()
-            defer { lock.unlock() }
-            return outcomes
-        }
     }
 
     /// Standard input, read once however many profiles ask for it.
