@@ -129,7 +129,7 @@ enum OperationCommand {
         let answerHoldsObject = (answer.json?.objectValue?.keys.filter { $0 != operation.idKey }.isEmpty == false)
         if let reader, !answerHoldsObject, operation.shape == .update || !id.isEmpty {
             // The answer holds an ID or nothing: read the object once, as `get` shows it.
-            let path = operation.shape == .create ? plan.path + "/" + percentEncode(id) : plan.path
+            let path = operation.shape == .create ? plan.path + "/" + PathTemplate.segment(id) : plan.path
             let written = try client.call("GET", path)
             if let object = AnswerRecord.extract(written.json, at: reader.recordPath), object.objectValue != nil {
                 Renderer(options: app.output, sink: invocation.io.stdout, idKey: reader.idKey, masking: masked(reader, invocation),
