@@ -29,9 +29,10 @@ public enum PBXCLI {
     public static func exitProcess(_ code: Int32) -> Never { exit(code) }
 
     /// Runs one command line against the given I/O; returns the exit code (docs/cli.md).
-    public static func run(_ arguments: [String], io: IOContext) -> Int32 {
-        let root = RootCommand.build()
-        let app = App(io: io, root: root)
+    /// `backends` decides the profile types and their commands (a test adds its own).
+    public static func run(_ arguments: [String], io: IOContext, backends: BackendRegistry = .standard) -> Int32 {
+        let root = RootCommand.build(backends: backends)
+        let app = App(io: io, root: root, backends: backends)
         let jsonErrors = wantsJSONErrors(arguments, environment: io.environment)
         do {
             let line = try CommandLineParser(root: root).parse(arguments)

@@ -21,20 +21,20 @@ enum APICommand {
                 run: { invocation in try run(invocation) })
     }
 
-    static func backendType(_ app: App) throws -> BackendType {
-        if let name = app.line.string("profile"), let type = try app.profileType(named: name) { return type }
-        return .portsip
+    /// The named profile's backend; without one, the primary backend's.
+    static func backend(_ app: App) throws -> any Backend {
+        if let name = app.line.string("profile"), let type = try app.profileType(named: name) { return try app.backends.require(type) }
+        return app.backends.primary
     }
 
     static func run(_ invocation: Invocation) throws {
         let app = invocation.app
         let line = invocation.line
-        let type = try backendType(app)
-        let client = try app.client(type)
+        let backend = try backend(app)
+        let client = try app.client(backend.type)
         var path = try invocation.require("PATH")
         if !path.hasPrefix("/") { path = "/" + path }
-        let prefix = type == .rocketchat ? "/api/v1" : "/api"
-        if type != .vonage, path.hasPrefix(prefix + "/") { path = String(path.dropFirst(prefix.count)) }
+        if let prefix = backend.apiPrefix, path.hasPrefix(prefix + "/") { path = String(path.dropFirst(prefix.count)) }
 
         var fields: [(String, JSON)] = []
         for assignment in line.strings("raw-field") { fields.append(try BodyInput.assignment(assignment, typed: true)) }
@@ -71,16 +71,15 @@ enum APICommand {
             if let json = answer.json { renderer.single(json) } else if !answer.raw.body.isEmpty { invocation.io.out(answer.raw.bodyText) }
             return
         }
-        let vonage = type == .vonage
-        var walker = PageWalker(pageSize: vonage ? 1000 : 100, limit: nil, all: true)
+        let style = backend.pageStyle
+        var walker = PageWalker(pageSize: style.pageSize, limit: nil, all: true)
         var page = 1
         while let next = walker.next() {
             if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
             var pageQuery = query.filter { !["skip", "top", "page", "limit"].contains($0.0) }
-            if vonage {
-                pageQuery += [("page", String(page)), ("limit", String(walker.pageSize))]
-            } else {
-                pageQuery += [("skip", String(next.skip)), ("top", String(next.top))]
+            switch style {
+            case .pageLimit: pageQuery += [("page", String(page)), ("limit", String(walker.pageSize))]
+            case .skipTop: pageQuery += [("skip", String(next.skip)), ("top", String(next.top))]
             }
             let answer = try send(pageQuery)
             if answer.dryRun { return }
@@ -95,7 +94,7 @@ enum APICommand {
         renderer.finishList()
         if walker.repeatedPage, let contradiction = walker.contradiction {
             invocation.io.stdout.flush()
-            throw APIError(kind: .malformed, code: "MALFORMED", message: contradiction + "; the list above may be incomplete", backend: type.rawValue)
+            throw APIError(kind: .malformed, code: "MALFORMED", message: contradiction + "; the list above may be incomplete", backend: backend.type.rawValue)
         }
     }
 }

@@ -107,7 +107,7 @@ enum CDRListCommand {
         let last = line.int("last")
         if let last, !(1...1_000_000).contains(last) { throw APIError.usage("--last must be 1 to 1000000") }
         if last != nil, limit != nil { throw APIError.usage("--last and --limit cannot be combined: --last N already prints at most N calls") }
-        let client = try app.client(.portsip)
+        let client = try invocation.client()
         let path = line.bool("tenant") ? "/cdrs" : "/user/cdrs"
         let schema = RecordSchema.of(Operation(["cdrs", "list"], "", .list, "GET", path, noun: "call"))
         let fields = app.output.fields

@@ -4,21 +4,7 @@ import PBXJSON
 
 /// `config list|show|set|delete|use|path`: manages profiles, never prints a secret.
 enum ConfigCommands {
-    static let settingKeys: [BackendType: [String]] = [
-        .portsip: ["url", "username", "domain", "default"],
-        .rocketchat: ["url", "user_id", "username", "default"],
-        .vonage: ["url", "region", "token_url", "client_id", "default"],
-        .commpeak: ["url", "username", "default"],
-    ]
-    /// The credentials each type reads; any other secret would be stored and never used.
-    static let secretKeys: [BackendType: [String]] = [
-        .portsip: ["token", "refresh_token", "expires_at"],
-        .rocketchat: ["auth_token", "jwt_secret"],
-        .vonage: ["client_secret", "access_token", "access_token_expires_at"],
-        .commpeak: ["password"],
-    ]
-
-    static var group: Command {
+    static func group(_ backends: BackendRegistry) -> Command {
         let profileArgument = Argument("NAME", "profile name", completion: .profiles)
         return Command("config", "Manage profiles (backends and their credentials)", children: [
             Command("list", "List profiles", examples: ["pbxctl config list", "pbxctl config list -q"], run: list),
@@ -28,7 +14,7 @@ enum ConfigCommands {
                     details: "Create or change a profile. Secret keys the profile's type reads (token, client_secret, auth_token, jwt_secret, password) go to the credentials file (mode 0600); any other is refused. Prefer `pbxctl login`, which asks for the password without echo.",
                     arguments: [profileArgument, Argument("KEY=VALUE", "more settings (username, domain, user_id, region, client_id, token_url, default)", optional: true, variadic: true)],
                     flags: [
-                        Flag("type", .choice(BackendType.allCases.map(\.rawValue)), value: "TYPE", help: "backend type (required for a new profile)"),
+                        Flag("type", .choice(backends.types.map(\.rawValue)), value: "TYPE", help: "backend type (required for a new profile)"),
                         Flag("url", .string, value: "URL", help: "the server's base URL"),
                     ],
                     examples: ["pbxctl config set prod --type portsip --url https://pbx.example.com:8887 username=admin default=true"],
@@ -45,7 +31,7 @@ enum ConfigCommands {
         let renderer = Renderer(options: invocation.app.output, sink: invocation.io.stdout, defaultColumns: ["name", "type", "url", "default", "logged_in"], idKey: "name")
         let rows: [JSON] = try store.profiles().map { profile in
             .object(JSONObject([
-                ("name", .string(profile.name)), ("type", .string(profile.type.rawValue)), ("url", .string(profile.setting("url").map(Redaction.url) ?? profile.setting("region") ?? "")),
+                ("name", .string(profile.name ?? "")), ("type", .string(profile.type.rawValue)), ("url", .string(profile.setting("url").map(Redaction.url) ?? profile.setting("region") ?? "")),
                 ("default", .bool(profile.isDefault)),
                 ("logged_in", .bool(!profile.secrets.filter { !$0.value.isEmpty }.isEmpty)),
             ]))
@@ -59,7 +45,8 @@ enum ConfigCommands {
         let store = try invocation.app.store()
         guard let profile = try store.profile(named: name) else { throw missing(name, store) }
         var object = JSONObject([("name", .string(name))])
-        for (key, value) in profile.settings.sorted(by: { order($0.key) < order($1.key) }) { object[key] = .string(key.hasSuffix("url") ? Redaction.url(value) : value) }
+        let preferred = ["type"] + invocation.app.backends.settingKeys + ["default"]
+        for (key, value) in profile.settings.sorted(by: { order($0.key, preferred) < order($1.key, preferred) }) { object[key] = .string(key.hasSuffix("url") ? Redaction.url(value) : value) }
         object["credentials"] = .array(profile.secrets.filter { !$0.value.isEmpty }.keys.sorted().map { .string("\($0) (set)") })
         Renderer(options: invocation.app.output, sink: invocation.io.stdout, idKey: "name").single(.object(object))
         if !profile.misplacedSecrets.isEmpty {
@@ -67,8 +54,7 @@ enum ConfigCommands {
         }
     }
 
-    static func order(_ key: String) -> String {
-        let preferred = ["type", "url", "username", "domain", "user_id", "region", "token_url", "client_id", "default"]
+    static func order(_ key: String, _ preferred: [String]) -> String {
         return preferred.firstIndex(of: key).map { String(format: "%02d", $0) } ?? "99" + key
     }
 
@@ -80,10 +66,12 @@ enum ConfigCommands {
         }
         let store = try invocation.app.store()
         let existing = try? store.profile(named: name)
+        let backends = invocation.app.backends
         let typeName = line.string("type") ?? existing?.type.rawValue
-        guard let typeName, let type = BackendType(rawValue: typeName) else {
-            throw APIError.usage("a new profile needs --type (portsip, rocketchat, vonage or commpeak)")
+        guard let typeName, let backend = backends.backend(named: typeName) else {
+            throw APIError.usage("a new profile needs --type (\(backends.typeList()))")
         }
+        let type = backend.type
         var settings: [(String, String)] = [("type", type.rawValue)]
         if let url = line.string("url") {
             guard url.hasPrefix("https://") || url.hasPrefix("http://") else { throw APIError.usage("--url must start with https:// or http://") }
@@ -93,16 +81,16 @@ enum ConfigCommands {
         for pair in line.variadic("KEY=VALUE") {
             guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else { throw APIError.usage("'\(pair)' is not KEY=VALUE") }
             let key = String(pair[..<equals]), value = String(pair[pair.index(after: equals)...])
-            if ConfigStore.secretKeys.contains(key) {
-                let used = secretKeys[type] ?? []
+            if backends.secretKeys.contains(key) {
+                let used = backend.secretKeys
                 guard used.contains(key) else {
-                    let login = type == .portsip ? "a PortSIP password is only for `pbxctl login -p \(name)`, which stores the token it gets; " : ""
+                    let login = backend.refusedSecretNote(profile: name)
                     throw APIError.usage("\(type.rawValue) profiles never use '\(key)'; \(login)the secrets they read (\(used.joined(separator: ", "))) go in the credentials file \(store.credentialsPath) (mode 0600)")
                 }
                 secrets.append((key, value))
                 invocation.io.err("warning: \(key) given on the command line is visible to other users (ps) and kept in shell history; instead use pbxctl login -p \(name), or edit \(store.credentialsPath) (mode 0600)\n")
             } else {
-                let allowed = settingKeys[type] ?? []
+                let allowed = backend.settingKeys + ["default"]
                 guard allowed.contains(key) || key == "type" || key == "url" else {
                     throw APIError.usage(lines: ["'\(key)' is not a setting of \(type.rawValue) profiles (\(allowed.joined(separator: ", ")))"] + Suggest.hintLines(key, among: allowed))
                 }
@@ -111,15 +99,16 @@ enum ConfigCommands {
                     throw APIError.usage("type=\(value) contradicts the profile's type \(type.rawValue); change a profile's type with --type")
                 }
                 if key == "url", !(value.hasPrefix("https://") || value.hasPrefix("http://")) { throw APIError.usage("url must start with https:// or http://") }
-                if key == "region" { try Backends.checkRegion(value, label: "profile '\(name)'") }
+                try backend.checkSetting(key, value, label: "profile '\(name)'")
                 settings.append((key, value))
             }
         }
         for (key, value) in settings + secrets where value.containsControlCharacter {
             throw APIError.usage("\(key): the value holds a control character (a line break or similar); nothing was written")
         }
-        if existing == nil, !settings.contains(where: { $0.0 == "url" }), !(type == .vonage && settings.contains(where: { $0.0 == "region" })) {
-            throw APIError.usage("a new profile needs --url" + (type == .vonage ? " (or region=emea|nam|apac)" : ""))
+        let standIn = backend.urlStandIn
+        if existing == nil, !settings.contains(where: { $0.0 == "url" }), !settings.contains(where: { $0.0 == standIn?.key }) {
+            throw APIError.usage("a new profile needs --url" + (standIn?.hint ?? ""))
         }
         try store.update {
             if settings.contains(where: { $0 == ("default", "true") }) { clearDefaults(store, type: type, except: name) }
@@ -131,7 +120,8 @@ enum ConfigCommands {
 
     static func clearDefaults(_ store: ConfigStore, type: BackendType, except name: String) {
         for profile in (try? store.profiles()) ?? [] where profile.type == type && profile.name != name && profile.isDefault {
-            try? store.setSetting(profile.name, "default", nil)
+            guard let other = profile.name else { continue }
+            try? store.setSetting(other, "default", nil)
         }
     }
 

@@ -23,7 +23,7 @@ enum DownloadCommand {
     }
 
     static func run(_ invocation: Invocation) throws {
-        let client = try invocation.app.client(.portsip)
+        let client = try invocation.client()
         let id = try invocation.require("ID")
         let recording = try client.call("GET", PathTemplate.fill("/user/recordings/{id}", [id]))
         if recording.dryRun {

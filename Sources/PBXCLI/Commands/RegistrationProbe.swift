@@ -20,6 +20,11 @@ struct RegistrationReading: Equatable {
 
 /// Looks up one user's registration again and again (check --wait, watch): the user is
 /// resolved once, each `read()` is one request.
+/// A backend that can tell whether an agent's phone is registered (`registration check`, `watch`).
+protocol RegistrationSource {
+    func registrationProbe(_ user: String?, invocation: Invocation) throws -> RegistrationProbe
+}
+
 struct RegistrationProbe {
     /// What the user was called on the command line (an extension number, an ID).
     let label: String
@@ -74,51 +79,31 @@ struct RegistrationProbe {
         return text
     }
 
-    /// The probe for USER on the backend the profile is: PortSIP resolves an extension
-    /// number to its user once; Rocket.Chat answers only for the profile's own user, so
-    /// USER is that user's ID or its extension number, and defaults to it.
+    /// The probe for USER on the backend the profile is: each backend that reads
+    /// registrations says how (`RegistrationSource`).
     static func make(_ user: String?, invocation: Invocation) throws -> RegistrationProbe {
-        let app = invocation.app
+        let type = try invocation.backendType()
+        guard let source = try invocation.app.backends.require(type) as? RegistrationSource else {
+            throw APIError.usage("'\(invocation.command.fullName)' cannot read registrations from a \(type.rawValue) profile")
+        }
+        return try source.registrationProbe(user, invocation: invocation)
+    }
+
+    /// PortSIP resolves an extension number to its user once, then reads its status.
+    static func portSIP(_ user: String?, invocation: Invocation) throws -> RegistrationProbe {
         let io = invocation.io
-        switch try app.backend(.portsip, or: .rocketchat) {
-        case .rocketchat:
-            let profile = try app.resolveProfile(.rocketchat)
-            let client = try app.client(.rocketchat)
-            let own = profile.setting("user_id") ?? ""
-            guard !own.isEmpty || user != nil else { throw APIError.usage("no USER given and \(profile.label) has no user_id") }
-            let wanted = user ?? own
-            // An extension number names the profile's own user, checked on each answer.
-            let byExtension = wanted != own && !wanted.isEmpty && wanted.allSatisfy { $0.isASCII && $0.isNumber }
-            var quiet = false
-            return RegistrationProbe(label: wanted, backend: .rocketchat) {
-                // The unsigned-answer note is worth saying once, not on every poll.
-                let sink: IOContext = quiet ? IOContext(stdout: StringSink(), stderr: StringSink()) : io
-                quiet = true
-                guard let registration = try RocketChatCommands.fetch(byExtension ? own : wanted, profile: profile, client: client, io: sink) else { return nil }
-                let details = registration["extensionDetails"]
-                let number = details?["extension"]?.cellText ?? ""
-                if byExtension, number != wanted {
-                    throw APIError.usage("Rocket.Chat answers only for the logged-in user, whose extension is \(printable(number, limit: 32)), not \(wanted)")
-                }
-                let raw = details?["state"]?.stringValue
-                let state = state(ofDevice: raw)
-                return RegistrationReading(state: state, count: state == .registered ? 1 : 0, contacts: [], deviceState: printable(raw ?? "none", limit: 32),
-                                           answer: registration)
+        let client = try invocation.client()
+        guard let user, !user.isEmpty else { throw APIError.usage("missing argument USER") }
+        let id = try UserResolver.resolve(user, client: client, io: io)
+        return RegistrationProbe(label: user, backend: .portsip) {
+            let answer = try client.call("GET", PathTemplate.fill("/users/{id}/status", [id]))
+            if answer.dryRun { return nil }
+            guard let status = answer.json, status.objectValue != nil else {
+                throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "expected a JSON object for the user's status", backend: "portsip")
             }
-        default:
-            let client = try app.client(.portsip)
-            guard let user, !user.isEmpty else { throw APIError.usage("missing argument USER") }
-            let id = try UserResolver.resolve(user, client: client, io: io)
-            return RegistrationProbe(label: user, backend: .portsip) {
-                let answer = try client.call("GET", PathTemplate.fill("/users/{id}/status", [id]))
-                if answer.dryRun { return nil }
-                guard let status = answer.json, status.objectValue != nil else {
-                    throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "expected a JSON object for the user's status", backend: "portsip")
-                }
-                let registrations = status["registration"]?.arrayValue ?? []
-                return RegistrationReading(state: registrations.isEmpty ? .unregistered : .registered, count: registrations.count,
-                                           contacts: registrations.map(contact(of:)), deviceState: nil, answer: status)
-            }
+            let registrations = status["registration"]?.arrayValue ?? []
+            return RegistrationReading(state: registrations.isEmpty ? .unregistered : .registered, count: registrations.count,
+                                       contacts: registrations.map(contact(of:)), deviceState: nil, answer: status)
         }
     }
 

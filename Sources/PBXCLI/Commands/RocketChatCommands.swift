@@ -19,8 +19,8 @@ enum RocketChatCommands {
 
     static func run(_ invocation: Invocation) throws {
         let app = invocation.app
-        let profile = try app.resolveProfile(.rocketchat)
-        let client = try app.client(.rocketchat)
+        let profile = try invocation.profile()
+        let client = try invocation.client()
         let own = profile.setting("user_id") ?? ""
         let userId = invocation.line.argument("USER_ID") ?? own
         guard !userId.isEmpty else { throw APIError.usage("no USER_ID given and \(profile.label) has no user_id") }
@@ -32,7 +32,7 @@ enum RocketChatCommands {
     }
 
     /// A user's registration, decoded and verified; nil on a dry run.
-    static func fetch(_ userId: String, profile: ResolvedProfile, client: APIClient, io: IOContext) throws -> JSON? {
+    static func fetch(_ userId: String, profile: Profile, client: APIClient, io: IOContext) throws -> JSON? {
         let own = profile.setting("user_id") ?? ""
         let answer: APIResponse
         do {
@@ -87,30 +87,34 @@ enum RocketChatCommands {
         }
         return context
     }
-}
 
-/// `users get ID` on a CommPeak profile.
-enum CommPeakCommands {
-    static let tableFields = ["id", "username", "first_name", "last_name", "email", "sip_uri", "virtual_extension", "is_active", "is_clockedin", "registration_password"]
-
-    static func getUser(_ invocation: Invocation) throws {
-        let app = invocation.app
-        let client = try app.client(.commpeak)
-        let id = try invocation.require("USER")
-        let answer = try client.call("GET", PathTemplate.fill("/users/{id}", [id]))
-        if answer.dryRun { return }
-        let user: JSON
-        switch answer.json {
-        case .array(let items)?:
-            guard let first = items.first else {
-                throw APIError(kind: .http, status: 404, code: "NOT_FOUND", message: "no CommPeak user \(id)", backend: "commpeak")
+    /// `registration check`/`watch` on a Rocket.Chat profile. Rocket.Chat answers only
+    /// for the profile's own user, so USER is that user's ID or its extension number,
+    /// and defaults to it.
+    static func probe(_ user: String?, invocation: Invocation) throws -> RegistrationProbe {
+        let io = invocation.io
+        let profile = try invocation.profile()
+        let client = try invocation.client()
+        let own = profile.setting("user_id") ?? ""
+        guard !own.isEmpty || user != nil else { throw APIError.usage("no USER given and \(profile.label) has no user_id") }
+        let wanted = user ?? own
+        // An extension number names the profile's own user, checked on each answer.
+        let byExtension = wanted != own && !wanted.isEmpty && wanted.allSatisfy { $0.isASCII && $0.isNumber }
+        var quiet = false
+        return RegistrationProbe(label: wanted, backend: .rocketchat) {
+            // The unsigned-answer note is worth saying once, not on every poll.
+            let sink: IOContext = quiet ? IOContext(stdout: StringSink(), stderr: StringSink()) : io
+            quiet = true
+            guard let registration = try fetch(byExtension ? own : wanted, profile: profile, client: client, io: sink) else { return nil }
+            let details = registration["extensionDetails"]
+            let number = details?["extension"]?.cellText ?? ""
+            if byExtension, number != wanted {
+                throw APIError.usage("Rocket.Chat answers only for the logged-in user, whose extension is \(RegistrationProbe.printable(number, limit: 32)), not \(wanted)")
             }
-            user = first
-        case .object(let object)?: user = .object(object)
-        default: throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "expected a user array", backend: "commpeak")
+            let raw = details?["state"]?.stringValue
+            let state = RegistrationProbe.state(ofDevice: raw)
+            return RegistrationReading(state: state, count: state == .registered ? 1 : 0, contacts: [], deviceState: RegistrationProbe.printable(raw ?? "none", limit: 32),
+                                       answer: registration)
         }
-        var options = app.output
-        if options.fields == nil, options.format == .table { options.fields = tableFields }
-        Renderer(options: options, sink: invocation.io.stdout, masking: invocation.line.bool("show-secrets") ? [] : ["registration_password"]).single(user)
     }
 }

@@ -4,43 +4,14 @@ import PBXClient
 public enum RootCommand {
     public static let version = "0.1.0"
 
-    public static func build() -> Command {
+    public static func build(backends: BackendRegistry = .standard) -> Command {
         let root = Command("pbxctl", "Administer telephony backends from the command line",
                            details: "pbxctl administers telephony backends from the command line: the PortSIP PBX (users, roles, phones, meetings, contacts, CDRs…), Rocket.Chat VoIP registration, Vonage Contact Center callback numbers and CommPeak users.",
                            examples: ["pbxctl --sandbox users list", "pbxctl login -p prod", "pbxctl users get 1001 -o json"])
-        let users = group("users", "Manage extension users", PortSIPUsersCatalog.users, extra: [ImportCommand.command, UsersReconcileCommands.diff, UsersReconcileCommands.apply])
-        if let get = users.child(named: "get"), let portsipGet = get.run {
-            // On a CommPeak profile, `users get ID` reads the dialer's user instead.
-            get.details = "Show a user. On a PortSIP profile USER is an ID or an extension number; on a CommPeak profile (-p NAME of type commpeak) it is the dialer's user ID, and the registration password is shown only with --show-secrets."
-            if let index = get.flags.firstIndex(where: { $0.long == "show-secrets" }) {
-                get.flags[index].help = "show voicemail_pin (CommPeak: registration_password) instead of ***"
-            }
-            get.examples.append("pbxctl users get 42 -p dialer")
-            get.run = { invocation in
-                if try invocation.app.backendForUsersGet() == .commpeak { try CommPeakCommands.getUser(invocation) } else { try portsipGet(invocation) }
-            }
-        }
-        root.add(users)
-        root.add(group("roles", "Manage roles", PortSIPUsersCatalog.roles))
-        root.add(group("me", "Your own user: profile, passwords, presence", PortSIPPersonalCatalog.me))
-        root.add(group("groups", "Manage user groups and their members", PortSIPGroupsCatalog.groups))
-        root.add(group("phones", "Manage IP phones (yours, or a user's with --user)", PortSIPPersonalCatalog.phones))
-        root.add(group("meetings", "Manage meetings (conference rooms) and their participants", PortSIPMeetingsCatalog.meetings))
-        root.add(group("contacts", "Manage contacts and sync them", PortSIPRecordsCatalog.contacts, extra: [SyncCommands.contacts]))
-        let cdrs = group("cdrs", "Read call detail records", PortSIPRecordsCatalog.cdrs, extra: [SyncCommands.cdrs])
-        CDRListCommand.install(in: cdrs)
-        root.add(cdrs)
-        root.add(group("recordings", "List, download and delete call recordings", PortSIPRecordsCatalog.recordings, extra: [DownloadCommand.command]))
-        root.add(group("messages", "Read external messages (SMS/MMS, channels)", PortSIPRecordsCatalog.messages))
-        root.add(group("holidays", "Manage holidays (yours, or a user's with --user)", PortSIPPersonalCatalog.holidays))
-        root.add(group("speed-dials", "Manage speed dials (--kind 8 or 100)", PortSIPPersonalCatalog.speedDials))
-        root.add(group("greetings", "Manage voicemail greetings", PortSIPPersonalCatalog.greetings))
-        root.add(group("call-queues", "Call queues you (or --user) belong to, and agent status", PortSIPPersonalCatalog.callQueues))
-        root.add(group("registration", "Is an agent's phone registered, and from what", PortSIPRegistrationCatalog.operations, extra: [RegistrationCheckCommand.command, RegistrationWatchCommand.command, RocketChatCommands.get]))
-        root.add(VonageCommands.group)
+        for backend in backends.backends { backend.install(in: root) }
         root.add(LoginCommands.login)
         root.add(LoginCommands.logout)
-        root.add(ConfigCommands.group)
+        root.add(ConfigCommands.group(backends))
         root.add(APICommand.command)
         root.add(SandboxCommand.command)
         root.add(Command("version", "Print the version (with -v, also the libcurl in use)", examples: ["pbxctl version", "pbxctl version -v"], run: { invocation in
@@ -71,6 +42,28 @@ public enum RootCommand {
         root.add(Command("help", "Show help for a command", arguments: [Argument("COMMAND", "command words", optional: true, variadic: true)],
                          examples: ["pbxctl help users list"]))
         return root
+    }
+
+    /// The PortSIP catalog's groups and the hand-written PortSIP commands beside them.
+    static func addPortSIPGroups(to root: Command) {
+        let users = group("users", "Manage extension users", PortSIPUsersCatalog.users, extra: [ImportCommand.command, UsersReconcileCommands.diff, UsersReconcileCommands.apply])
+        root.add(users)
+        root.add(group("roles", "Manage roles", PortSIPUsersCatalog.roles))
+        root.add(group("me", "Your own user: profile, passwords, presence", PortSIPPersonalCatalog.me))
+        root.add(group("groups", "Manage user groups and their members", PortSIPGroupsCatalog.groups))
+        root.add(group("phones", "Manage IP phones (yours, or a user's with --user)", PortSIPPersonalCatalog.phones))
+        root.add(group("meetings", "Manage meetings (conference rooms) and their participants", PortSIPMeetingsCatalog.meetings))
+        root.add(group("contacts", "Manage contacts and sync them", PortSIPRecordsCatalog.contacts, extra: [SyncCommands.contacts]))
+        let cdrs = group("cdrs", "Read call detail records", PortSIPRecordsCatalog.cdrs, extra: [SyncCommands.cdrs])
+        CDRListCommand.install(in: cdrs)
+        root.add(cdrs)
+        root.add(group("recordings", "List, download and delete call recordings", PortSIPRecordsCatalog.recordings, extra: [DownloadCommand.command]))
+        root.add(group("messages", "Read external messages (SMS/MMS, channels)", PortSIPRecordsCatalog.messages))
+        root.add(group("holidays", "Manage holidays (yours, or a user's with --user)", PortSIPPersonalCatalog.holidays))
+        root.add(group("speed-dials", "Manage speed dials (--kind 8 or 100)", PortSIPPersonalCatalog.speedDials))
+        root.add(group("greetings", "Manage voicemail greetings", PortSIPPersonalCatalog.greetings))
+        root.add(group("call-queues", "Call queues you (or --user) belong to, and agent status", PortSIPPersonalCatalog.callQueues))
+        root.add(group("registration", "Is an agent's phone registered, and from what", PortSIPRegistrationCatalog.operations, extra: [RegistrationCheckCommand.command, RegistrationWatchCommand.command]))
     }
 
     /// A command group whose children come from catalog entries.

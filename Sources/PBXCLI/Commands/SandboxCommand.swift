@@ -80,16 +80,18 @@ enum SandboxCommand {
         }
         invocation.io.out(sandbox.banner())
         if line.bool("write-config") {
+            let backends = invocation.app.backends
             let store = try invocation.app.store()
             try store.update {
-                for type in BackendType.allCases {
-                    let profile = Backends.sandboxProfile(type, baseURL: sandbox.baseURL, signed: sandbox.options.rocketchatSigned)
-                    try store.setSetting(profile.name!, "type", type.rawValue)
-                    for (key, value) in profile.settings.sorted(by: { $0.key < $1.key }) { try store.setSetting(profile.name!, key, value) }
-                    for (key, value) in profile.secrets.sorted(by: { $0.key < $1.key }) { try store.setSecret(profile.name!, key, value) }
+                for backend in backends.backends {
+                    let profile = backend.sandboxProfile(baseURL: sandbox.baseURL, options: sandbox.options)
+                    let name = backend.sandboxProfileName
+                    try store.setSetting(name, "type", backend.type.rawValue)
+                    for (key, value) in profile.settings.sorted(by: { $0.key < $1.key }) { try store.setSetting(name, key, value) }
+                    for (key, value) in profile.secrets.sorted(by: { $0.key < $1.key }) { try store.setSecret(name, key, value) }
                 }
             }
-            invocation.io.out("Wrote profiles sandbox-portsip, sandbox-rocketchat, sandbox-vonage and sandbox-commpeak to \(store.configPath)\n")
+            invocation.io.out("Wrote profiles \(BackendRegistry.list(backends.backends.map(\.sandboxProfileName), "and")) to \(store.configPath)\n")
         }
         invocation.io.stdout.flush()
         while pbx_interrupted == 0 { usleep(10_000) }

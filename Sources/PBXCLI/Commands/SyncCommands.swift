@@ -61,7 +61,7 @@ enum SyncCommands {
     static func run(_ invocation: Invocation, base: String, query: [(String, String)], columns: [String], again: String,
                     rows: ([JSON]) -> [JSON] = { $0 }) throws {
         let app = invocation.app
-        let client = try app.client(.portsip)
+        let client = try invocation.client()
         var token = invocation.line.string("token")
         if let given = token, given.isEmpty || given.contains("/") { throw APIError.usage("--token '\(given)' is not a sync token") }
         if token == nil {

@@ -54,7 +54,7 @@ enum UsersReconcileCommands {
 
     static func runDiff(_ invocation: Invocation) throws {
         let (rows, _) = try load(invocation)
-        let client = try invocation.app.client(.portsip)
+        let client = try invocation.client()
         guard let plan = try UsersPlan.make(rows, prune: invocation.line.bool("prune"), client: client) else { return }
         show(plan.changes, invocation)
         if !plan.isEmpty { throw ExitStatus(code: 8) }
@@ -98,7 +98,7 @@ enum UsersReconcileCommands {
         let concurrency = line.int("concurrency") ?? 4
         guard (1...32).contains(concurrency) else { throw APIError.usage("--concurrency must be 1 to 32") }
         var (rows, source) = try load(invocation)
-        let client = try app.client(.portsip)
+        let client = try invocation.client()
         let prune = line.bool("prune")
         // The plan is read before the dry-run switch, so --dry-run shows the real plan.
         guard var plan = try UsersPlan.make(rows, prune: prune, client: client.readingEvenInDryRun(invocation.io)) else { return }

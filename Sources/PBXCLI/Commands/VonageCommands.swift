@@ -67,7 +67,7 @@ enum VonageCommands {
         let size = try pageSize(line)
         _ = try line.int("limit", in: NumberRanges.limit)
         let path = try line.string("user").map(userPath) ?? "/callbackNumbers"
-        let client = try invocation.app.client(.vonage)
+        let client = try invocation.client()
         let renderer = Renderer(options: invocation.app.output, sink: invocation.io.stdout, defaultColumns: columns, idKey: "callbackNumberId")
         if try walk(client, path: path, pageSize: size, all: line.bool("all"), limit: line.int("limit"), each: { page, _ in
             renderer.emit(page)
@@ -78,8 +78,7 @@ enum VonageCommands {
     }
 
     static func writeClient(_ invocation: Invocation) throws -> APIClient {
-        let profile = try invocation.app.resolveProfile(.vonage)
-        return try VonageAuth.client(profile: profile, scope: "users:write", app: invocation.app)
+        try VonageBackend.client(profile: invocation.profile(), scope: "users:write", app: invocation.app)
     }
 
     static func put(_ client: APIClient, _ path: String, _ ids: [String]) throws {
@@ -110,7 +109,7 @@ enum VonageCommands {
         let path = try userPath(user)
         let wanted = try requestedIDs(invocation)
         let size = try pageSize(invocation.line)
-        let reader = try invocation.app.client(.vonage)
+        let reader = try invocation.client()
         guard let current = try CallbackNumberSnapshot.read(reader, path: path, pageSize: size, user: user) else {
             invocation.io.err("note: a dry run cannot read the current list; the PUT would carry it with the change applied\n")
             return

@@ -5,20 +5,6 @@ import PBXClient
     import Glibc
 #endif
 
-/// A profile as configured: non-secret settings from `config`, secrets from `credentials`.
-public struct Profile: Sendable {
-    public var name: String
-    public var type: BackendType
-    public var settings: [String: String]
-    public var secrets: [String: String]
-    /// Secret keys found in `config`, where they do not belong: used, never shown.
-    public var misplacedSecrets: [String] = []
-
-    public func setting(_ key: String) -> String? { settings[key].flatMap { $0.isEmpty ? nil : $0 } }
-    public func secret(_ key: String) -> String? { secrets[key].flatMap { $0.isEmpty ? nil : $0 } }
-    public var isDefault: Bool { ["true", "yes", "1"].contains(settings["default"]?.lowercased() ?? "") }
-}
-
 /// The `config` and `credentials` files (docs/cli.md, "Backends and profiles"). One store is shared by every worker thread of
 /// a run (a token refresh writes from whichever worker met the 401), so its state sits
 /// behind a lock; other processes are kept out by an advisory lock on a sibling file.
@@ -37,9 +23,9 @@ public final class ConfigStore: @unchecked Sendable {
     public var credentials: INIDocument { locked { credentialsDocument } }
     private let warn: (String) -> Void
 
-    /// Keys that belong in `credentials`, never in `config`.
-    public static let secretKeys: Set<String> = ["token", "refresh_token", "expires_at", "auth_token", "client_secret", "password", "jwt_secret", "access_token", "access_token_expires_at",
-                                                      "users_read_token", "users_read_token_expires_at", "users_write_token", "users_write_token_expires_at"]
+    /// The backends whose types a profile may name, and whose secret keys belong in
+    /// `credentials`, never in `config`.
+    public let backends: BackendRegistry
 
     public static func defaultPath(environment: [String: String]) -> String {
         if let explicit = environment["PBXCTL_CONFIG"], !explicit.isEmpty { return explicit }
@@ -48,8 +34,9 @@ public final class ConfigStore: @unchecked Sendable {
         return home + "/.config/pbxctl/config"
     }
 
-    public init(path: String, warn: @escaping (String) -> Void) throws {
+    public init(path: String, backends: BackendRegistry = .standard, warn: @escaping (String) -> Void) throws {
         configPath = path
+        self.backends = backends
         self.warn = warn
         configDocument = INIDocument(text: try Self.read(path) ?? "")
         credentialsDocument = INIDocument()
@@ -170,15 +157,16 @@ public final class ConfigStore: @unchecked Sendable {
         var secrets: [String: String] = [:]
         for entry in credentials.entries(section) { secrets[entry.key] = entry.value }
         // A secret written into config by hand still works, but never leaves this struct.
-        let misplaced = settings.keys.filter { Self.secretKeys.contains($0) || Redaction.isSecretKey($0) }.sorted()
+        let secretKeys = backends.secretKeys
+        let misplaced = settings.keys.filter { secretKeys.contains($0) || Redaction.isSecretKey($0) }.sorted()
         for key in misplaced {
             let value = settings.removeValue(forKey: key)
             if secrets[key] == nil { secrets[key] = value }
         }
-        guard let typeName = settings["type"], let type = BackendType(rawValue: typeName) else {
-            throw APIError.usage("profile '\(name)' in \(configPath) has no valid type (portsip, rocketchat, vonage or commpeak)")
+        guard let typeName = settings["type"], let backend = backends.backend(named: typeName) else {
+            throw APIError.usage("profile '\(name)' in \(configPath) has no valid type (\(backends.typeList()))")
         }
-        return Profile(name: name, type: type, settings: settings, secrets: secrets, misplacedSecrets: misplaced)
+        return Profile(name: name, type: backend.type, settings: settings, secrets: secrets, source: .file, misplacedSecrets: misplaced)
     }
 
     public func profiles() throws -> [Profile] { try profileNames.compactMap { try profile(named: $0) } }

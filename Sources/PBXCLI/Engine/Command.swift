@@ -1,8 +1,15 @@
 import Foundation
 
-/// The four backend types a profile can be (docs/cli.md).
-public enum BackendType: String, CaseIterable, Sendable {
-    case portsip, rocketchat, vonage, commpeak
+/// The type a profile names (`type = portsip`). A struct, not an enum: a backend is
+/// added by registering it, without editing a list of cases here.
+public struct BackendType: RawRepresentable, Hashable, Sendable {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public static let portsip = BackendType(rawValue: "portsip")
+    public static let rocketchat = BackendType(rawValue: "rocketchat")
+    public static let vonage = BackendType(rawValue: "vonage")
+    public static let commpeak = BackendType(rawValue: "commpeak")
 }
 
 public enum ValueKind: Sendable, Equatable {
@@ -100,6 +107,8 @@ public final class Command: @unchecked Sendable {
     private var deferred: (() -> (arguments: [Argument], flags: [Flag]))?
     public var examples: [String]
     public var backend: BackendType?
+    /// Backends that serve this command too, chosen by the profile over `backend`.
+    public var otherBackends: [BackendType] = []
     public private(set) var children: [Command] = []
     public private(set) weak var parent: Command?
     public var run: ((Invocation) throws -> Void)?

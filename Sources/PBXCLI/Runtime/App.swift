@@ -9,6 +9,8 @@ import PBXSandbox
 public final class App {
     public let io: IOContext
     public let root: Command
+    /// The backends this run knows; the tree in `root` was built from the same list.
+    public let backends: BackendRegistry
     public internal(set) var line: ParsedCommandLine!
     private var cachedStore: ConfigStore?
     private var cachedTransport: Transport?
@@ -17,9 +19,10 @@ public final class App {
     /// Import workers reach `store()` and `transport()` through a token refresh.
     private let cacheLock = NSLock()
 
-    init(io: IOContext, root: Command) {
+    init(io: IOContext, root: Command, backends: BackendRegistry = .standard) {
         self.io = io
         self.root = root
+        self.backends = backends
     }
 
     var environment: [String: String] { io.environment }
@@ -28,7 +31,7 @@ public final class App {
         cacheLock.lock()
         defer { cacheLock.unlock() }
         if let cachedStore { return cachedStore }
-        let store = try ConfigStore(path: ConfigStore.defaultPath(environment: environment), warn: { [io] in io.err($0) })
+        let store = try ConfigStore(path: ConfigStore.defaultPath(environment: environment), backends: backends, warn: { [io] in io.err($0) })
         // `config path` is how a user finds the files to fix.
         if !(line.command.name == "path" && line.command.parent?.name == "config") { try store.checkTrusted() }
         cachedStore = store
@@ -128,7 +131,7 @@ public final class App {
     public func client(_ type: BackendType) throws -> APIClient {
         if let client = cachedClients[type] { return client }
         let profile = try resolveProfile(type)
-        let client = try Backends.makeClient(profile: profile, app: self)
+        let client = try backends.require(type).connect(profile, app: self)
         cachedClients[type] = client
         return client
     }

@@ -49,15 +49,10 @@ enum FleetRun {
         }
     }
 
-    /// The backend types a command can run on, for picking the profiles a glob means.
+    /// The backend types a command can run on, for picking the profiles a glob means;
+    /// nil (any type) for a command that names none (`api`).
     static func types(_ command: Command) -> Set<BackendType>? {
-        switch command.path {
-        case ["registration", "check"]: return [.portsip, .rocketchat]
-        case ["users", "get"]: return [.portsip, .commpeak]
-        case ["registration", "get"]: return [.rocketchat]
-        case ["api"]: return nil
-        default: return command.backend.map { [$0] }
-        }
+        command.backend.map { Set([$0] + command.otherBackends) }
     }
 
     /// The profiles a `-p` value names, in order: names as given, globs (fnmatch) as the
@@ -160,7 +155,7 @@ enum FleetRun {
                 environment["PBXCTL_OUTPUT"] = nil
                 let captured = IOContext(stdout: out, stderr: err, environment: environment, terminalWidth: io.terminalWidth,
                                          readStdin: { stdin.bytes() })
-                let code = PBXCLI.run(rewrite(arguments, profile: name, structured: structured), io: captured)
+                let code = PBXCLI.run(rewrite(arguments, profile: name, structured: structured), io: captured, backends: app.backends)
                 results.set(index, Outcome(code: code, stdout: out.text, stderr: err.text))
             }.start()
         }
