@@ -94,7 +94,7 @@ enum OperationCommand {
             try validate(plan, operation)
         }
         if operation.shape == .list { _ = try listBounds(invocation.line) }
-        let client = try app.client(.portsip)
+        let client = try invocation.client()
         if let question = plan.confirmQuestion { try invocation.confirm(question) }
         let reader = readBack(operation, plan, app.output)
         let recordSchema = operation.present == nil ? RecordSchema.of(reader ?? operation) : nil

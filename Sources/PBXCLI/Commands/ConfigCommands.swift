@@ -55,7 +55,7 @@ enum ConfigCommands {
     }
 
     static func order(_ key: String, _ preferred: [String]) -> String {
-        return preferred.firstIndex(of: key).map { String(format: "%02d", $0) } ?? "99" + key
+        preferred.firstIndex(of: key).map { String(format: "%02d", $0) } ?? "99" + key
     }
 
     static func set(_ invocation: Invocation) throws {

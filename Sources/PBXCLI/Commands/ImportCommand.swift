@@ -51,7 +51,7 @@ enum ImportCommand {
         let format = line.string("format") ?? sniff(source, bytes)
         var rows = try format == "jsonl" ? readJSONLines(bytes) : readCSV(bytes, schema: schema)
 
-        let client = try app.client(.portsip)
+        let client = try invocation.client()
         var skipped = 0
         // Skipped rows are never judged: an export of existing users carries no passwords.
         if line.bool("skip-existing") {

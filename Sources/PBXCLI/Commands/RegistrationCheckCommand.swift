@@ -62,7 +62,7 @@ enum RegistrationCheckCommand {
                 throw ExitStatus(code: 2)
             }
             throw APIError(kind: .notRegistered, code: "NOT_REGISTERED", message: "\(label) has no SIP registration\(state)\(after)",
-                           backend: reading.deviceState == nil ? "portsip" : "rocketchat")
+                           backend: try invocation.backendType().rawValue)
         case .unknown:
             if nagios {
                 invocation.io.out("REGISTRATION UNKNOWN - \(label): \(undecided(reading))\n")

@@ -28,7 +28,6 @@ protocol RegistrationSource {
 struct RegistrationProbe {
     /// What the user was called on the command line (an extension number, an ID).
     let label: String
-    let backend: BackendType
     let read: () throws -> RegistrationReading?
 
     /// Rocket.Chat reports the extension's Asterisk device state, not a registration:
@@ -95,7 +94,7 @@ struct RegistrationProbe {
         let client = try invocation.client()
         guard let user, !user.isEmpty else { throw APIError.usage("missing argument USER") }
         let id = try UserResolver.resolve(user, client: client, io: io)
-        return RegistrationProbe(label: user, backend: .portsip) {
+        return RegistrationProbe(label: user) {
             let answer = try client.call("GET", PathTemplate.fill("/users/{id}/status", [id]))
             if answer.dryRun { return nil }
             guard let status = answer.json, status.objectValue != nil else {

@@ -101,7 +101,7 @@ enum RocketChatCommands {
         // An extension number names the profile's own user, checked on each answer.
         let byExtension = wanted != own && !wanted.isEmpty && wanted.allSatisfy { $0.isASCII && $0.isNumber }
         var quiet = false
-        return RegistrationProbe(label: wanted, backend: .rocketchat) {
+        return RegistrationProbe(label: wanted) {
             // The unsigned-answer note is worth saying once, not on every poll.
             let sink: IOContext = quiet ? IOContext(stdout: StringSink(), stderr: StringSink()) : io
             quiet = true
