@@ -18,13 +18,13 @@ struct RegistrationReading: Equatable {
     var answer: JSON?
 }
 
-/// Looks up one user's registration again and again (check --wait, watch): the user is
-/// resolved once, each `read()` is one request.
 /// A backend that can tell whether an agent's phone is registered (`registration check`, `watch`).
 protocol RegistrationSource {
     func registrationProbe(_ user: String?, invocation: Invocation) throws -> RegistrationProbe
 }
 
+/// Looks up one user's registration again and again (check --wait, watch): the user is
+/// resolved once, each `read()` is one request.
 struct RegistrationProbe {
     /// What the user was called on the command line (an extension number, an ID).
     let label: String

@@ -46,8 +46,7 @@ public enum RootCommand {
 
     /// The PortSIP catalog's groups and the hand-written PortSIP commands beside them.
     static func addPortSIPGroups(to root: Command) {
-        let users = group("users", "Manage extension users", PortSIPUsersCatalog.users, extra: [ImportCommand.command, UsersReconcileCommands.diff, UsersReconcileCommands.apply])
-        root.add(users)
+        root.add(group("users", "Manage extension users", PortSIPUsersCatalog.users, extra: [ImportCommand.command, UsersReconcileCommands.diff, UsersReconcileCommands.apply]))
         root.add(group("roles", "Manage roles", PortSIPUsersCatalog.roles))
         root.add(group("me", "Your own user: profile, passwords, presence", PortSIPPersonalCatalog.me))
         root.add(group("groups", "Manage user groups and their members", PortSIPGroupsCatalog.groups))
