@@ -169,7 +169,8 @@ struct EchoBackend: Backend {
 }
 
 /// Answers the echo backend's two endpoints and records each request with its auth;
-/// any other request fails the command (and so the test).
+/// any other request fails the command (and so the test). Unchecked Sendable: its one
+/// mutable field, `requests`, is read and written only under `lock`.
 final class EchoServer: Transport, @unchecked Sendable {
     private let lock = NSLock()
     /// Guarded by `lock`.
