@@ -1,5 +1,6 @@
 import XCTest
 @testable import PBXCLI
+@testable import PBXEngine
 @testable import PBXClient
 
 final class ParserTests: XCTestCase {
@@ -13,9 +14,11 @@ final class ParserTests: XCTestCase {
         do {
             _ = try CommandLineParser(root: root).parse(words)
             return nil
-        } catch let error as APIError {
-            XCTAssertEqual(error.exitCode, 2)
-            return error.message
+        } catch let error as CommandLineError {
+            // pbxctl reports the engine's usage error as its own exit-2 error.
+            let reported = APIError(error.usage)
+            XCTAssertEqual(reported.exitCode, 2)
+            return reported.message
         } catch {
             return "\(error)"
         }

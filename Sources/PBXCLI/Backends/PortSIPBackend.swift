@@ -1,6 +1,7 @@
 import Foundation
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 import PBXSandbox
 
@@ -68,7 +69,7 @@ public struct PortSIPBackend: Backend {
             if let seconds = answer.json?["expires_in"]?.intValue {
                 try store.setSecret(name, "expires_at", RFC3339.format(Date().addingTimeInterval(Double(seconds))))
             }
-            if app.line.bool("verbose") { app.io.err("* refreshed the access token of profile '\(name)'\n") }
+            if app.globals.verbose { app.io.err("* refreshed the access token of profile '\(name)'\n") }
             return .bearer(token)
         }
         return refreshed

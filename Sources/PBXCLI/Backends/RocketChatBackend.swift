@@ -1,5 +1,6 @@
 import Foundation
 import PBXClient
+import PBXEngine
 import PBXSandbox
 
 /// Rocket.Chat's REST API (`/api/v1`): a user ID and auth token from `POST /login`,

@@ -1,5 +1,6 @@
 import Foundation
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// Request bodies from `--data`, `-f`, `-F` and secret prompts (docs/cli.md, "Writing").

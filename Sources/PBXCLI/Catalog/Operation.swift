@@ -1,5 +1,6 @@
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// What a command does, by the shape of its endpoint.

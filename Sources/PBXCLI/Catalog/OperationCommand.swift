@@ -2,6 +2,7 @@ import CCurl
 import Foundation
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// Turns catalog entries into commands, and runs them: the one engine behind every
@@ -337,7 +338,7 @@ enum OperationCommand {
             let kept = walker.accept(count: items.count, total: total, keys: PageWalker.keys(of: items, idKey: operation.idKey))
             renderer.emit(Array(items.prefix(kept)))
             invocation.io.stdout.flush()
-            try invocation.io.stdout.checkWritten()
+            try invocation.io.stdout.checkOutputWritten()
             // Once the first page has told the total, the rest are known: fetch them a
             // few at a time and print them in order, until one comes back short.
             if walker.paged, walker.total != nil, walker.fetched == kept, kept > 0 {
@@ -351,7 +352,7 @@ enum OperationCommand {
                         let kept = walker.accept(count: items.count, total: walker.total, requested: top, keys: PageWalker.keys(of: items, idKey: operation.idKey))
                         renderer.emit(Array(items.prefix(kept)))
                         invocation.io.stdout.flush()
-                        try invocation.io.stdout.checkWritten()
+                        try invocation.io.stdout.checkOutputWritten()
                         return walker.next() != nil
                     }
                     break
@@ -384,7 +385,7 @@ extension OperationCommand {
         let output = BackgroundRenderer { batch in
             renderer.emit(batch)
             invocation.io.stdout.flush()
-            try invocation.io.stdout.checkWritten()
+            try invocation.io.stdout.checkOutputWritten()
         }
         var pending: [JSON] = []
         pending.reserveCapacity(256)

@@ -1,5 +1,6 @@
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// Resources that exist per user, in a "current user" form (`/user/...`) and an

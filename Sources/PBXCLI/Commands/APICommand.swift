@@ -1,6 +1,7 @@
 import CCurl
 import Foundation
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// `pbxctl api`: a raw request with the profile's auth, like `gh api`.

@@ -1,6 +1,7 @@
 import Foundation
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// Which calls `cdrs list` keeps. PortSIP's CDR lists take no query parameters, so the

@@ -1,5 +1,6 @@
 import Foundation
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// `config list|show|set|delete|use|path`: manages profiles, never prints a secret.

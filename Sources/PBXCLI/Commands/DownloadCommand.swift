@@ -1,6 +1,7 @@
 import CCurl
 import Foundation
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 #if canImport(Glibc)

@@ -2,6 +2,7 @@ import CCurl
 import Foundation
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// `users import FILE`: bulk provisioning from CSV or JSON Lines (docs/cli.md, "Bulk

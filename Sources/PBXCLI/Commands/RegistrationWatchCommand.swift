@@ -1,6 +1,7 @@
 import Foundation
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// `registration watch EXT... [--interval SEC]`: a JSON line each time a phone

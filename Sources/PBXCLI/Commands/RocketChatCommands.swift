@@ -1,6 +1,7 @@
 import Foundation
 import PBXClient
 import PBXCrypto
+import PBXEngine
 import PBXJSON
 
 /// `registration get` on a Rocket.Chat profile.

@@ -1,6 +1,7 @@
 import CCurl
 import Foundation
 import PBXClient
+import PBXEngine
 import PBXSandbox
 
 /// `pbxctl sandbox`: all four APIs from memory on one loopback port.

@@ -1,6 +1,7 @@
 import Foundation
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// `contacts sync` and `cdrs sync`: PortSIP's sync-token protocol. Without `--token`

@@ -2,6 +2,7 @@ import CCurl
 import Foundation
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// `users diff -f FILE` and `users apply -f FILE`: keep a PBX's users in line with a

@@ -1,6 +1,7 @@
 import CCurl
 import Foundation
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// `callback-numbers`: a Vonage Contact Center user's callback numbers. The API can

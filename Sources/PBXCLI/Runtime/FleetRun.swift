@@ -2,6 +2,7 @@ import CCurl
 import Foundation
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 #if canImport(Glibc)
@@ -122,10 +123,10 @@ enum FleetRun {
         let io = app.io
         let command = line.command
         if single.contains(command.path) || command.path.first == "config" {
-            throw APIError.usage("'\(command.fullName)' takes one profile, not '\(line.string("profile") ?? "")'")
+            throw APIError.usage("'\(command.fullName)' takes one profile, not '\(app.globals.profile ?? "")'")
         }
-        if line.bool("sandbox") { throw APIError.usage("--sandbox serves one profile of each type; several profiles need configured ones") }
-        let names = try expand(line.string("profile") ?? "", app: app, command: command)
+        if app.globals.sandbox { throw APIError.usage("--sandbox serves one profile of each type; several profiles need configured ones") }
+        let names = try expand(app.globals.profile ?? "", app: app, command: command)
         if !readsOnly(line), !line.bool("yes"), !app.clientSettings.dryRun, names.count > 1 {
             throw APIError.usage("'\(command.fullName)' changes things; running it on \(names.count) profiles (\(names.joined(separator: ", "))) needs --yes")
         }
@@ -161,7 +162,7 @@ enum FleetRun {
         }
         group.wait()
         let outcomes = results.all
-        let jsonErrors = PBXCLI.wantsJSONErrors(arguments, environment: io.environment)
+        let jsonErrors = app.globals.jsonErrors
         for (name, outcome) in zip(names, outcomes) {
             for errorLine in outcome.stderr.split(separator: "\n", omittingEmptySubsequences: true) {
                 // The captured run wrote JSON output, so it wrote JSON errors too: they
