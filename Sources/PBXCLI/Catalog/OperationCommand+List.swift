@@ -1,4 +1,3 @@
-import CCurl
 import Foundation
 import PBXCatalog
 import PBXClient
@@ -41,7 +40,7 @@ extension OperationCommand {
             return (items, try PageWalker.count(in: json))
         }
         while let page = walker.next() {
-            if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
+            try Interrupt.process.check()
             guard let (items, total) = try fetch(page) else { return }
             if !checked {
                 try RecordSchema.checkFields(app.output.fields, schema: schema, records: items)

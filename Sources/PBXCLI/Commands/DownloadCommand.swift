@@ -57,7 +57,7 @@ enum DownloadCommand {
         }
         let response = try client.download(request, to: fd)
         try check(response, client)
-        if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
+        try Interrupt.process.check()
         guard rename(temporary, target) == 0 else { throw APIError.local("cannot rename to \(target): \(String(cString: strerror(errno)))") }
         keep = true
         invocation.io.err("Saved \(target) (\(ByteCount.text(fileSize(target))))\n")

@@ -1,4 +1,3 @@
-import CCurl
 import Foundation
 import PBXCatalog
 import PBXClient
@@ -234,7 +233,7 @@ enum ImportCommand {
             let answer = try client.call("GET", "/users", query: [("skip", String(page.skip)), ("top", String(page.top))])
             if answer.dryRun { break }
             let items = answer.json?["items"]?.arrayValue ?? []
-            if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
+            try Interrupt.process.check()
             for item in items {
                 if let name = item["name"]?.stringValue { names.insert(name.lowercased()) }
                 if let number = item["extension_number"]?.stringValue { extensions.insert(number) }
@@ -263,7 +262,7 @@ enum ImportCommand {
         /// The next row, or nil when every row was taken or the user interrupted.
         func take() -> Row? {
             lock.withLock {
-                guard pbx_interrupted == 0, next < rows.count else { return nil }
+                guard !Interrupt.process.isRequested, next < rows.count else { return nil }
                 next += 1
                 return rows[next - 1]
             }
@@ -327,7 +326,7 @@ enum ImportCommand {
         }
         group.wait()
         progress.finish()
-        return queue.result(interrupted: pbx_interrupted != 0)
+        return queue.result(interrupted: Interrupt.process.isRequested)
     }
 
     /// The failed rows, flattened to dotted columns, with the reason last; re-importable.

@@ -1,4 +1,3 @@
-import CCurl
 import Foundation
 import PBXClient
 import PBXJSON
@@ -62,7 +61,7 @@ enum PagePrefetcher {
                     condition.wait()
                     shared.waiting -= 1
                 }
-                let page = shared.failure == nil && pbx_interrupted == 0 && !shared.exhausted ? shared.plan.next() : nil
+                let page = shared.failure == nil && !Interrupt.process.isRequested && !shared.exhausted ? shared.plan.next() : nil
                 guard let page else {
                     shared.exhausted = true
                     shared.running -= 1
@@ -105,7 +104,7 @@ enum PagePrefetcher {
         }
         while true {
             condition.lock()
-            while shared.results[shared.nextToEmit] == nil, shared.failure == nil, pbx_interrupted == 0,
+            while shared.results[shared.nextToEmit] == nil, shared.failure == nil, !Interrupt.process.isRequested,
                 !(shared.exhausted && shared.nextToEmit >= shared.nextToFetch)
             {
                 // A fetcher signals `arrived` after each change; the timeout is for Ctrl-C.
@@ -113,9 +112,9 @@ enum PagePrefetcher {
                 _ = shared.arrived.wait(timeout: .now() + .milliseconds(20))
                 condition.lock()
             }
-            if pbx_interrupted != 0 {
+            if Interrupt.process.isRequested {
                 condition.unlock()
-                throw APIError(kind: .interrupted, message: "interrupted")
+                try Interrupt.process.check()
             }
             guard let items = shared.results.removeValue(forKey: shared.nextToEmit) else {
                 let error = shared.failure
