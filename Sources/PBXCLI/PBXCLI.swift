@@ -1,4 +1,3 @@
-import CCurl
 import Foundation
 import PBXClient
 import PBXEngine
@@ -12,7 +11,7 @@ public enum PBXCLI {
     /// The process entry point: real streams, SIGINT handling, exit code.
     public static func main(_ argv: [String]) -> Int32 {
         disableCoreDumps()
-        pbx_install_sigint_handler()
+        Interrupt.installHandler()
         let io = IOContext.process()
         let code = run(Array(argv.dropFirst()), io: io)
         io.stdout.flush()
@@ -91,8 +90,8 @@ public enum PBXCLI {
     /// An error on stderr (and as JSON when asked); the exit code it maps to.
     static func report(_ error: APIError, arguments: [String], io: IOContext, jsonErrors: Bool) -> Int32 {
         io.stdout.flush()
-        if error.kind == .interrupted || pbx_interrupted != 0 {
-            pbx_interrupt_reported = 1
+        if error.kind == .interrupted || Interrupt.process.isRequested {
+            Interrupt.markReported()
             io.err("pbxctl: interrupted\n")
             return 130
         }
@@ -111,7 +110,7 @@ public enum PBXCLI {
     static func finished(_ io: IOContext, code: Int32 = 0) throws -> Int32 {
         io.stdout.flush()
         try io.stdout.checkOutputWritten()
-        return pbx_interrupted != 0 ? 130 : code
+        return Interrupt.process.isRequested ? 130 : code
     }
 
     static func helpTarget(_ words: [String], root: Command) throws -> Command {

@@ -1,4 +1,3 @@
-import CCurl
 import Foundation
 import PBXJSON
 
@@ -240,7 +239,7 @@ public final class APIClient: @unchecked Sendable {
         var refreshed = false
         let began = Date()
         while true {
-            if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
+            try Interrupt.process.check()
             let started = Date()
             trace(request)
             do {
@@ -265,7 +264,7 @@ public final class APIClient: @unchecked Sendable {
             } catch let error as JSONParseError {
                 throw APIError(kind: .malformed, code: "MALFORMED", message: "the list answer is not valid JSON: \(error.description)", backend: connection.backend)
             } catch let error as TransportError {
-                if error == .interrupted || pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
+                if error == .interrupted || Interrupt.process.isRequested { throw APIError(kind: .interrupted, message: "interrupted") }
                 let safe = request.idempotent || error.requestNeverSent
                 if case .deadline = error {
                     throw APIError(kind: .transport, code: "MAX_TIME", message: error.message, backend: connection.backend)
@@ -360,13 +359,7 @@ public final class APIClient: @unchecked Sendable {
         if let deadline = settings.deadline, Date().addingTimeInterval(seconds) >= deadline {
             throw APIError(kind: .transport, code: "MAX_TIME", message: "--max-time would pass before the next retry", backend: connection.backend)
         }
-        var remaining = seconds
-        while remaining > 0 {
-            if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
-            let step = min(remaining, 0.05)
-            usleep(UInt32(step * 1_000_000))
-            remaining -= step
-        }
+        try Interrupt.process.sleep(seconds)
     }
 
     private func note(_ text: String) {

@@ -1,4 +1,3 @@
-import CCurl
 import Foundation
 
 /// How many requests a bulk run (paging, import) keeps in flight, chosen from what the
@@ -64,7 +63,7 @@ public final class AdaptiveConcurrency: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while inFlight >= Int(limit) {
-            if pbx_interrupted != 0 { throw TransportError.interrupted }
+            if Interrupt.process.isRequested { throw TransportError.interrupted }
             _ = condition.wait(until: Date().addingTimeInterval(0.05))
         }
         inFlight += 1

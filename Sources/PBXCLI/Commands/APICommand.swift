@@ -1,4 +1,3 @@
-import CCurl
 import Foundation
 import PBXClient
 import PBXEngine
@@ -76,7 +75,7 @@ enum APICommand {
         var walker = PageWalker(pageSize: style.pageSize, limit: nil, all: true)
         var page = 1
         while let next = walker.next() {
-            if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
+            try Interrupt.process.check()
             var pageQuery = query.filter { !["skip", "top", "page", "limit"].contains($0.0) }
             switch style {
             case .pageLimit: pageQuery += [("page", String(page)), ("limit", String(walker.pageSize))]

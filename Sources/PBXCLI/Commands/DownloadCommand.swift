@@ -58,7 +58,7 @@ enum DownloadCommand {
         }
         let response = try client.download(request, to: fd)
         try check(response, client)
-        if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
+        try Interrupt.process.check()
         guard rename(temporary, target) == 0 else { throw APIError.local("cannot rename to \(target): \(String(cString: strerror(errno)))") }
         keep = true
         invocation.io.err("Saved \(target) (\(ByteCount.text(fileSize(target))))\n")
@@ -88,13 +88,5 @@ enum DownloadCommand {
 
     static func fileSize(_ path: String) -> Int {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
-    }
-}
-
-enum ByteCount {
-    static func text(_ bytes: Int) -> String {
-        if bytes < 1024 { return "\(bytes) bytes" }
-        if bytes < 1 << 20 { return String(format: "%.1f KiB", Double(bytes) / 1024) }
-        return String(format: "%.1f MiB", Double(bytes) / 1_048_576)
     }
 }

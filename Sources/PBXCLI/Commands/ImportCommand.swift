@@ -1,4 +1,3 @@
-import CCurl
 import Foundation
 import PBXCatalog
 import PBXClient
@@ -235,7 +234,7 @@ enum ImportCommand {
             let answer = try client.call("GET", "/users", query: [("skip", String(page.skip)), ("top", String(page.top))])
             if answer.dryRun { break }
             let items = answer.json?["items"]?.arrayValue ?? []
-            if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
+            try Interrupt.process.check()
             for item in items {
                 if let name = item["name"]?.stringValue { names.insert(name.lowercased()) }
                 if let number = item["extension_number"]?.stringValue { extensions.insert(number) }
@@ -264,7 +263,7 @@ enum ImportCommand {
         /// The next row, or nil when every row was taken or the user interrupted.
         func take() -> Row? {
             lock.withLock {
-                guard pbx_interrupted == 0, next < rows.count else { return nil }
+                guard !Interrupt.process.isRequested, next < rows.count else { return nil }
                 next += 1
                 return rows[next - 1]
             }
@@ -328,7 +327,7 @@ enum ImportCommand {
         }
         group.wait()
         progress.finish()
-        return queue.result(interrupted: pbx_interrupted != 0)
+        return queue.result(interrupted: Interrupt.process.isRequested)
     }
 
     /// The failed rows, flattened to dotted columns, with the reason last; re-importable.
@@ -344,7 +343,7 @@ enum ImportCommand {
         for (cells, failure) in zip(flattened, failures) {
             text += DelimitedText.row(columns.map { cells[$0] ?? "" } + ["line \(failure.row.line): \(failure.reason)"], format: .csv)
         }
-        try ConfigStore.atomicWrite(text, to: path, mode: 0o600)
+        try AtomicFile.replace(path, with: text, mode: 0o600)
     }
 
     static func flatten(_ value: JSON, prefix: String, into cells: inout [String: String], order: inout [String]) {
@@ -356,99 +355,4 @@ enum ImportCommand {
         cells[prefix] = value.cellText
     }
 
-}
-
-/// `--generate-secrets`: FILE.secrets.csv (mode 0600) beside the input. Missing secrets
-/// are made up in memory; only those of users actually created are recorded, after
-/// they are created. A re-run reuses what the file holds for a name, and the rows
-/// already recorded stay byte for byte as they are: the file only ever grows.
-struct SecretsFile {
-    static let header = ["name", "extension_number"] + ImportCommand.secretFields
-    let path: String
-    private var recorded: [String: [String]] = [:]
-
-    init(source: String) {
-        path = (source == "-" ? "stdin" : source) + ".secrets.csv"
-        if let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) {
-            for record in (try? DelimitedText.parseCSV(text))?.dropFirst() ?? [] where record.count == Self.header.count {
-                recorded[record[0].lowercased()] = Array(record[2...])
-            }
-        }
-    }
-
-    /// Fills the secrets rows lack; returns, by line, the fields given new values.
-    func fill(_ rows: inout [ImportCommand.Row]) -> [Int: [String]] {
-        var generated: [Int: [String]] = [:]
-        for index in rows.indices {
-            let previous = recorded[rows[index].body["name"]?.stringValue?.lowercased() ?? ""]
-            for (position, field) in ImportCommand.secretFields.enumerated() where rows[index].body[field] == nil {
-                if let previous, !previous[position].isEmpty {
-                    rows[index].body[field] = .string(previous[position])
-                } else {
-                    rows[index].body[field] = .string(field == "voicemail_pin" ? Secrets.pin() : Secrets.password())
-                    generated[rows[index].line, default: []].append(field)
-                }
-            }
-        }
-        return generated
-    }
-
-    /// Appends the created rows' secrets to what the file already holds.
-    func record(_ rows: [ImportCommand.Row]) throws {
-        guard !rows.isEmpty else { return }
-        var text = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        if text.isEmpty {
-            text = DelimitedText.row(Self.header, format: .csv)
-        } else if !text.hasSuffix("\n") {
-            text += "\n"
-        }
-        for row in rows {
-            let cells = [row.body["name"]?.cellText ?? "", row.body["extension_number"]?.cellText ?? ""] + ImportCommand.secretFields.map { row.body[$0]?.cellText ?? "" }
-            text += DelimitedText.row(cells, format: .csv)
-        }
-        try ConfigStore.atomicWrite(text, to: path, mode: 0o600)
-    }
-}
-
-enum Secrets {
-    static func password() -> String {
-        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789")
-        return String((0..<12).map { _ in alphabet.randomElement()! }) + "#" + String(Int.random(in: 10...99))
-    }
-
-    /// Six digits with no run of three and no three-digit sequence (PortSIP's PIN policy).
-    static func pin() -> String {
-        while true {
-            let candidate = String((0..<6).map { _ in Character(String(Int.random(in: 0...9))) })
-            if PortSIPRules.voicemailPINProblem(candidate) == nil { return candidate }
-        }
-    }
-}
-
-/// A one-line progress bar on stderr, drawn only on a terminal.
-final class ProgressBar {
-    let total: Int
-    let enabled: Bool
-    let io: IOContext
-    private var lastDrawn = -1
-
-    init(total: Int, enabled: Bool, io: IOContext) {
-        self.total = total
-        self.enabled = enabled && total > 0
-        self.io = io
-    }
-
-    func update(done: Int, failed: Int) {
-        guard enabled else { return }
-        let percent = done * 100 / total
-        guard percent != lastDrawn || done == total else { return }
-        lastDrawn = percent
-        let width = 30
-        let filled = done * width / total
-        io.err("\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] \(done)/\(total)" + (failed > 0 ? " (\(failed) failed)" : ""))
-    }
-
-    func finish() {
-        if enabled { io.err("\r\u{1B}[K") }
-    }
 }

@@ -91,7 +91,7 @@ enum RegistrationCheckCommand {
         while true {
             guard let reading = try probe.read() else { return nil }
             if reading.state == .registered || Date() >= deadline { return reading }
-            try RegistrationProbe.pause(min(2.0, max(0, deadline.timeIntervalSinceNow)))
+            try Interrupt.process.sleep(2.0, deadline: deadline)
         }
     }
 }

@@ -1,4 +1,3 @@
-import CCurl
 import Foundation
 import PBXClient
 import PBXEngine
@@ -105,17 +104,5 @@ struct RegistrationProbe {
             return RegistrationReading(state: registrations.isEmpty ? .unregistered : .registered, count: registrations.count,
                                        contacts: registrations.map(contact(of:)), deviceState: nil, answer: status)
         }
-    }
-
-    /// Sleeps up to `seconds`, waking early on Ctrl-C, which it reports as an interruption.
-    static func pause(_ seconds: Double) throws {
-        var slept = 0.0
-        while slept < seconds {
-            if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
-            let step = min(0.05, seconds - slept)
-            usleep(useconds_t(step * 1_000_000))
-            slept += step
-        }
-        if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
     }
 }

@@ -54,7 +54,7 @@ enum RegistrationWatchCommand {
                 invocation.io.stdout.write(bytes: bytes)
                 invocation.io.stdout.flush()
             }
-            try RegistrationProbe.pause(interval)
+            try Interrupt.process.sleep(interval)
         }
     }
 }

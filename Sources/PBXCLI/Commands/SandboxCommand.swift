@@ -1,4 +1,3 @@
-import CCurl
 import Foundation
 import PBXClient
 import PBXEngine
@@ -95,9 +94,9 @@ enum SandboxCommand {
             invocation.io.out("Wrote profiles \(BackendRegistry.list(backends.backends.map(\.sandboxProfileName), "and")) to \(store.configPath)\n")
         }
         invocation.io.stdout.flush()
-        while pbx_interrupted == 0 { usleep(10_000) }
+        Interrupt.process.wait()
         sandbox.stop()
         invocation.io.err("sandbox stopped\n")
-        pbx_interrupted = 0
+        Interrupt.clear()
     }
 }

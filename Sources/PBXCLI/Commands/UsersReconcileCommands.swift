@@ -1,4 +1,3 @@
-import CCurl
 import Foundation
 import PBXCatalog
 import PBXClient
@@ -160,7 +159,7 @@ enum UsersReconcileCommands {
         let conflicts = plan.changes.filter { $0.action == .conflict }.count
         let failed = status.count - applied - conflicts
         if !app.output.quiet { invocation.io.err("applied \(applied), failed \(failed), conflicts \(conflicts)\n") }
-        if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
+        try Interrupt.process.check()
         if failed > 0 || conflicts > 0 {
             let parts = [failed > 0 ? "\(failed) change\(failed == 1 ? "" : "s") failed" : nil, conflicts > 0 ? "\(conflicts) conflict\(conflicts == 1 ? "" : "s") remain" : nil]
             throw APIError(kind: .partial, code: "PARTIAL", message: parts.compactMap { $0 }.joined(separator: " and ") + "; fix them and re-run: only what is left is done", backend: "portsip")
@@ -187,7 +186,7 @@ enum UsersReconcileCommands {
             group.enter()
             let thread = Thread {
                 defer { group.leave() }
-                while pbx_interrupted == 0, let slot = next.take(below: work.count) {
+                while !Interrupt.process.isRequested, let slot = next.take(below: work.count) {
                     run(work[slot], changes, client: client, results: results)
                 }
             }
@@ -238,7 +237,7 @@ enum UsersReconcileCommands {
             case .delete:
                 ok = send([index]) { _ = try client.call("POST", PathTemplate.fill("/users/{id}/destroy", [user])) }
             }
-            if !ok || pbx_interrupted != 0 { return }
+            if !ok || Interrupt.process.isRequested { return }
         }
     }
 

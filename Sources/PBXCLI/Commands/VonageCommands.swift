@@ -1,4 +1,3 @@
-import CCurl
 import Foundation
 import PBXClient
 import PBXEngine
@@ -44,7 +43,7 @@ enum VonageCommands {
         var page = 1
         var fetched = 0
         while true {
-            if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
+            try Interrupt.process.check()
             let answer = try client.call("GET", path, query: [("limit", String(pageSize)), ("page", String(page))])
             if answer.dryRun { return false }
             guard let json = answer.json, let numbers = json["callbackNumbers"]?.arrayValue else {

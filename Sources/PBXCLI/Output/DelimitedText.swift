@@ -49,60 +49,6 @@ enum DelimitedText {
         return String(out)
     }
 
-    /// Parses RFC 4180 text into rows; lines may end in LF, CRLF or CR.
-    static func parseCSV(_ text: String) throws -> [[String]] {
-        var rows: [[String]] = []
-        var row: [String] = []
-        var field = String.UnicodeScalarView()
-        var inQuotes = false
-        var fieldStarted = false
-        let scalars = Array(text.unicodeScalars)
-        var index = 0
-        func endField() {
-            row.append(restored(String(field)))
-            field = String.UnicodeScalarView()
-            fieldStarted = false
-        }
-        while index < scalars.count {
-            let scalar = scalars[index]
-            index += 1
-            if inQuotes {
-                if scalar == "\"" {
-                    if index < scalars.count, scalars[index] == "\"" {
-                        field.append("\"")
-                        index += 1
-                    } else {
-                        inQuotes = false
-                    }
-                } else {
-                    field.append(scalar)
-                }
-                continue
-            }
-            switch scalar {
-            case "\"" where !fieldStarted:
-                inQuotes = true
-                fieldStarted = true
-            case ",":
-                endField()
-            case "\n", "\r":
-                if scalar == "\r", index < scalars.count, scalars[index] == "\n" { index += 1 }
-                endField()
-                rows.append(row)
-                row = []
-            default:
-                field.append(scalar)
-                fieldStarted = true
-            }
-        }
-        if inQuotes { throw CSVError(message: "unterminated quoted field") }
-        if fieldStarted || !row.isEmpty {
-            endField()
-            rows.append(row)
-        }
-        return rows
-    }
-
     /// Scalars a spreadsheet takes as the start of a formula (OWASP's list, and the
     /// full-width forms some locales accept).
     static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}"]
@@ -136,43 +82,4 @@ enum DelimitedText {
         guard scalars.first == "'", isFormula(scalars) else { return cell }
         return String(String.UnicodeScalarView(scalars.dropFirst()))
     }
-
-    /// Reads back what `row(_:format: .tsv)` wrote; an unknown escape keeps its letter.
-    static func parseTSV(_ text: String) -> [[String]] {
-        var rows: [[String]] = []
-        var row: [String] = []
-        var field = String.UnicodeScalarView()
-        var escaped = false
-        for scalar in text.unicodeScalars {
-            if escaped {
-                switch scalar {
-                case "t": field.append("\t")
-                case "n": field.append("\n")
-                case "r": field.append("\r")
-                default: field.append(scalar)
-                }
-                escaped = false
-                continue
-            }
-            switch scalar {
-            case "\\": escaped = true
-            case "\t":
-                row.append(String(field))
-                field = String.UnicodeScalarView()
-            case "\n":
-                row.append(String(field))
-                field = String.UnicodeScalarView()
-                rows.append(row)
-                row = []
-            default: field.append(scalar)
-            }
-        }
-        if !field.isEmpty || !row.isEmpty {
-            row.append(String(field))
-            rows.append(row)
-        }
-        return rows
-    }
 }
-
-struct CSVError: Error { let message: String }

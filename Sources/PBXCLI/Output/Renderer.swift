@@ -150,14 +150,3 @@ public final class Renderer {
         return out
     }
 }
-
-extension String {
-    func replacingNewlines(with replacement: String) -> String {
-        var out = ""
-        out.reserveCapacity(count)
-        for character in self {
-            if character == "\n" { out += replacement } else { out.append(character) }
-        }
-        return out
-    }
-}

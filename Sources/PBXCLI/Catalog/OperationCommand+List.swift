@@ -1,0 +1,131 @@
+import Foundation
+import PBXCatalog
+import PBXClient
+import PBXEngine
+import PBXJSON
+
+/// Lists: paged walks, prefetched once the count is known, and one-piece answers streamed.
+extension OperationCommand {
+    /// `--page-size` (PortSIP's top: 1 to 100) and `--limit`, checked before anything is sent.
+    static func listBounds(_ line: ParsedCommandLine) throws -> (pageSize: Int, limit: Int?) {
+        (try line.int("page-size", in: 1...100) ?? 100, try line.int("limit", in: NumberRanges.limit))
+    }
+
+    static func runList(_ plan: RequestPlan, _ operation: Operation, _ invocation: Invocation, _ client: APIClient) throws {
+        let app = invocation.app
+        let line = invocation.line
+        let spec = PortSIPSpec.shared.operation(plan.method, plan.template)
+        let schema = RecordSchema.of(operation)
+        let renderer = Renderer(options: app.output, sink: invocation.io.stdout, defaultColumns: operation.columns, idKey: operation.idKey,
+                                masking: masked(operation, invocation), recordFields: schema.map { RecordSchema.scalarPaths(of: $0) } ?? [])
+        let (pageSize, limit) = try listBounds(line)
+        var walker = PageWalker(pageSize: pageSize, limit: limit, all: line.bool("all") || operation.alwaysAll, paged: spec?.queryParameter("top") != nil)
+        if !walker.paged, app.output.format != .table || app.output.quiet {
+            try streamUnpagedList(plan, operation, invocation, client, renderer: renderer, schema: schema)
+            return
+        }
+        var checked = false
+        let paged = walker.paged
+        // Called from prefetch threads too: it touches no mutable state.
+        func fetch(_ page: (skip: Int, top: Int)) throws -> (items: [JSON], total: Int?)? {
+            var query = plan.query
+            if paged {
+                query.append(("skip", String(page.skip)))
+                query.append(("top", String(page.top)))
+            }
+            let answer = try client.call("GET", plan.path, query: query)
+            if answer.dryRun { return nil }
+            guard let json = answer.json, let items = json["items"]?.arrayValue ?? json.arrayValue else {
+                throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "expected {\"count\", \"items\"} in the answer", backend: "portsip")
+            }
+            return (items, try PageWalker.count(in: json))
+        }
+        while let page = walker.next() {
+            try Interrupt.process.check()
+            guard let (items, total) = try fetch(page) else { return }
+            if !checked {
+                try RecordSchema.checkFields(app.output.fields, schema: schema, records: items)
+                checked = true
+            }
+            let kept = walker.accept(count: items.count, total: total, keys: PageWalker.keys(of: items, idKey: operation.idKey))
+            renderer.emit(Array(items.prefix(kept)))
+            invocation.io.stdout.flush()
+            try invocation.io.stdout.checkOutputWritten()
+            // Once the first page has told the total, the rest are known: fetch them a
+            // few at a time and print them in order, until one comes back short.
+            if walker.paged, walker.total != nil, walker.fetched == kept, kept > 0 {
+                let pages = walker.remainingPages()
+                if pages.hasSeveral {
+                    // How many go at once follows the server's answers (AdaptiveConcurrency).
+                    let gate = AdaptiveConcurrency(initial: AdaptiveConcurrency.initial, maximum: AdaptiveConcurrency.pagingMaximum)
+                    client.concurrency = gate
+                    defer { client.concurrency = nil }
+                    try PagePrefetcher.run(pages, concurrency: AdaptiveConcurrency.pagingMaximum, limit: { gate.current }, fetch: { try fetch($0)?.items ?? [] }) { items, top in
+                        let kept = walker.accept(count: items.count, total: walker.total, requested: top, keys: PageWalker.keys(of: items, idKey: operation.idKey))
+                        renderer.emit(Array(items.prefix(kept)))
+                        invocation.io.stdout.flush()
+                        try invocation.io.stdout.checkOutputWritten()
+                        return walker.next() != nil
+                    }
+                    break
+                }
+            }
+        }
+        renderer.finishList()
+        if let contradiction = walker.contradiction {
+            invocation.io.stdout.flush()
+            throw APIError(kind: .malformed, code: "MALFORMED", message: contradiction + "; the list above may be incomplete", backend: "portsip")
+        }
+        if let remaining = walker.remaining, remaining > 0, invocation.io.stderrIsTTY, !app.output.quiet {
+            invocation.io.err("Showing \(walker.fetched) of \(walker.total ?? walker.fetched) \(operation.noun)s; use --all or --limit N for more.\n")
+        }
+    }
+
+    struct LimitReached: Error {}
+
+    /// Lists PortSIP answers in one piece (CDRs, messages…) can be long: parse and print
+    /// them item by item as they arrive instead of holding the whole answer.
+    static func streamUnpagedList(_ plan: RequestPlan, _ operation: Operation, _ invocation: Invocation, _ client: APIClient, renderer: Renderer, schema: JSON?) throws {
+        let limit = try invocation.line.int("limit", in: NumberRanges.limit)
+        let fields = invocation.app.output.fields
+        var printed = 0
+        // Items are rendered 256 at a time (one output buffer, not one per item) on a
+        // thread of their own, while this one parses on; whatever arrived is rendered
+        // before any error is reported.
+        let output = BackgroundRenderer { batch in
+            renderer.emit(batch)
+            invocation.io.stdout.flush()
+            try invocation.io.stdout.checkOutputWritten()
+        }
+        var pending: [JSON] = []
+        pending.reserveCapacity(256)
+        func submitPending() throws {
+            if pending.isEmpty { return }
+            try output.submit(pending)
+            pending = []
+            pending.reserveCapacity(256)
+        }
+        let request = client.makeRequest(method: "GET", path: plan.path, query: plan.query)
+        do {
+            let result = try client.streamList(request) { item in
+                if printed == 0 { try RecordSchema.checkFields(fields, schema: schema, records: [item]) }
+                if let limit, printed >= limit { throw LimitReached() }
+                pending.append(item)
+                printed += 1
+                if pending.count == 256 { try submitPending() }
+            }
+            try submitPending()
+            try output.finish()
+            if result.dryRun { return }
+        } catch is LimitReached {
+            try submitPending()
+            try output.finish()
+        } catch {
+            try? submitPending()
+            try? output.finish()
+            throw error
+        }
+        if printed == 0 { try RecordSchema.checkFields(fields, schema: schema, records: []) }
+        renderer.finishList()
+    }
+}
