@@ -1,7 +1,7 @@
 /// A flag and the type its value is read as, with its default stated once: the same
 /// value declares the flag in the command tree (help, docs, completions show the
 /// default) and reads it back (`line[key]`), so a misspelt name cannot compile.
-public struct FlagKey<Value: Sendable>: Sendable {
+public struct FlagKey<Value: Sendable>: Sendable, DeclaresFlag {
     public let flag: Flag
     /// From the flag's values on the command line (nil when absent), already checked
     /// by the parser for kind and range.
@@ -13,6 +13,13 @@ public struct FlagKey<Value: Sendable>: Sendable {
     }
 
     public var long: String { flag.long }
+
+    /// The same flag, read the same way, described for one command in its own words.
+    public func with(help: String) -> FlagKey {
+        var flag = flag
+        flag.help = help
+        return FlagKey(flag: flag, read: read)
+    }
 }
 
 extension FlagKey where Value == Bool {
@@ -31,6 +38,16 @@ extension FlagKey where Value == String? {
 
     public static func choice(_ long: String, short: Character? = nil, _ values: [String], value: String? = nil, hidden: Bool = false, help: String) -> FlagKey {
         FlagKey(flag: Flag(long, short: short, .choice(values), value: value, hidden: hidden, help: help)) { $0?.last }
+    }
+}
+
+extension FlagKey where Value == String? {
+    /// A number checked like `.number` but kept as written, for a body that must carry
+    /// it unchanged (`-0.50` stays `-0.50`).
+    public static func numberText(_ long: String, value: String? = nil, in range: ClosedRange<Double>? = nil, hidden: Bool = false, help: String) -> FlagKey {
+        var flag = Flag(long, .number, value: value, hidden: hidden, help: help)
+        flag.range = range
+        return FlagKey(flag: flag) { $0?.last }
     }
 }
 
@@ -95,4 +112,14 @@ extension FlagKey where Value == Double? {
         flag.range = range
         return FlagKey(flag: flag) { $0?.last.flatMap(NumberText.decimal) }
     }
+}
+
+/// Keys of different value types in one list: a command's flags.
+public protocol DeclaresFlag {
+    var flag: Flag { get }
+}
+
+extension Flag {
+    /// The flags that typed keys declare, in the order given.
+    public static func of(_ keys: any DeclaresFlag...) -> [Flag] { keys.map(\.flag) }
 }

@@ -41,7 +41,7 @@ public struct RocketChatBackend: Backend {
     public func login(_ profile: Profile, invocation: Invocation) throws {
         let app = invocation.app
         let url = try Backends.requireURL(profile)
-        guard let username = invocation.line.string("username") ?? profile.setting("username") else {
+        guard let username = invocation.line[LoginCommands.username] ?? profile.setting("username") else {
             throw APIError.usage("\(profile.label) has no username; pass --username NAME")
         }
         let password = try LoginCommands.readPassword(invocation, prompt: "Password for \(username) at \(Redaction.url(url)): ")

@@ -28,7 +28,7 @@ public struct OperationArgument: Sendable {
     func resolvesUser(_ line: ParsedCommandLine) -> Bool {
         switch role {
         case .user: return true
-        case .userWhen(let flag, let value): return line.string(flag) == value
+        case .userWhen(let flag, let value): return line.value(named: flag) == value
         default: return false
         }
     }

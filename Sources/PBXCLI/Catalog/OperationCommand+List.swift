@@ -7,8 +7,8 @@ import PBXJSON
 /// Lists: paged walks, prefetched once the count is known, and one-piece answers streamed.
 extension OperationCommand {
     /// `--page-size` (PortSIP's top: 1 to 100) and `--limit`, checked before anything is sent.
-    static func listBounds(_ line: ParsedCommandLine) throws -> (pageSize: Int, limit: Int?) {
-        (try line.int("page-size", in: 1...100) ?? 100, try line.int("limit", in: NumberRanges.limit))
+    static func listBounds(_ line: ParsedCommandLine) -> (pageSize: Int, limit: Int?) {
+        (line[ListFlags.pageSize], line[ListFlags.limit])
     }
 
     static func runList(_ plan: RequestPlan, _ operation: Operation, _ invocation: Invocation, _ client: APIClient) throws {
@@ -18,8 +18,8 @@ extension OperationCommand {
         let schema = RecordSchema.of(operation)
         let renderer = Renderer(options: app.output, sink: invocation.io.stdout, defaultColumns: operation.columns, idKey: operation.idKey,
                                 masking: masked(operation, invocation), recordFields: schema.map { RecordSchema.scalarPaths(of: $0) } ?? [])
-        let (pageSize, limit) = try listBounds(line)
-        var walker = PageWalker(pageSize: pageSize, limit: limit, all: line.bool("all") || operation.alwaysAll, paged: spec?.queryParameter("top") != nil)
+        let (pageSize, limit) = listBounds(line)
+        var walker = PageWalker(pageSize: pageSize, limit: limit, all: line[ListFlags.all] || operation.alwaysAll, paged: spec?.queryParameter("top") != nil)
         if !walker.paged, app.output.format != .table || app.output.quiet {
             try streamUnpagedList(plan, operation, invocation, client, renderer: renderer, schema: schema)
             return
@@ -86,7 +86,7 @@ extension OperationCommand {
     /// Lists PortSIP answers in one piece (CDRs, messages…) can be long: parse and print
     /// them item by item as they arrive instead of holding the whole answer.
     static func streamUnpagedList(_ plan: RequestPlan, _ operation: Operation, _ invocation: Invocation, _ client: APIClient, renderer: Renderer, schema: JSON?) throws {
-        let limit = try invocation.line.int("limit", in: NumberRanges.limit)
+        let limit = invocation.line[ListFlags.limit]
         let fields = invocation.app.output.fields
         var printed = 0
         // Items are rendered 256 at a time (one output buffer, not one per item) on a

@@ -18,7 +18,7 @@ public enum RootCommand {
         root.add(SandboxCommand.command)
         root.add(Command("version", "Print the version (with -v, also the libcurl in use)", examples: ["pbxctl version", "pbxctl version -v"], run: { invocation in
             invocation.io.out("pbxctl \(version)\n")
-            if invocation.line.bool("verbose") {
+            if invocation.app.globals.verbose {
                 let curl = CurlTransport.libraryVersion
                 invocation.io.out(curl.isEmpty ? "libcurl: not found (install libcurl4)\n" : "\(curl)\n")
             }

@@ -30,10 +30,10 @@ enum FleetRun {
     static func readsOnly(_ line: ParsedCommandLine) -> Bool {
         let words = line.command.path
         if words == ["api"] {
-            let hasBody = line.has("data") || line.has("field") || line.has("raw-field")
-            return (line.string("method") ?? (hasBody ? "POST" : "GET")) == "GET"
+            let hasBody = line.has(APICommand.data) || line.has(APICommand.field) || line.has(APICommand.rawField)
+            return (line[APICommand.method] ?? (hasBody ? "POST" : "GET")) == "GET"
         }
-        if line.has("set") || line.has("set-status") { return false }
+        if line.has(PortSIPUsersCatalog.newBalance) || line.has(PortSIPPersonalCatalog.agentStatus) { return false }
         let handWritten: Set<[String]> = [["registration", "check"], ["registration", "get"], ["cdrs", "list"], ["cdrs", "sync"], ["contacts", "sync"],
                                           ["callback-numbers", "list"], ["users", "diff"]]
         if handWritten.contains(words) { return true }
@@ -127,10 +127,10 @@ enum FleetRun {
         }
         if app.globals.sandbox { throw APIError.usage("--sandbox serves one profile of each type; several profiles need configured ones") }
         let names = try expand(app.globals.profile ?? "", app: app, command: command)
-        if !readsOnly(line), !line.bool("yes"), !app.clientSettings.dryRun, names.count > 1 {
+        if !readsOnly(line), !line[CommonFlags.yes], !app.clientSettings.dryRun, names.count > 1 {
             throw APIError.usage("'\(command.fullName)' changes things; running it on \(names.count) profiles (\(names.joined(separator: ", "))) needs --yes")
         }
-        let nagios = line.bool("nagios")
+        let nagios = line[RegistrationCheckCommand.nagios]
         // A check says its result in its exit code and on stderr, not in records.
         let dryRun = app.clientSettings.dryRun
         // A plan in text is lines for people, kept as they are under a heading per profile.

@@ -11,7 +11,7 @@ extension Invocation {
     /// The gate before a command deletes or replaces something: `--yes` (or a dry run)
     /// passes; on a terminal the user is asked; otherwise it refuses with exit 2.
     public func confirm(_ question: String) throws {
-        if line.bool("yes") || app.clientSettings.dryRun { return }
+        if line[CommonFlags.yes] || app.clientSettings.dryRun { return }
         guard io.stdinIsTTY else {
             throw APIError.usage("\(question.replacingOccurrences(of: "?", with: "")): refusing without --yes when not on a terminal")
         }
