@@ -29,10 +29,11 @@ public enum PBXCLI {
     public static func exitProcess(_ code: Int32) -> Never { exit(code) }
 
     /// Runs one command line against the given I/O; returns the exit code (docs/cli.md).
-    /// `backends` decides the profile types and their commands (a test adds its own).
-    public static func run(_ arguments: [String], io: IOContext, backends: BackendRegistry = .standard) -> Int32 {
+    /// `backends` decides the profile types and their commands (a test adds its own);
+    /// `clock` is where token lifetimes, backoff and `--max-time` are counted.
+    public static func run(_ arguments: [String], io: IOContext, backends: BackendRegistry = .standard, clock: Clock = SystemClock()) -> Int32 {
         let root = RootCommand.build(backends: backends)
-        let app = App(io: io, root: root, backends: backends)
+        let app = App(io: io, root: root, backends: backends, clock: clock)
         let jsonErrors = wantsJSONErrors(arguments, environment: io.environment)
         do {
             let line = try CommandLineParser(root: root).parse(arguments)

@@ -11,7 +11,7 @@ public final class Sandbox: @unchecked Sendable {
     private var server: HTTPServer!
     private let faultLock = NSLock()
     private var faults: SeededRandom
-    private var windowStart = Date()
+    private var windowStart: Date
     private var windowCount = 0
     private var inFlight = 0
     /// Requests served, by backend prefix; tests read it to prove what was (not) sent.
@@ -29,6 +29,7 @@ public final class Sandbox: @unchecked Sendable {
         rocketchat = RocketChatSandbox(signed: options.rocketchatSigned, fault: options.rocketchatAnswer, newlineIDs: options.newlineTokens)
         vonage = VonageSandbox(options: options)
         faults = SeededRandom(seed: options.faultSeed)
+        windowStart = options.now()
     }
 
     @discardableResult
@@ -84,7 +85,7 @@ public final class Sandbox: @unchecked Sendable {
         var injected: ServerResponse?
         var drop = false
         if options.rateLimit > 0 {
-            let now = Date()
+            let now = options.now()
             if now.timeIntervalSince(windowStart) >= 1 {
                 windowStart = now
                 windowCount = 0

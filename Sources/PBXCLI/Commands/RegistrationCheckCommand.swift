@@ -86,11 +86,12 @@ enum RegistrationCheckCommand {
         let wait = invocation.line.double("wait") ?? 0
         guard wait >= 0, wait.isFinite else { throw APIError.usage("--wait must be a number of seconds, 0 or more") }
         let probe = try RegistrationProbe.make(user, invocation: invocation)
-        let deadline = Date().addingTimeInterval(wait)
+        let clock = invocation.app.clock
+        let deadline = clock.now.addingTimeInterval(wait)
         while true {
             guard let reading = try probe.read() else { return nil }
-            if reading.state == .registered || Date() >= deadline { return reading }
-            try RegistrationProbe.pause(min(2.0, max(0, deadline.timeIntervalSinceNow)))
+            if reading.state == .registered || clock.now >= deadline { return reading }
+            try RegistrationProbe.pause(min(2.0, max(0, deadline.timeIntervalSince(clock.now))), clock: clock)
         }
     }
 }

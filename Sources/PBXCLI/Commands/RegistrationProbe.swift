@@ -107,12 +107,12 @@ struct RegistrationProbe {
     }
 
     /// Sleeps up to `seconds`, waking early on Ctrl-C, which it reports as an interruption.
-    static func pause(_ seconds: Double) throws {
+    static func pause(_ seconds: Double, clock: Clock) throws {
         var slept = 0.0
         while slept < seconds {
             if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }
             let step = min(0.05, seconds - slept)
-            usleep(useconds_t(step * 1_000_000))
+            clock.sleep(step)
             slept += step
         }
         if pbx_interrupted != 0 { throw APIError(kind: .interrupted, message: "interrupted") }

@@ -41,7 +41,7 @@ enum RegistrationWatchCommand {
                     failure = RegistrationProbe.printable(error.text, limit: 200)
                 }
                 guard state != last[index] else { continue }
-                line["time"] = .string(RFC3339.format(Date()))
+                line["time"] = .string(RFC3339.format(invocation.app.clock.now))
                 line["extension"] = .string(probe.label)
                 line["from"] = last[index].map { .string($0.rawValue) } ?? .null
                 line["to"] = .string(state.rawValue)
@@ -53,7 +53,7 @@ enum RegistrationWatchCommand {
                 invocation.io.stdout.write(bytes: bytes)
                 invocation.io.stdout.flush()
             }
-            try RegistrationProbe.pause(interval)
+            try RegistrationProbe.pause(interval, clock: invocation.app.clock)
         }
     }
 }

@@ -16,11 +16,15 @@ public final class App {
     private var cachedTransport: Transport?
     private var cachedClients: [BackendType: APIClient] = [:]
     public internal(set) var sandbox: Sandbox?
+    /// Token lifetimes, backoff and `--max-time` are counted on it.
+    public let clock: Clock
     /// Import workers reach `store()` and `transport()` through a token refresh.
     private let cacheLock = NSLock()
 
-    init(io: IOContext, root: Command, backends: BackendRegistry = .standard) {
+    init(io: IOContext, root: Command, backends: BackendRegistry = .standard, clock: Clock = SystemClock()) {
         self.io = io
+        self.clock = clock
+        started = clock.now
         self.root = root
         self.backends = backends
     }
@@ -78,7 +82,7 @@ public final class App {
 
     /// `--max-time`: when the whole command must be done, counted from its start.
     lazy var deadline: Date? = (try? line.double("max-time", in: NumberRanges.maxTime)).flatMap { $0 }.map { started.addingTimeInterval($0) }
-    let started = Date()
+    let started: Date
 
     /// Global numbers and environment knobs, checked before any command runs: out of
     /// range is a usage error and nothing is sent.
@@ -137,13 +141,15 @@ public final class App {
     }
 
     func makeClient(_ connection: Connection) throws -> APIClient {
-        APIClient(connection: connection, transport: try transport(), settings: clientSettings,
+        APIClient(connection: connection, transport: try transport(), settings: clientSettings, clock: clock,
                   stdout: { [io] in io.out($0) }, stderr: { [io] in io.err($0) })
     }
 
     /// Starts the in-process sandbox for `--sandbox`.
     func startSandbox() throws {
-        let sandbox = Sandbox()
+        var options = SandboxOptions()
+        options.now = { [clock] in clock.now }
+        let sandbox = Sandbox(options: options)
         try sandbox.start()
         self.sandbox = sandbox
     }
