@@ -30,10 +30,12 @@ public enum PBXCLI {
 
     /// Runs one command line against the given I/O; returns the exit code (docs/cli.md).
     /// `backends` decides the profile types and their commands (a test adds its own);
-    /// `clock` is where token lifetimes, backoff and `--max-time` are counted.
-    public static func run(_ arguments: [String], io: IOContext, backends: BackendRegistry = .standard, clock: Clock = SystemClock()) -> Int32 {
+    /// `transport` makes what requests are sent with (libcurl; a test passes an in-process
+    /// sandbox or a stub); `clock` is where token lifetimes, backoff and `--max-time` are counted.
+    public static func run(_ arguments: [String], io: IOContext, backends: BackendRegistry = .standard,
+                           transport: @escaping TransportFactory = CurlTransport.factory, clock: Clock = SystemClock()) -> Int32 {
         let root = RootCommand.build(backends: backends)
-        let app = App(io: io, root: root, backends: backends, clock: clock)
+        let app = App(io: io, root: root, backends: backends, transport: transport, clock: clock)
         let jsonErrors = wantsJSONErrors(arguments, environment: io.environment)
         do {
             let line = try CommandLineParser(root: root).parse(arguments)

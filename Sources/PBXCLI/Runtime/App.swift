@@ -4,6 +4,10 @@ import PBXClient
 import PBXJSON
 import PBXSandbox
 
+/// Makes the transport a run sends its requests with, from the global flags; a test
+/// hands requests to an in-process sandbox or a stub instead of libcurl.
+public typealias TransportFactory = @Sendable (TransportOptions) throws -> Transport
+
 /// The per-run factory (in the spirit of gh's): parsed flags, I/O, and everything
 /// built lazily from them — config store, transport, sandbox, API clients.
 public final class App {
@@ -18,12 +22,14 @@ public final class App {
     public internal(set) var sandbox: Sandbox?
     /// Token lifetimes, backoff and `--max-time` are counted on it.
     public let clock: Clock
+    let makeTransport: TransportFactory
     /// Import workers reach `store()` and `transport()` through a token refresh.
     private let cacheLock = NSLock()
 
-    init(io: IOContext, root: Command, backends: BackendRegistry = .standard, clock: Clock = SystemClock()) {
+    init(io: IOContext, root: Command, backends: BackendRegistry = .standard, transport: @escaping TransportFactory = CurlTransport.factory, clock: Clock = SystemClock()) {
         self.io = io
         self.clock = clock
+        makeTransport = transport
         started = clock.now
         self.root = root
         self.backends = backends
@@ -123,7 +129,7 @@ public final class App {
         options.maxBodyBytes = maxBodyBytes
         options.deadline = deadline
         do {
-            let transport = try CurlTransport(options: options)
+            let transport = try makeTransport(options)
             cachedTransport = transport
             return transport
         } catch let error as TransportError {
