@@ -15,7 +15,7 @@ extension OperationCommand {
                 problems.append(SchemaViolation(field: key, message: "is not a field of \(spec.operationId)" + Suggest.hint(key, among: known).replacingOccurrences(of: "\n\n", with: "; ")))
             }
             // The prose rule says it best, so it goes first; one message per field.
-            if let rules = operation.rules { problems += PortSIPRules.bodyProblems(body, resource: rules) }
+            if let rules = operation.rules { problems += PortSIPRules.bodyProblems(body, rules: rules, path: plan.template) }
             problems += InputChecks.problems(body, schema: schema)
             problems += SchemaValidator.validate(.object(body), against: schema, at: "")
         }

@@ -177,7 +177,7 @@ enum ImportCommand {
             for key in row.body.keys where !known.contains(key) {
                 rowProblems.append(SchemaViolation(field: key, message: "is not a field of createUser" + Suggest.hint(key, among: Array(known)).replacingOccurrences(of: "\n\n", with: "; ")))
             }
-            rowProblems += PortSIPRules.bodyProblems(row.body, resource: "users")
+            rowProblems += PortSIPRules.bodyProblems(row.body, rules: .users)
             rowProblems += InputChecks.problems(row.body, schema: schema)
             rowProblems += SchemaValidator.validate(.object(row.body), against: schema, at: "")
             if let name = row.body["name"]?.stringValue?.lowercased() {
