@@ -39,12 +39,16 @@ public struct APIResponse: Sendable {
 /// Builds, sends, retries and decodes requests for one backend connection.
 public final class APIClient: @unchecked Sendable {
     public var connection: Connection
-    public let transport: Transport
+    /// What requests go through: `wire` inside the `-v` and `--dry-run` decorators the
+    /// settings ask for.
+    public private(set) var transport: Transport
+    /// The transport as given, undecorated.
+    public let wire: Transport
     public let settings: ClientSettings
     /// Backoff sleeps, the `--max-time` check and elapsed times in messages read it.
     public let clock: Clock
-    private let stderr: (String) -> Void
-    private let stdout: (String) -> Void
+    private let stderr: @Sendable (String) -> Void
+    private let stdout: @Sendable (String) -> Void
     /// Called on a 401 when set, with the credentials the server refused; returns fresh
     /// ones or nil. Workers sharing this client share one call (see `freshAuth`).
     public var refreshAuth: ((AuthScheme) throws -> AuthScheme?)?
@@ -61,13 +65,19 @@ public final class APIClient: @unchecked Sendable {
     private var refreshError: Error?
 
     public init(connection: Connection, transport: Transport, settings: ClientSettings, clock: Clock = SystemClock(),
-                stdout: @escaping (String) -> Void, stderr: @escaping (String) -> Void) {
+                stdout: @escaping @Sendable (String) -> Void, stderr: @escaping @Sendable (String) -> Void) {
         self.connection = connection
         self.clock = clock
         self.transport = transport
+        wire = transport
         self.settings = settings
         self.stdout = stdout
         self.stderr = stderr
+        // Tracing sits on the wire; a dry run stands in front of everything and sends nothing.
+        var decorated = transport
+        if settings.verbose { decorated = TracingTransport(wrapping: decorated, clock: clock, stderr: stderr) }
+        if settings.dryRun { decorated = DryRunTransport(credentials: { [weak self] in self?.dryRunCredentials() ?? [] }, stdout: stdout, stderr: stderr) }
+        self.transport = decorated
     }
 
     public func url(path: String, query: [(String, String)] = []) -> String {
@@ -233,22 +243,14 @@ public final class APIClient: @unchecked Sendable {
     func exchange(_ original: HTTPRequest, retryable: () -> Bool, perform: (HTTPRequest) throws -> HTTPResponse) throws -> APIResponse {
         var request = original
         try Self.checkSendable(request)
-        if settings.dryRun {
-            let rendered = CurlCommand.render(request, credentials: dryRunCredentials())
-            stdout(rendered.line + "\n")
-            if let note = rendered.maskedNote { stderr(TerminalText.escape(note) + "\n") }
-            return APIResponse(status: 0, json: nil, raw: HTTPResponse(status: 0), dryRun: true)
-        }
         var attempt = 0
         var refreshed = false
         let began = clock.now
         while true {
             try Interrupt.process.check()
-            let started = clock.now
-            trace(request)
             do {
                 let response = try gated(request, perform)
-                traceResponse(response, since: started, request: request)
+                if response.wasNotSent { return APIResponse(status: 0, json: nil, raw: HTTPResponse(status: 0), dryRun: true) }
                 if response.status == 401, request.sendsCredentials, !refreshed, let fresh = try freshAuth(after: request) {
                     refreshed = true
                     for header in fresh.headers { request.setHeader(header.name, header.value) }
@@ -368,29 +370,6 @@ public final class APIClient: @unchecked Sendable {
 
     private func note(_ text: String) {
         if settings.verbose { stderr("* \(text)\n") }
-    }
-
-    private func trace(_ request: HTTPRequest) {
-        guard settings.verbose else { return }
-        var lines = ["> \(request.method) \(Redaction.url(request.url))"]
-        for header in request.headers { lines.append("> \(header.name): \(Redaction.header(header.name, header.value))") }
-        if let body = request.body, !body.isEmpty {
-            lines.append("> " + Redaction.body(body, contentType: request.header("Content-Type")))
-        }
-        stderr(lines.map { TerminalText.escape($0) }.joined(separator: "\n") + "\n")
-    }
-
-    private func traceResponse(_ response: HTTPResponse, since started: Date, request: HTTPRequest) {
-        guard settings.verbose else { return }
-        let elapsed = Int(clock.now.timeIntervalSince(started) * 1000)
-        var lines = ["< \(response.status) (\(elapsed) ms, \(response.body.count) bytes)"]
-        for header in response.headers { lines.append("< \(header.name): \(Redaction.header(header.name, header.value))") }
-        if !response.body.isEmpty {
-            let shown = Redaction.body(Array(response.body.prefix(1 << 20)), contentType: response.header("Content-Type"))
-            lines.append("< " + (shown.count > 2000 ? String(shown.prefix(2000)) + "…" : shown))
-        }
-        let text = Redaction.scrub(lines.joined(separator: "\n"), secrets: Redaction.secretValues(of: request))
-        stderr(text.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalText.escape(String($0)) }.joined(separator: "\n") + "\n")
     }
 }
 

@@ -262,7 +262,7 @@ extension APIClient {
         guard settings.dryRun else { return self }
         var reading = settings
         reading.dryRun = false
-        let client = APIClient(connection: connection, transport: transport, settings: reading, stdout: { io.out($0) }, stderr: { io.err($0) })
+        let client = APIClient(connection: connection, transport: wire, settings: reading, clock: clock, stdout: { io.out($0) }, stderr: { io.err($0) })
         client.refreshAuth = refreshAuth
         return client
     }
