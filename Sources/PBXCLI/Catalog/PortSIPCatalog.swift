@@ -4,12 +4,36 @@ import PBXEngine
 /// Every PortSIP catalog entry, and the operations driven by hand-written commands:
 /// together, the operation → command reference in docs/operations.md.
 enum PortSIPCatalog {
-    static var all: [Operation] {
-        PortSIPUsersCatalog.users + PortSIPUsersCatalog.roles + PortSIPPersonalCatalog.me + PortSIPGroupsCatalog.groups
-            + PortSIPPersonalCatalog.phones + PortSIPMeetingsCatalog.meetings + PortSIPRecordsCatalog.contacts + PortSIPRecordsCatalog.cdrs
-            + PortSIPRecordsCatalog.recordings + PortSIPRecordsCatalog.messages + PortSIPPersonalCatalog.holidays + PortSIPPersonalCatalog.speedDials
-            + PortSIPPersonalCatalog.greetings + PortSIPPersonalCatalog.callQueues + PortSIPRegistrationCatalog.operations
+    /// A command group of the tree: its word, its summary and its entries.
+    struct Group {
+        let name: String
+        let summary: String
+        let operations: [Operation]
     }
+
+    /// The groups, declared once: the root command builds its PortSIP groups from them,
+    /// and the operation reference lists their entries in this order.
+    static var groups: [Group] {
+        [
+            Group(name: "users", summary: "Manage extension users", operations: PortSIPUsersCatalog.users),
+            Group(name: "roles", summary: "Manage roles", operations: PortSIPUsersCatalog.roles),
+            Group(name: "me", summary: "Your own user: profile, passwords, presence", operations: PortSIPPersonalCatalog.me),
+            Group(name: "groups", summary: "Manage user groups and their members", operations: PortSIPGroupsCatalog.groups),
+            Group(name: "phones", summary: "Manage IP phones (yours, or a user's with --user)", operations: PortSIPPersonalCatalog.phones),
+            Group(name: "meetings", summary: "Manage meetings (conference rooms) and their participants", operations: PortSIPMeetingsCatalog.meetings),
+            Group(name: "contacts", summary: "Manage contacts and sync them", operations: PortSIPRecordsCatalog.contacts),
+            Group(name: "cdrs", summary: "Read call detail records", operations: PortSIPRecordsCatalog.cdrs),
+            Group(name: "recordings", summary: "List, download and delete call recordings", operations: PortSIPRecordsCatalog.recordings),
+            Group(name: "messages", summary: "Read external messages (SMS/MMS, channels)", operations: PortSIPRecordsCatalog.messages),
+            Group(name: "holidays", summary: "Manage holidays (yours, or a user's with --user)", operations: PortSIPPersonalCatalog.holidays),
+            Group(name: "speed-dials", summary: "Manage speed dials (--kind 8 or 100)", operations: PortSIPPersonalCatalog.speedDials),
+            Group(name: "greetings", summary: "Manage voicemail greetings", operations: PortSIPPersonalCatalog.greetings),
+            Group(name: "call-queues", summary: "Call queues you (or --user) belong to, and agent status", operations: PortSIPPersonalCatalog.callQueues),
+            Group(name: "registration", summary: "Is an agent's phone registered, and from what", operations: PortSIPRegistrationCatalog.operations),
+        ]
+    }
+
+    static var all: [Operation] { groups.flatMap(\.operations) }
 
     /// Operations sent by commands that are not catalog entries.
     static let handWritten: [(method: String, path: String, command: String)] = [

@@ -53,23 +53,18 @@ public enum RootCommand {
 
     /// The PortSIP catalog's groups and the hand-written PortSIP commands beside them.
     static func addPortSIPGroups(to root: Command) {
-        root.add(group("users", "Manage extension users", PortSIPUsersCatalog.users, extra: [ImportCommand.command, UsersReconcileCommands.diff, UsersReconcileCommands.apply]))
-        root.add(group("roles", "Manage roles", PortSIPUsersCatalog.roles))
-        root.add(group("me", "Your own user: profile, passwords, presence", PortSIPPersonalCatalog.me))
-        root.add(group("groups", "Manage user groups and their members", PortSIPGroupsCatalog.groups))
-        root.add(group("phones", "Manage IP phones (yours, or a user's with --user)", PortSIPPersonalCatalog.phones))
-        root.add(group("meetings", "Manage meetings (conference rooms) and their participants", PortSIPMeetingsCatalog.meetings))
-        root.add(group("contacts", "Manage contacts and sync them", PortSIPRecordsCatalog.contacts, extra: [SyncCommands.contacts]))
-        let cdrs = group("cdrs", "Read call detail records", PortSIPRecordsCatalog.cdrs, extra: [SyncCommands.cdrs])
-        CDRListCommand.install(in: cdrs)
-        root.add(cdrs)
-        root.add(group("recordings", "List, download and delete call recordings", PortSIPRecordsCatalog.recordings, extra: [DownloadCommand.command]))
-        root.add(group("messages", "Read external messages (SMS/MMS, channels)", PortSIPRecordsCatalog.messages))
-        root.add(group("holidays", "Manage holidays (yours, or a user's with --user)", PortSIPPersonalCatalog.holidays))
-        root.add(group("speed-dials", "Manage speed dials (--kind 8 or 100)", PortSIPPersonalCatalog.speedDials))
-        root.add(group("greetings", "Manage voicemail greetings", PortSIPPersonalCatalog.greetings))
-        root.add(group("call-queues", "Call queues you (or --user) belong to, and agent status", PortSIPPersonalCatalog.callQueues))
-        root.add(group("registration", "Is an agent's phone registered, and from what", PortSIPRegistrationCatalog.operations, extra: [RegistrationCheckCommand.command, RegistrationWatchCommand.command]))
+        let handWritten: [String: [Command]] = [
+            "users": [ImportCommand.command, UsersReconcileCommands.diff, UsersReconcileCommands.apply],
+            "contacts": [SyncCommands.contacts],
+            "cdrs": [SyncCommands.cdrs],
+            "recordings": [DownloadCommand.command],
+            "registration": [RegistrationCheckCommand.command, RegistrationWatchCommand.command],
+        ]
+        for declared in PortSIPCatalog.groups {
+            let command = group(declared.name, declared.summary, declared.operations, extra: handWritten[declared.name] ?? [])
+            if declared.name == "cdrs" { CDRListCommand.install(in: command) }
+            root.add(command)
+        }
     }
 
     /// A command group whose children come from catalog entries.
