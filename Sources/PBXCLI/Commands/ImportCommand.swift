@@ -249,24 +249,13 @@ enum ImportCommand {
         var interrupted = false
     }
 
-    /// What the workers share: the next row to take and the outcome so far, only
-    /// ever touched with `lock` held.
-    final class WorkQueue: @unchecked Sendable {
+    /// What the workers share: the outcome so far, only ever touched with `lock` held.
+    final class SharedOutcome: @unchecked Sendable {
         private let lock = NSLock()
         private let rows: [Row]
-        private var next = 0
         private var outcome = Outcome()
 
         init(_ rows: [Row]) { self.rows = rows }
-
-        /// The next row, or nil when every row was taken or the user interrupted.
-        func take() -> Row? {
-            lock.withLock {
-                guard !Interrupt.process.isRequested, next < rows.count else { return nil }
-                next += 1
-                return rows[next - 1]
-            }
-        }
 
         /// Records a row's result; `report` runs under the lock, so progress and IDs print in step.
         func finish(_ row: Row, failure: String?, report: (_ done: Int, _ failed: Int) -> Void) {
@@ -276,13 +265,14 @@ enum ImportCommand {
             }
         }
 
-        /// The outcome once every worker has stopped; rows never taken count as failed.
-        func result(interrupted: Bool) -> Outcome {
+        /// The outcome once every worker has stopped, `taken` rows having been taken;
+        /// rows never taken count as failed.
+        func result(interrupted: Bool, taken: Int) -> Outcome {
             lock.withLock {
                 var result = outcome
                 if interrupted {
                     result.interrupted = true
-                    for row in rows[next...] { result.failures.append((row, "not attempted: interrupted")) }
+                    for row in rows[taken...] { result.failures.append((row, "not attempted: interrupted")) }
                 }
                 result.failures.sort { $0.row.line < $1.row.line }
                 result.created.sort { $0.line < $1.line }
@@ -297,36 +287,28 @@ enum ImportCommand {
     static func create(_ rows: [Row], client: APIClient, concurrency: Int, io: IOContext, quiet: Bool) -> Outcome {
         client.concurrency = AdaptiveConcurrency(initial: AdaptiveConcurrency.initial, maximum: concurrency)
         defer { client.concurrency = nil }
-        let queue = WorkQueue(rows)
+        let shared = SharedOutcome(rows)
         let progress = ProgressBar(total: rows.count, enabled: io.stderrIsTTY && !quiet, io: io)
-        let group = DispatchGroup()
-        for _ in 0..<min(concurrency, max(rows.count, 1)) {
-            group.enter()
-            let thread = Thread {
-                defer { group.leave() }
-                while let row = queue.take() {
-                    var failure: String?
-                    var createdID: String?
-                    do {
-                        let answer = try client.call("POST", "/users", body: .object(row.body))
-                        createdID = answer.json?["id"]?.stringValue
-                    } catch let error as APIError {
-                        failure = error.kind == .interrupted ? "not finished: interrupted" : error.text
-                    } catch {
-                        failure = "\(error)"
-                    }
-                    queue.finish(row, failure: failure) { done, failed in
-                        progress.update(done: done, failed: failed)
-                        if quiet, let createdID { io.out(createdID + "\n") }
-                    }
-                }
+        // Each row is taken once, in order: a create is never sent twice.
+        let taken = WorkerPool.forEach(rows.count, workers: concurrency, stackSize: 1 << 20) { index in
+            let row = rows[index]
+            var failure: String?
+            var createdID: String?
+            do {
+                let answer = try client.call("POST", "/users", body: .object(row.body))
+                createdID = answer.json?["id"]?.stringValue
+            } catch let error as APIError {
+                failure = error.kind == .interrupted ? "not finished: interrupted" : error.text
+            } catch {
+                failure = "\(error)"
             }
-            thread.stackSize = 1 << 20
-            thread.start()
+            shared.finish(row, failure: failure) { done, failed in
+                progress.update(done: done, failed: failed)
+                if quiet, let createdID { io.out(createdID + "\n") }
+            }
         }
-        group.wait()
         progress.finish()
-        return queue.result(interrupted: Interrupt.process.isRequested)
+        return shared.result(interrupted: Interrupt.process.isRequested, taken: taken)
     }
 
     /// The failed rows, flattened to dotted columns, with the reason last; re-importable.
