@@ -228,18 +228,19 @@ enum ImportCommand {
     static func existingUsers(_ client: APIClient) throws -> (Set<String>, Set<String>) {
         var names = Set<String>()
         var extensions = Set<String>()
-        var walker = PageWalker(pageSize: 100, limit: nil, all: true)
-        while let page = walker.next() {
-            let answer = try client.call("GET", "/users", query: [("skip", String(page.skip)), ("top", String(page.top))])
-            if answer.dryRun { break }
-            let items = answer.json?["items"]?.arrayValue ?? []
+        var pager = Pager(style: .skipTop(pageSize: 100))
+        try pager.walk(fetch: { pageQuery in
+            let answer = try client.call("GET", "/users", query: pageQuery)
+            if answer.dryRun { return nil }
+            return Pager.Page(items: answer.json?["items"]?.arrayValue ?? [], total: try answer.json.flatMap { try PageWalker.count(in: $0) }, answer: answer.json)
+        }, each: { items, _ in
             try Interrupt.process.check()
             for item in items {
                 if let name = item["name"]?.stringValue { names.insert(name.lowercased()) }
                 if let number = item["extension_number"]?.stringValue { extensions.insert(number) }
             }
-            _ = walker.accept(count: items.count, total: try answer.json.flatMap { try PageWalker.count(in: $0) })
-        }
+            return true
+        })
         return (names, extensions)
     }
 
