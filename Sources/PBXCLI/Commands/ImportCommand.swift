@@ -163,29 +163,21 @@ enum ImportCommand {
 
     /// Every row against the vendor schema and the prose rules, plus duplicates within the file.
     static func validate(_ rows: [Row], schema: JSON) throws {
-        let known = Set(SchemaValidator.propertyNames(of: schema))
+        let validator = RequestValidator(operationId: "createUser", schema: schema, rules: "users")
         var problems: [(line: Int, text: String)] = []
         var invalidRows = 0
         var names: [String: Int] = [:]
         var extensions: [String: Int] = [:]
         var missingSecrets = false
         for row in rows {
-            var rowProblems: [SchemaViolation] = []
-            for key in row.body.keys where !known.contains(key) {
-                rowProblems.append(SchemaViolation(field: key, message: "is not a field of createUser" + Suggest.hint(key, among: Array(known)).replacingOccurrences(of: "\n\n", with: "; ")))
-            }
-            rowProblems += PortSIPRules.bodyProblems(row.body, resource: "users")
-            rowProblems += InputChecks.problems(row.body, schema: schema)
-            rowProblems += SchemaValidator.validate(.object(row.body), against: schema, at: "")
+            var rowProblems = validator.problems(row.body)
             if let name = row.body["name"]?.stringValue?.lowercased() {
                 if let first = names[name] { rowProblems.append(SchemaViolation(field: "name", message: "'\(name)' is also on line \(first)")) } else { names[name] = row.line }
             }
             if let number = row.body["extension_number"]?.stringValue {
                 if let first = extensions[number] { rowProblems.append(SchemaViolation(field: "extension_number", message: "\(number) is also on line \(first)")) } else { extensions[number] = row.line }
             }
-            // One message per field.
-            var fields = Set<String>()
-            let unique = rowProblems.filter { fields.insert($0.field).inserted }
+            let unique = RequestValidator.firstPerField(rowProblems)
             if unique.isEmpty { continue }
             invalidRows += 1
             missingSecrets = missingSecrets || unique.contains { secretFields.contains($0.field) && $0.message == "is required" }
