@@ -12,12 +12,15 @@ let package = Package(
         .executableTarget(name: "pbxctl", dependencies: ["PBXCLI"]),
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "PBXJSON"),
+        // The command-line engine: command tree, parser, help, completions and reference
+        // docs. It imports no HTTP client, so it can be reused and tested alone.
+        .target(name: "PBXEngine"),
         .target(name: "PBXCrypto", dependencies: ["PBXJSON"]),
         .target(name: "PBXCatalog", dependencies: ["PBXJSON"]),
         .target(name: "PBXClient", dependencies: ["PBXJSON", "CCurl"]),
         .target(name: "PBXSandbox", dependencies: ["PBXJSON", "PBXCatalog", "PBXCrypto"]),
-        .target(name: "PBXCLI", dependencies: ["PBXJSON", "PBXCatalog", "PBXClient", "PBXSandbox", "PBXCrypto", "CCurl"]),
-        .testTarget(name: "PBXUnitTests", dependencies: ["PBXCLI", "PBXJSON", "PBXCatalog", "PBXClient", "PBXSandbox", "PBXCrypto"]),
+        .target(name: "PBXCLI", dependencies: ["PBXEngine", "PBXJSON", "PBXCatalog", "PBXClient", "PBXSandbox", "PBXCrypto", "CCurl"]),
+        .testTarget(name: "PBXUnitTests", dependencies: ["PBXCLI", "PBXEngine", "PBXJSON", "PBXCatalog", "PBXClient", "PBXSandbox", "PBXCrypto"]),
         .testTarget(name: "PBXEndToEndTests", dependencies: ["PBXJSON"], exclude: ["seed-operations.txt"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,5 +1,6 @@
 import Foundation
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 #if canImport(Glibc)
@@ -32,16 +33,27 @@ public enum PBXCLI {
     public static func run(_ arguments: [String], io: IOContext, backends: BackendRegistry = .standard) -> Int32 {
         let root = RootCommand.build(backends: backends)
         let app = App(io: io, root: root, backends: backends)
-        let jsonErrors = wantsJSONErrors(arguments, environment: io.environment)
+        let line: ParsedCommandLine
+        var mistake: UsageError?
         do {
-            let line = try CommandLineParser(root: root).parse(arguments)
-            app.line = line
+            line = try CommandLineParser(root: root).parse(arguments)
+        } catch let error as CommandLineError {
+            line = error.partial
+            mistake = error.usage
+        } catch {
+            preconditionFailure("the parser throws only CommandLineError")
+        }
+        app.line = line
+        app.globals = GlobalOptions(line, environment: io.environment)
+        let jsonErrors = app.globals.jsonErrors
+        do {
+            if let mistake { throw APIError(mistake) }
             if line.helpRequested || line.command.name == "help" && line.command.parent === root {
                 let target = line.command.name == "help" ? try helpTarget(line.positionals, root: root) : line.command
                 io.out(HelpRenderer.render(target))
                 return try finished(io)
             }
-            if line.bool("version") {
+            if app.globals.version {
                 io.out("pbxctl \(RootCommand.version)\n")
                 return try finished(io)
             }
@@ -49,51 +61,55 @@ public enum PBXCLI {
                 io.out(HelpRenderer.render(line.command))
                 return try finished(io)
             }
-            try app.validateEnvironmentOutput()
-            try app.validateNumbers()
-            if let profiles = line.string("profile"), FleetRun.isSeveral(profiles) {
+            try app.globals.validate()
+            if let profiles = app.globals.profile, FleetRun.isSeveral(profiles) {
                 let code = try FleetRun.run(arguments, line: line, app: app)
                 return try finished(io, code: code)
             }
-            if line.bool("sandbox"), line.command.name != "sandbox" {
+            if app.globals.sandbox, line.command.name != "sandbox" {
                 do { try app.startSandbox() } catch { throw APIError.local("cannot start the sandbox: \(error)") }
             }
             defer { app.sandbox?.stop() }
             do {
-                try run(Invocation(line: line, io: io, app: app))
+                try run(Invocation(line: line, io: io, services: app))
             } catch let status as ExitStatus {
                 return try finished(io, code: status.code)
             }
             return try finished(io)
+        } catch let error as UsageError {
+            return report(APIError(error), arguments: arguments, io: io, jsonErrors: jsonErrors)
+        } catch let error as OutputWriteError {
+            return report(APIError(error), arguments: arguments, io: io, jsonErrors: jsonErrors)
         } catch let error as APIError {
-            io.stdout.flush()
-            if error.kind == .interrupted || Interrupt.process.isRequested {
-                Interrupt.markReported()
-                io.err("pbxctl: interrupted\n")
-                return 130
-            }
-            io.err("pbxctl: error: \(error.text)\n")
-            if jsonErrors { io.err(error.json.compactText + "\n") }
-            if error.kind == .usage, RegistrationCheckCommand.wantsNagios(arguments) {
-                // A monitoring system reads exit 2 as CRITICAL; a bad command line is UNKNOWN to it.
-                io.out("REGISTRATION UNKNOWN - \(RegistrationProbe.printable(error.text, limit: 200))\n")
-                return 3
-            }
-            return error.exitCode
+            return report(error, arguments: arguments, io: io, jsonErrors: jsonErrors)
         } catch {
-            io.stdout.flush()
-            let wrapped = APIError.local("\(error)")
-            io.err("pbxctl: error: \(wrapped.text)\n")
-            if jsonErrors { io.err(wrapped.json.compactText + "\n") }
-            return wrapped.exitCode
+            return report(APIError.local("\(error)"), arguments: arguments, io: io, jsonErrors: jsonErrors)
         }
+    }
+
+    /// An error on stderr (and as JSON when asked); the exit code it maps to.
+    static func report(_ error: APIError, arguments: [String], io: IOContext, jsonErrors: Bool) -> Int32 {
+        io.stdout.flush()
+        if error.kind == .interrupted || Interrupt.process.isRequested {
+            Interrupt.markReported()
+            io.err("pbxctl: interrupted\n")
+            return 130
+        }
+        io.err("pbxctl: error: \(error.text)\n")
+        if jsonErrors { io.err(error.json.compactText + "\n") }
+        if error.kind == .usage, RegistrationCheckCommand.wantsNagios(arguments) {
+            // A monitoring system reads exit 2 as CRITICAL; a bad command line is UNKNOWN to it.
+            io.out("REGISTRATION UNKNOWN - \(RegistrationProbe.printable(error.text, limit: 200))\n")
+            return 3
+        }
+        return error.exitCode
     }
 
     /// Output that could not be written (a full disk) is a failure, whatever printed it
     /// and whatever the command's own code.
     static func finished(_ io: IOContext, code: Int32 = 0) throws -> Int32 {
         io.stdout.flush()
-        try io.stdout.checkWritten()
+        try io.stdout.checkOutputWritten()
         return Interrupt.process.isRequested ? 130 : code
     }
 
@@ -106,25 +122,5 @@ public enum PBXCLI {
             node = child
         }
         return node
-    }
-
-    /// `-o json`/`-o jsonl` make errors JSON too; read before parsing so usage errors follow it.
-    static func wantsJSONErrors(_ arguments: [String], environment: [String: String]) -> Bool {
-        var format = environment["PBXCTL_OUTPUT"] ?? ""
-        var index = 0
-        while index < arguments.count {
-            let token = arguments[index]
-            if token == "--" { break }
-            if token == "-o" || token == "--output", index + 1 < arguments.count {
-                format = arguments[index + 1]
-                index += 1
-            } else if token.hasPrefix("--output=") {
-                format = String(token.dropFirst(9))
-            } else if token.hasPrefix("-o"), token.count > 2 {
-                format = String(token.dropFirst(2)).trimmingCharacters(in: CharacterSet(charactersIn: "="))
-            }
-            index += 1
-        }
-        return format == "json" || format == "jsonl"
     }
 }

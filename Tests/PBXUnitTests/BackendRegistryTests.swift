@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PBXCLI
+@testable import PBXEngine
 import PBXClient
 import PBXJSON
 import PBXSandbox
@@ -14,7 +15,7 @@ final class BackendRegistryTests: XCTestCase {
     func testEveryBackendsKeysAndVariablesAreInTheDocsAndHelp() throws {
         let configuration = try String(contentsOf: Self.packageRoot.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
         let root = RootCommand.build()
-        let man = ReferenceDocs.manPage(root)
+        let man = RootCommand.manPage(root)
         let configSet = try XCTUnwrap(root.child(named: "config")?.child(named: "set"))
         let help = HelpRenderer.render(configSet)
         XCTAssertEqual(configSet.flags.first { $0.long == "type" }?.kind, .choice(["portsip", "rocketchat", "vonage", "commpeak"]))

@@ -1,5 +1,6 @@
 import XCTest
 @testable import PBXCLI
+@testable import PBXEngine
 import PBXClient
 
 /// The last check before `callback-numbers add/remove` replaces a user's list.

@@ -1,5 +1,6 @@
 import XCTest
 @testable import PBXCLI
+@testable import PBXEngine
 import PBXSandbox
 
 /// CSV and TSV are read and written by Unicode scalar: a Swift `Character` can hide

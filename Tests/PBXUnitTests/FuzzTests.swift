@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PBXCLI
+@testable import PBXEngine
 import PBXJSON
 import PBXSandbox
 

@@ -1,5 +1,6 @@
 import XCTest
 @testable import PBXCLI
+@testable import PBXEngine
 import PBXClient
 import PBXSandbox
 

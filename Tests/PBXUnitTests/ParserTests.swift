@@ -1,5 +1,6 @@
 import XCTest
 @testable import PBXCLI
+@testable import PBXEngine
 @testable import PBXClient
 
 final class ParserTests: XCTestCase {
@@ -13,9 +14,11 @@ final class ParserTests: XCTestCase {
         do {
             _ = try CommandLineParser(root: root).parse(words)
             return nil
-        } catch let error as APIError {
-            XCTAssertEqual(error.exitCode, 2)
-            return error.message
+        } catch let error as CommandLineError {
+            // pbxctl reports the engine's usage error as its own exit-2 error.
+            let reported = APIError(error.usage)
+            XCTAssertEqual(reported.exitCode, 2)
+            return reported.message
         } catch {
             return "\(error)"
         }
@@ -24,25 +27,25 @@ final class ParserTests: XCTestCase {
     func testGlobalFlagsAnywhereAndBothValueForms() throws {
         let before = try parse("-o json --limit=5 users list")
         XCTAssertEqual(before.command.path, ["users", "list"])
-        XCTAssertEqual(before.string("output"), "json")
-        XCTAssertEqual(before.int("limit"), 5)
+        XCTAssertEqual(before[GlobalFlags.output], "json")
+        XCTAssertEqual(before[ListFlags.limit], 5)
         let after = try parse("users list --output=csv -p prod --all")
-        XCTAssertEqual(after.string("output"), "csv")
-        XCTAssertEqual(after.string("profile"), "prod")
-        XCTAssertTrue(after.bool("all"))
+        XCTAssertEqual(after[GlobalFlags.output], "csv")
+        XCTAssertEqual(after[GlobalFlags.profile], "prod")
+        XCTAssertTrue(after[ListFlags.all])
     }
 
     func testShortFlagsCombineAndAttach() throws {
         let line = try parse("users list -qv -ojsonl")
-        XCTAssertTrue(line.bool("quiet"))
-        XCTAssertTrue(line.bool("verbose"))
-        XCTAssertEqual(line.string("output"), "jsonl")
+        XCTAssertTrue(line[GlobalFlags.quiet])
+        XCTAssertTrue(line[GlobalFlags.verbose])
+        XCTAssertEqual(line[GlobalFlags.output], "jsonl")
     }
 
     func testRepeatedFlagsAccumulate() throws {
         let line = try parse("users update 1001 -f a=1 -F b=true -f c=x")
-        XCTAssertEqual(line.strings("field"), ["a=1", "c=x"])
-        XCTAssertEqual(line.strings("raw-field"), ["b=true"])
+        XCTAssertEqual(line[BodyFlags.field], ["a=1", "c=x"])
+        XCTAssertEqual(line[BodyFlags.rawField], ["b=true"])
         XCTAssertEqual(line.positionals, ["1001"])
     }
 
@@ -56,14 +59,14 @@ final class ParserTests: XCTestCase {
         let position = try CommandLineParser(root: root).parse(["meetings", "participants", "position", "M", "P", "-1"])
         XCTAssertEqual(position.positionals, ["M", "P", "-1"])
         let decimal = try CommandLineParser(root: root).parse(["users", "balance", "7301", "--set", "-2.5"])
-        XCTAssertEqual(decimal.string("set"), "-2.5")
-        XCTAssertEqual(try CommandLineParser(root: root).parse(["users", "balance", "7301", "--set=-0.5"]).string("set"), "-0.5")
-        XCTAssertEqual(try CommandLineParser(root: root).parse(["users", "list", "--limit", "-3"]).string("limit"), "-3")
+        XCTAssertEqual(decimal[PortSIPUsersCatalog.newBalance], "-2.5")
+        XCTAssertEqual(try CommandLineParser(root: root).parse(["users", "balance", "7301", "--set=-0.5"])[PortSIPUsersCatalog.newBalance], "-0.5")
+        XCTAssertTrue(usageMessage(["users", "list", "--limit", "-3"])?.contains("--limit must be 1 to 1000000000, not '-3'") == true, "-3 is --limit's value")
         XCTAssertNotNil(usageMessage(["users", "list", "-1x"]), "not a number: still a (bad) flag")
     }
 
     func testBoolFlagTakesExplicitValue() throws {
-        XCTAssertFalse(try parse("users list --all=false").bool("all"))
+        XCTAssertFalse(try parse("users list --all=false")[ListFlags.all])
         XCTAssertNotNil(usageMessage(["users", "list", "--all=maybe"]))
     }
 

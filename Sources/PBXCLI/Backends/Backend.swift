@@ -1,4 +1,5 @@
 import PBXClient
+import PBXEngine
 import PBXSandbox
 
 /// Everything pbxctl knows about one kind of server, in one place: what a profile of

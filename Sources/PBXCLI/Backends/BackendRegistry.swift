@@ -1,4 +1,5 @@
 import PBXClient
+import PBXEngine
 
 /// The backends a run knows, in the order their commands join the tree. `standard`
 /// is pbxctl's four; a test passes its own list to `PBXCLI.run`.

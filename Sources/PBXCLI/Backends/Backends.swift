@@ -1,5 +1,6 @@
 import Foundation
 import PBXClient
+import PBXEngine
 
 /// Helpers every backend's connection and login share: the API root under a profile's
 /// URL, and the checks on what servers issue and where secrets travel.

@@ -1,5 +1,6 @@
 import Foundation
 import PBXClient
+import PBXEngine
 import PBXJSON
 import PBXSandbox
 
@@ -45,7 +46,7 @@ public struct CommPeakBackend: Backend {
     public func install(in root: Command) {
         guard let get = root.child(named: "users")?.child(named: "get") else { return }
         get.details = "Show a user. On a PortSIP profile USER is an ID or an extension number; on a CommPeak profile (-p NAME of type commpeak) it is the dialer's user ID, and the registration password is shown only with --show-secrets."
-        if let index = get.flags.firstIndex(where: { $0.long == "show-secrets" }) {
+        if let index = get.flags.firstIndex(where: { $0.long == CommonFlags.showSecrets.long }) {
             get.flags[index].help = "show voicemail_pin (CommPeak: registration_password) instead of ***"
         }
         get.examples.append("pbxctl users get 42 -p dialer")

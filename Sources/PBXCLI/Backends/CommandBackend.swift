@@ -1,4 +1,5 @@
 import PBXClient
+import PBXEngine
 
 extension Command {
     /// Lets another backend serve this command with a run of its own: the profile the
@@ -31,7 +32,7 @@ extension App {
         guard let primary = command.backend else { throw APIError.usage("internal: '\(command.fullName)' names no backend") }
         let others = command.otherBackends
         if others.isEmpty { return primary }
-        if let name = line.string("profile") {
+        if let name = globals.profile {
             let named = try profileType(named: name)
             return others.first { $0 == named } ?? primary
         }

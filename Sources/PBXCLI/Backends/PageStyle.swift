@@ -1,3 +1,5 @@
+import PBXEngine
+
 /// How a backend's list endpoints take the next page: `api --paginate` (and the shared
 /// pager) read it from the backend instead of asking which backend it is.
 public enum PageStyle: Sendable, Equatable {

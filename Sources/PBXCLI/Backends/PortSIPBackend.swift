@@ -1,6 +1,7 @@
 import Foundation
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 import PBXSandbox
 
@@ -68,7 +69,7 @@ public struct PortSIPBackend: Backend {
             if let seconds = answer.json?["expires_in"]?.intValue {
                 try store.setSecret(name, "expires_at", RFC3339.format(Date().addingTimeInterval(Double(seconds))))
             }
-            if app.line.bool("verbose") { app.io.err("* refreshed the access token of profile '\(name)'\n") }
+            if app.globals.verbose { app.io.err("* refreshed the access token of profile '\(name)'\n") }
             return .bearer(token)
         }
         return refreshed
@@ -79,7 +80,7 @@ public struct PortSIPBackend: Backend {
     public func login(_ profile: Profile, invocation: Invocation) throws {
         let app = invocation.app
         let url = try Backends.requireURL(profile)
-        guard let username = invocation.line.string("username") ?? profile.setting("username") else {
+        guard let username = invocation.line[LoginCommands.username] ?? profile.setting("username") else {
             throw APIError.usage("\(profile.label) has no username; pass --username NAME or run: pbxctl config set \(profile.name ?? "NAME") username=NAME")
         }
         let password = try LoginCommands.readPassword(invocation, prompt: "Password for \(username) at \(Redaction.url(url)): ")

@@ -1,5 +1,6 @@
 import Foundation
 import PBXClient
+import PBXEngine
 import PBXSandbox
 
 /// Rocket.Chat's REST API (`/api/v1`): a user ID and auth token from `POST /login`,
@@ -40,7 +41,7 @@ public struct RocketChatBackend: Backend {
     public func login(_ profile: Profile, invocation: Invocation) throws {
         let app = invocation.app
         let url = try Backends.requireURL(profile)
-        guard let username = invocation.line.string("username") ?? profile.setting("username") else {
+        guard let username = invocation.line[LoginCommands.username] ?? profile.setting("username") else {
             throw APIError.usage("\(profile.label) has no username; pass --username NAME")
         }
         let password = try LoginCommands.readPassword(invocation, prompt: "Password for \(username) at \(Redaction.url(url)): ")

@@ -1,6 +1,7 @@
 import Foundation
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 import PBXSandbox
 
@@ -49,7 +50,7 @@ public struct VonageBackend: Backend {
     public func login(_ profile: Profile, invocation: Invocation) throws {
         let app = invocation.app
         var withSecret = profile
-        if profile.secret("client_secret") == nil || invocation.line.bool("password-stdin") || invocation.io.stdinIsTTY {
+        if profile.secret("client_secret") == nil || invocation.line[CommonFlags.passwordStdin] || invocation.io.stdinIsTTY {
             withSecret.secrets["client_secret"] = try LoginCommands.readPassword(invocation, prompt: "Client secret for \(profile.setting("client_id") ?? "client"): ")
         }
         withSecret.secrets["access_token"] = nil

@@ -1,3 +1,4 @@
+import PBXEngine
 import PBXJSON
 
 /// Where an answer holds the one record it is about. PortSIP answers most `get`s with

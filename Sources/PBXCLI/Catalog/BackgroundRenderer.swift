@@ -1,4 +1,5 @@
 import Foundation
+import PBXEngine
 import PBXJSON
 
 /// Renders batches of items on a thread of its own, in the order given, so that

@@ -1,5 +1,6 @@
 import Foundation
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// Request bodies from `--data`, `-f`, `-F` and secret prompts (docs/cli.md, "Writing").
@@ -78,7 +79,7 @@ enum BodyInput {
     static func fillSecrets(_ secrets: [SecretField], into body: inout JSONObject, invocation: Invocation) throws {
         let io = invocation.io
         for (index, secret) in secrets.enumerated() where body[secret.key] == nil {
-            if index == 0, invocation.line.bool("password-stdin") {
+            if index == 0, invocation.line[CommonFlags.passwordStdin] {
                 body[secret.key] = .string(try io.secretFromStdin())
             } else if io.stdinIsTTY, !invocation.app.clientSettings.dryRun {
                 let name = secret.key.replacingOccurrences(of: "_", with: " ")

@@ -1,3 +1,5 @@
+import PBXEngine
+
 /// Shorthands for the shapes most PortSIP resources share, so that a resource's
 /// entry says only what is particular to it.
 enum CatalogBuilders {

@@ -1,4 +1,5 @@
 import PBXCatalog
+import PBXEngine
 import PBXJSON
 
 /// Checks pbxctl makes on what a user typed beyond the server's own: the server takes

@@ -1,5 +1,6 @@
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// What a command does, by the shape of its endpoint.
@@ -27,7 +28,7 @@ public struct OperationArgument: Sendable {
     func resolvesUser(_ line: ParsedCommandLine) -> Bool {
         switch role {
         case .user: return true
-        case .userWhen(let flag, let value): return line.string(flag) == value
+        case .userWhen(let flag, let value): return line.value(named: flag) == value
         default: return false
         }
     }

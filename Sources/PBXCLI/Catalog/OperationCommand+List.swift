@@ -1,13 +1,14 @@
 import Foundation
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// Lists: paged walks, prefetched once the count is known, and one-piece answers streamed.
 extension OperationCommand {
     /// `--page-size` (PortSIP's top: 1 to 100) and `--limit`, checked before anything is sent.
-    static func listBounds(_ line: ParsedCommandLine) throws -> (pageSize: Int, limit: Int?) {
-        (try line.int("page-size", in: 1...100) ?? 100, try line.int("limit", in: NumberRanges.limit))
+    static func listBounds(_ line: ParsedCommandLine) -> (pageSize: Int, limit: Int?) {
+        (line[ListFlags.pageSize], line[ListFlags.limit])
     }
 
     static func runList(_ plan: RequestPlan, _ operation: Operation, _ invocation: Invocation, _ client: APIClient) throws {
@@ -17,8 +18,8 @@ extension OperationCommand {
         let schema = RecordSchema.of(operation)
         let renderer = Renderer(options: app.output, sink: invocation.io.stdout, defaultColumns: operation.columns, idKey: operation.idKey,
                                 masking: masked(operation, invocation), recordFields: schema.map { RecordSchema.scalarPaths(of: $0) } ?? [])
-        let (pageSize, limit) = try listBounds(line)
-        var pager = Pager(style: .skipTop(pageSize: pageSize), limit: limit, all: line.bool("all") || operation.alwaysAll, paged: spec?.queryParameter("top") != nil, idKey: operation.idKey)
+        let (pageSize, limit) = listBounds(line)
+        var pager = Pager(style: .skipTop(pageSize: pageSize), limit: limit, all: line[ListFlags.all] || operation.alwaysAll, paged: spec?.queryParameter("top") != nil, idKey: operation.idKey)
         if !pager.walker.paged, app.output.format != .table || app.output.quiet {
             try streamUnpagedList(plan, operation, invocation, client, renderer: renderer, schema: schema)
             return
@@ -47,7 +48,7 @@ extension OperationCommand {
             let kept = pager.accept(items, total: total)
             renderer.emit(Array(items.prefix(kept)))
             invocation.io.stdout.flush()
-            try invocation.io.stdout.checkWritten()
+            try invocation.io.stdout.checkOutputWritten()
             // Once the first page has told the total, the rest are known: fetch them a
             // few at a time and print them in order, until one comes back short.
             if paged, pager.walker.total != nil, pager.walker.fetched == kept, kept > 0 {
@@ -61,7 +62,7 @@ extension OperationCommand {
                         let kept = pager.accept(items, total: pager.walker.total, requested: top)
                         renderer.emit(Array(items.prefix(kept)))
                         invocation.io.stdout.flush()
-                        try invocation.io.stdout.checkWritten()
+                        try invocation.io.stdout.checkOutputWritten()
                         return pager.next() != nil
                     }
                     break
@@ -84,7 +85,7 @@ extension OperationCommand {
     /// Lists PortSIP answers in one piece (CDRs, messages…) can be long: parse and print
     /// them item by item as they arrive instead of holding the whole answer.
     static func streamUnpagedList(_ plan: RequestPlan, _ operation: Operation, _ invocation: Invocation, _ client: APIClient, renderer: Renderer, schema: JSON?) throws {
-        let limit = try invocation.line.int("limit", in: NumberRanges.limit)
+        let limit = invocation.line[ListFlags.limit]
         let fields = invocation.app.output.fields
         var printed = 0
         // Items are rendered 256 at a time (one output buffer, not one per item) on a
@@ -93,7 +94,7 @@ extension OperationCommand {
         let output = BackgroundRenderer { batch in
             renderer.emit(batch)
             invocation.io.stdout.flush()
-            try invocation.io.stdout.checkWritten()
+            try invocation.io.stdout.checkOutputWritten()
         }
         var pending: [JSON] = []
         pending.reserveCapacity(256)

@@ -1,6 +1,7 @@
 import Foundation
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// The request a command line asks for: path, query and body from flags and arguments.
@@ -9,7 +10,7 @@ extension OperationCommand {
         let line = invocation.line
         var template = operation.path
         var parameters: [PathParameter] = []
-        if let user = line.string("user"), let adminPath = operation.adminPath {
+        if let user = line[adminUser], let adminPath = operation.adminPath {
             template = adminPath
             parameters.append(.user(user))
         }
@@ -18,17 +19,17 @@ extension OperationCommand {
         let spec = operation.specOperation
         if spec?.bodySchema != nil {
             body = operation.defaults
-            if let data = line.string("data") {
+            if let data = line[BodyFlags.data] {
                 body!.merge(try BodyInput.readJSONObject(data, io: invocation.io))
             }
             for bodyFlag in operation.bodyFlags {
-                guard let text = line.string(bodyFlag.flag) else { continue }
+                guard let text = line.value(named: bodyFlag.flag) else { continue }
                 let schema = spec?.bodySchema.flatMap { SchemaValidator.schema(of: $0, path: bodyFlag.key) }
                 body!.set(path: bodyFlag.key, to: BodyInput.typed(text, schemaType: schema.flatMap(SchemaValidator.type(of:))))
                 typedAs[bodyFlag.key] = "--" + bodyFlag.flag
             }
             var warned = Set<String>()
-            for (flag, assignment) in line.strings("raw-field").map({ ("-F", $0) }) + line.strings("field").map({ ("-f", $0) }) {
+            for (flag, assignment) in line[BodyFlags.rawField].map({ ("-F", $0) }) + line[BodyFlags.field].map({ ("-f", $0) }) {
                 let (key, value) = try BodyInput.assignment(assignment, typed: flag == "-F")
                 body!.set(path: key, to: value)
                 typedAs[key] = nil
@@ -62,8 +63,8 @@ extension OperationCommand {
             plan.confirmQuestion = "\(operation.words.last!.replacingOccurrences(of: "-", with: " ").capitalizedFirst) \(operation.noun)\(target)?"
         }
         if operation.shape == .list {
-            for name in ["filter", "search", "orderby"] {
-                if let value = line.string(name) { plan.query.append((name, value)) }
+            for key in ListFlags.query {
+                if let value = line[key] { plan.query.append((key.long, value)) }
             }
         }
         return plan

@@ -1,5 +1,6 @@
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 extension OperationCommand {

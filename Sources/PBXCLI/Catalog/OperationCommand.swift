@@ -1,6 +1,7 @@
 import Foundation
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// Turns catalog entries into commands, and runs them: the one engine behind every
@@ -16,19 +17,17 @@ enum OperationCommand {
         return command
     }
 
+    /// On a personal operation with an admin twin: whose records to act on.
+    static let adminUser = FlagKey<String?>.string("user", value: "USER", help: "act on this user (ID or extension) through the admin API instead of yourself")
+
     static func flags(_ operation: Operation) -> [Flag] {
         var flags: [Flag] = []
         let spec = operation.specOperation
         if operation.shape == .list {
-            if !operation.alwaysAll { flags.append(Flag("all", help: "follow pagination to the end")) }
-            flags.append(Flag("limit", .int, value: "N", help: "stop after N items"))
-            if spec?.queryParameter("top") != nil {
-                flags.append(Flag("page-size", .int, value: "N", default: "100", help: "items per request (1-100)"))
-            }
-            for (name, help) in [("filter", "OData-like filter, e.g. \"extension_number eq '1001'\""), ("search", "free-text search"), ("orderby", "sort order, e.g. 'name asc, created_at desc'")]
-            where spec?.queryParameter(name) != nil {
-                flags.append(Flag(name, .string, value: name == "search" ? "TEXT" : "EXPR", help: help))
-            }
+            if !operation.alwaysAll { flags.append(ListFlags.all.flag) }
+            flags.append(ListFlags.limit.flag)
+            if spec?.queryParameter("top") != nil { flags.append(ListFlags.pageSize.flag) }
+            for key in ListFlags.query where spec?.queryParameter(key.long) != nil { flags.append(key.flag) }
         }
         for bodyFlag in operation.bodyFlags {
             let schema = spec?.bodySchema.flatMap { SchemaValidator.schema(of: $0, path: bodyFlag.key) }
@@ -44,21 +43,19 @@ enum OperationCommand {
             flags.append(flag)
         }
         if spec?.bodySchema != nil, operation.shape == .create || operation.shape == .update || operation.shape == .action {
-            flags.append(Flag("field", short: "f", .string, value: "KEY=VALUE", repeatable: true, help: "set a string body field (dotted keys nest)"))
-            flags.append(Flag("raw-field", short: "F", .string, value: "KEY=VALUE", repeatable: true, help: "set a typed body field: true, false, null, numbers, @FILE"))
-            flags.append(Flag("data", .string, value: "FILE", completion: .files, help: "a JSON body from a file, or - for stdin; flags override it"))
+            flags += Flag.of(BodyFlags.field, BodyFlags.rawField, BodyFlags.data)
         }
         if !operation.secrets.isEmpty {
-            flags.append(Flag("password-stdin", help: "read the \(operation.secrets[0].key.replacingOccurrences(of: "_", with: " ")) from standard input"))
+            flags.append(CommonFlags.passwordStdin.with(help: "read the \(operation.secrets[0].key.replacingOccurrences(of: "_", with: " ")) from standard input").flag)
         }
         if operation.adminPath != nil {
-            flags.append(Flag("user", .string, value: "USER", help: "act on this user (ID or extension) through the admin API instead of yourself"))
+            flags.append(adminUser.flag)
         }
         if operation.confirm {
-            flags.append(Flag("yes", short: "y", help: "do not ask for confirmation"))
+            flags.append(CommonFlags.yes.flag)
         }
         if !operation.secretOutputFields.isEmpty {
-            flags.append(Flag("show-secrets", help: "show " + operation.secretOutputFields.joined(separator: ", ") + " instead of ***"))
+            flags.append(CommonFlags.showSecrets.with(help: "show " + operation.secretOutputFields.joined(separator: ", ") + " instead of ***").flag)
         }
         flags += operation.extraFlags
         return flags
@@ -85,14 +82,13 @@ enum OperationCommand {
         // Everything typed is judged before a secret is asked for, then the whole body.
         let prompts = invocation.io.stdinIsTTY && !app.clientSettings.dryRun
         let pending = Set(operation.secrets.enumerated().filter { index, secret in
-            plan.body != nil && plan.body?[secret.key] == nil && (prompts || index == 0 && invocation.line.bool("password-stdin"))
+            plan.body != nil && plan.body?[secret.key] == nil && (prompts || index == 0 && invocation.line[CommonFlags.passwordStdin])
         }.map(\.element.key))
         try validate(plan, operation, pending: pending)
         if !pending.isEmpty {
             try BodyInput.fillSecrets(operation.secrets, into: &plan.body!, invocation: invocation)
             try validate(plan, operation)
         }
-        if operation.shape == .list { _ = try listBounds(invocation.line) }
         let client = try invocation.client()
         if let question = plan.confirmQuestion { try invocation.confirm(question) }
         let reader = readBack(operation, plan, app.output)
@@ -171,7 +167,7 @@ enum OperationCommand {
 
     /// The answer fields to mask for this run (none with --show-secrets).
     static func masked(_ operation: Operation, _ invocation: Invocation) -> [String] {
-        invocation.line.bool("show-secrets") ? [] : operation.secretOutputFields
+        invocation.line[CommonFlags.showSecrets] ? [] : operation.secretOutputFields
     }
 
     static func successMessage(_ operation: Operation, _ plan: RequestPlan, _ invocation: Invocation) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import PBXEngine
 
 /// Every PortSIP catalog entry, and the operations driven by hand-written commands:
 /// together, the operation → command reference in docs/operations.md.

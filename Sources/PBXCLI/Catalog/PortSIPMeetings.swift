@@ -1,5 +1,6 @@
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// `meetings` and `meetings participants`.

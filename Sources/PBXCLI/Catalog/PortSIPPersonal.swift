@@ -1,11 +1,16 @@
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// Resources that exist per user, in a "current user" form (`/user/...`) and an
 /// admin form (`/users/{id}/...`, with `--user`): phones, holidays, speed dials,
 /// greetings and call queues; and `me`.
 enum PortSIPPersonalCatalog {
+    static let speedDialKind = FlagKey<String>.choice("kind", ["8", "100"], value: "8|100", default: "8", help: "speed-dial-8 (codes 2-9) or speed-dial-100 (codes 00-99)")
+    static let agentStatus = FlagKey<String?>.choice("set-status", ["READY", "NOT_READY", "WRAP_UP", "BREAK", "LUNCH", "LOGGED_IN", "LOGGED_OUT"], value: "STATUS",
+                                                     help: "change the agent status")
+
     typealias R = CatalogBuilders.Resource
 
     static var phones: [Operation] {
@@ -59,9 +64,9 @@ enum PortSIPPersonalCatalog {
             createExample: "pbxctl speed-dials create --kind 8 --code 2 --number 1002 --description Reception",
             updateExample: "pbxctl speed-dials update sd100-1 --kind 100 --number 0044207946000")
         for index in ops.indices {
-            ops[index].extraFlags = [Flag("kind", .choice(["8", "100"]), value: "8|100", default: "8", help: "speed-dial-8 (codes 2-9) or speed-dial-100 (codes 00-99)")]
+            ops[index].extraFlags = [speedDialKind.flag]
             ops[index].prepare = { plan, invocation in
-                let kind = invocation.line.string("kind") ?? "8"
+                let kind = invocation.line[speedDialKind]
                 CatalogBuilders.swapSegment(&plan, "speed_dial_8", "speed_dial_\(kind)")
                 if let code = plan.body?["code"]?.stringValue, let problem = PortSIPRules.speedDialCodeProblem(code, kind: Int(kind)!) {
                     throw APIError.usage(lines: ["invalid request; nothing was sent:", "  code: \(problem)"])
@@ -93,9 +98,9 @@ enum PortSIPPersonalCatalog {
         var agent = Operation(["call-queues", "agent"], "Show (or set) the user's agent status in a call queue", .get, "GET", "/user/call_queues/{id}/agent", noun: "agent status")
         agent.adminPath = "/users/{id}/call_queues/{queue_id}/agent"
         agent.arguments = [OperationArgument("QID", "call queue ID", .path)]
-        agent.extraFlags = [Flag("set-status", .choice(["READY", "NOT_READY", "WRAP_UP", "BREAK", "LUNCH", "LOGGED_IN", "LOGGED_OUT"]), value: "STATUS", help: "change the agent status")]
+        agent.extraFlags = [agentStatus.flag]
         agent.prepare = { plan, invocation in
-            guard let status = invocation.line.string("set-status") else { return }
+            guard let status = invocation.line[agentStatus] else { return }
             plan.method = "POST"
             plan.body = JSONObject([("status", .string(status))])
         }

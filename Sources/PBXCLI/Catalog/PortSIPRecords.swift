@@ -1,9 +1,13 @@
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// Contacts, CDRs, recordings and external messages.
 enum PortSIPRecordsCatalog {
+    static let contactKind = FlagKey<String>.choice("kind", ["personal", "business", "extension"], value: "KIND", default: "personal",
+                                                    help: "which contact list the ID is in")
+
     typealias R = CatalogBuilders.Resource
 
     static let contactKinds = ["personal": "contacts", "business": "business_contacts", "extension": "extension_contacts"]
@@ -22,10 +26,10 @@ enum PortSIPRecordsCatalog {
         ops[4].examples = ["pbxctl contacts delete contact-2 --yes"]
         for (word, summary) in [("favorite", "Mark a contact as a favorite"), ("unfavorite", "Unmark a favorite contact")] {
             var op = CatalogBuilders.action(r, word, summary, word)
-            op.arguments = [OperationArgument("ID", "contact ID; for --kind extension, the user's ID or extension number", .userWhen(flag: "kind", is: "extension"))]
-            op.extraFlags = [Flag("kind", .choice(["personal", "business", "extension"]), value: "KIND", default: "personal", help: "which contact list the ID is in")]
+            op.arguments = [OperationArgument("ID", "contact ID; for --kind extension, the user's ID or extension number", .userWhen(flag: contactKind.long, is: "extension"))]
+            op.extraFlags = [contactKind.flag]
             op.prepare = { plan, invocation in
-                CatalogBuilders.swapSegment(&plan, "contacts", contactKinds[invocation.line.string("kind") ?? "personal"]!)
+                CatalogBuilders.swapSegment(&plan, "contacts", contactKinds[invocation.line[contactKind]]!)
             }
             op.examples = ["pbxctl contacts \(word) contact-1", "pbxctl contacts \(word) bc-1 --kind business", "pbxctl contacts \(word) 1001 --kind extension"]
             ops.append(op)

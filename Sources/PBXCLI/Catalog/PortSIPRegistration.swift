@@ -1,6 +1,7 @@
 import Foundation
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// `registration status|check|unregister` on a PortSIP profile: is an agent's phone

@@ -1,9 +1,12 @@
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// `users` and `roles`: the PortSIP catalog entries, as data.
 enum PortSIPUsersCatalog {
+    static let newBalance = FlagKey<String?>.numberText("set", value: "AMOUNT", help: "set the balance to AMOUNT")
+
     static let userColumns = ["id", "name", "extension_number", "display_name", "email", "role", "enabled"]
     static let user = OperationArgument("USER", "user ID or extension number", .user)
 
@@ -66,7 +69,7 @@ enum PortSIPUsersCatalog {
 
         var resetProfile = Operation(["users", "reset-profile"], "Reset a user's profile, or every user's", .action, "POST", "/users/{id}/profile", noun: "user profile")
         resetProfile.arguments = [OperationArgument("USER", "user ID or extension number; without it every user's profile is reset", .user, optional: true)]
-        resetProfile.extraFlags = [Flag("yes", short: "y", help: "do not ask for confirmation when resetting every user")]
+        resetProfile.extraFlags = [CommonFlags.yes.with(help: "do not ask for confirmation when resetting every user").flag]
         resetProfile.prepare = { plan, invocation in
             if invocation.line.positionals.isEmpty {
                 plan.template = "/users/profile"
@@ -81,9 +84,9 @@ enum PortSIPUsersCatalog {
 
         var balance = Operation(["users", "balance"], "Show or set a user's balance", .get, "GET", "/users/{id}/balance", noun: "balance")
         balance.arguments = [user]
-        balance.extraFlags = [Flag("set", .number, value: "AMOUNT", help: "set the balance to AMOUNT")]
+        balance.extraFlags = [newBalance.flag]
         balance.prepare = { plan, invocation in
-            guard let amount = invocation.line.string("set") else { return }
+            guard let amount = invocation.line[newBalance] else { return }
             plan.method = "POST"
             plan.body = JSONObject([("balance", .number(amount))])
         }

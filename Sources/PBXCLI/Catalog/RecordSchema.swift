@@ -1,5 +1,6 @@
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// The vendor's schema of the records a PortSIP command prints (a list's items, a

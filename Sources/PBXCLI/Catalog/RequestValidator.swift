@@ -1,4 +1,5 @@
 import PBXCatalog
+import PBXEngine
 import PBXJSON
 
 /// The client-side checks of a request body, the same for one command line

@@ -1,4 +1,5 @@
 import PBXClient
+import PBXEngine
 
 /// `USER` arguments take an ID or an extension number (docs/cli.md).
 enum UserResolver {

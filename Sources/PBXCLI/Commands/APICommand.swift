@@ -1,28 +1,30 @@
 import Foundation
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// `pbxctl api`: a raw request with the profile's auth, like `gh api`.
 enum APICommand {
+    static let method = FlagKey<String?>.choice("method", short: "X", ["GET", "POST", "PUT", "PATCH", "DELETE"], value: "METHOD",
+                                                help: "HTTP method (default GET, or POST when fields or a body are given)")
+    static let field = BodyFlags.field.with(help: "a string parameter")
+    static let rawField = BodyFlags.rawField.with(help: "a typed parameter: true, false, null, numbers, @FILE")
+    static let header = FlagKey<[String]>.strings("header", short: "H", value: "'K: V'", help: "an extra request header")
+    static let data = BodyFlags.data.with(help: "the request body from a file, or - for stdin")
+    static let paginate = FlagKey<Bool>.bool("paginate", help: "follow PortSIP skip/top pages (or Vonage page/limit) and merge the items")
+
     static var command: Command {
         Command("api", "Send a raw request to a backend with the profile's auth",
                 details: "Send a raw request to the profile's API (PATH is relative to its API root: /api for PortSIP, /api/v1 for Rocket.Chat, the User Admin API root for Vonage, /api for CommPeak). Fields go in the query string for GET and in a JSON body otherwise. The answer is printed as JSON unless -o says otherwise.",
                 arguments: [Argument("PATH", "the path, e.g. /users or /users/ID/status")],
-                flags: [
-                    Flag("method", short: "X", .choice(["GET", "POST", "PUT", "PATCH", "DELETE"]), value: "METHOD", help: "HTTP method (default GET, or POST when fields or a body are given)"),
-                    Flag("field", short: "f", .string, value: "KEY=VALUE", repeatable: true, help: "a string parameter"),
-                    Flag("raw-field", short: "F", .string, value: "KEY=VALUE", repeatable: true, help: "a typed parameter: true, false, null, numbers, @FILE"),
-                    Flag("header", short: "H", .string, value: "'K: V'", repeatable: true, help: "an extra request header"),
-                    Flag("data", .string, value: "FILE", completion: .files, help: "the request body from a file, or - for stdin"),
-                    Flag("paginate", help: "follow PortSIP skip/top pages (or Vonage page/limit) and merge the items"),
-                ],
+                flags: Flag.of(method, field, rawField, header, data, paginate),
                 examples: ["pbxctl api -X GET /users -f filter=\"extension_number eq '1001'\"", "pbxctl api -X POST /users/NzAwNTUxOTA5NzczMTQ4MTYx/balance -F balance=10", "pbxctl api /users --paginate -o jsonl"],
                 run: { invocation in try run(invocation) })
     }
 
     /// The named profile's backend; without one, the primary backend's.
     static func backend(_ app: App) throws -> any Backend {
-        if let name = app.line.string("profile"), let type = try app.profileType(named: name) { return try app.backends.require(type) }
+        if let name = app.globals.profile, let type = try app.profileType(named: name) { return try app.backends.require(type) }
         return app.backends.primary
     }
 
@@ -36,12 +38,12 @@ enum APICommand {
         if let prefix = backend.apiPrefix, path.hasPrefix(prefix + "/") { path = String(path.dropFirst(prefix.count)) }
 
         var fields: [(String, JSON)] = []
-        for assignment in line.strings("raw-field") { fields.append(try BodyInput.assignment(assignment, typed: true)) }
-        for assignment in line.strings("field") { fields.append(try BodyInput.assignment(assignment, typed: false)) }
+        for assignment in line[rawField] { fields.append(try BodyInput.assignment(assignment, typed: true)) }
+        for assignment in line[field] { fields.append(try BodyInput.assignment(assignment, typed: false)) }
         var body: JSONObject?
-        if let data = line.string("data") { body = try BodyInput.readJSONObject(data, io: invocation.io) }
+        if let data = line[Self.data] { body = try BodyInput.readJSONObject(data, io: invocation.io) }
         // As in gh: GET, or POST once parameters or a body are given; -X overrides.
-        let method = line.string("method") ?? (body != nil || !fields.isEmpty ? "POST" : "GET")
+        let method = line[Self.method] ?? (body != nil || !fields.isEmpty ? "POST" : "GET")
         var query: [(String, String)] = []
         if method == "GET" {
             query = fields.map { ($0.0, $0.1.cellText) }
@@ -50,12 +52,12 @@ enum APICommand {
             for (key, value) in fields { body!.set(path: key, to: value) }
         }
         var extraHeaders: [(String, String)] = []
-        for header in line.strings("header") {
+        for header in line[Self.header] {
             guard let colon = header.firstIndex(of: ":") else { throw APIError.usage("-H '\(header)' is not 'Name: value'") }
             extraHeaders.append((String(header[..<colon]).trimmingCharacters(in: .whitespaces), String(header[header.index(after: colon)...]).trimmingCharacters(in: .whitespaces)))
         }
         var options = app.output
-        if line.string("output") == nil, app.environment["PBXCTL_OUTPUT"] == nil { options.format = .json }
+        if !line.has(GlobalFlags.output), app.environment["PBXCTL_OUTPUT"] == nil { options.format = .json }
         let renderer = Renderer(options: options, sink: invocation.io.stdout)
 
         func send(_ query: [(String, String)]) throws -> APIResponse {
@@ -64,7 +66,7 @@ enum APICommand {
             return try client.decode(client.send(request))
         }
 
-        guard line.bool("paginate"), method == "GET" else {
+        guard line[paginate], method == "GET" else {
             let answer = try send(query)
             if answer.dryRun { return }
             if let json = answer.json { renderer.single(json) } else if !answer.raw.body.isEmpty { invocation.io.out(answer.raw.bodyText) }

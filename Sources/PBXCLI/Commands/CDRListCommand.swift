@@ -1,6 +1,7 @@
 import Foundation
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// Which calls `cdrs list` keeps. PortSIP's CDR lists take no query parameters, so the
@@ -22,10 +23,10 @@ struct CDRFilter {
     }
 
     init(_ line: ParsedCommandLine) throws {
-        since = try line.string("since").map { try Self.time($0, flag: "since", endOfDay: false) }
-        until = try line.string("until").map { try Self.time($0, flag: "until", endOfDay: true) }
+        since = try line[CDRListCommand.since].map { try Self.time($0, flag: "since", endOfDay: false) }
+        until = try line[CDRListCommand.until].map { try Self.time($0, flag: "until", endOfDay: true) }
         if let since, let until, since >= until { throw APIError.usage("--since must be before --until") }
-        if let number = line.string("extension") {
+        if let number = line[CDRListCommand.extensionNumber] {
             guard !number.isEmpty, number.count <= 64, !number.contains(where: { $0.isWhitespace || $0.isNewline }) else {
                 throw APIError.usage("--extension must be a number without spaces")
             }
@@ -76,13 +77,13 @@ struct NewestRecords {
 enum CDRListCommand {
     static let columns = ["started_at", "caller", "callee", "direction", "duration", "end_reason"]
 
-    static let flags = [
-        Flag("since", .string, value: "TIME", help: "calls started at or after TIME: a date (UTC) or an RFC 3339 time"),
-        Flag("until", .string, value: "TIME", help: "calls started before TIME, or on or before a date (UTC)"),
-        Flag("last", .int, value: "N", help: "only the newest N calls, newest first"),
-        Flag("extension", .string, value: "EXT", help: "calls EXT made or took (caller or callee)"),
-        Flag("tenant", help: "every extension's calls (GET /cdrs; administrators only) instead of yours"),
-    ]
+    static let since = FlagKey<String?>.string("since", value: "TIME", help: "calls started at or after TIME: a date (UTC) or an RFC 3339 time")
+    static let until = FlagKey<String?>.string("until", value: "TIME", help: "calls started before TIME, or on or before a date (UTC)")
+    static let last = FlagKey<Int?>.int("last", value: "N", in: 1...1_000_000, help: "only the newest N calls, newest first")
+    static let extensionNumber = FlagKey<String?>.string("extension", value: "EXT", help: "calls EXT made or took (caller or callee)")
+    static let tenant = FlagKey<Bool>.bool("tenant", help: "every extension's calls (GET /cdrs; administrators only) instead of yours")
+
+    static let flags = Flag.of(since, until, last, extensionNumber, tenant)
 
     /// Gives the catalog's `cdrs list` the filters and the tenant-wide form.
     static func install(in group: Command) {
@@ -102,13 +103,11 @@ enum CDRListCommand {
         let app = invocation.app
         let line = invocation.line
         let filter = try CDRFilter(line)
-        let limit = line.int("limit")
-        if let limit, limit < 1 { throw APIError.usage("--limit must be at least 1") }
-        let last = line.int("last")
-        if let last, !(1...1_000_000).contains(last) { throw APIError.usage("--last must be 1 to 1000000") }
+        let limit = line[ListFlags.limit]
+        let last = line[Self.last]
         if last != nil, limit != nil { throw APIError.usage("--last and --limit cannot be combined: --last N already prints at most N calls") }
         let client = try invocation.client()
-        let path = line.bool("tenant") ? "/cdrs" : "/user/cdrs"
+        let path = line[tenant] ? "/cdrs" : "/user/cdrs"
         let schema = RecordSchema.of(Operation(["cdrs", "list"], "", .list, "GET", path, noun: "call"))
         let fields = app.output.fields
         let renderer = Renderer(options: app.output, sink: invocation.io.stdout, defaultColumns: columns, idKey: "id",

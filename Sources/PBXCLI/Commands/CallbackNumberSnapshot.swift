@@ -1,4 +1,5 @@
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// A user's callback numbers as one consistent list, the only safe base for a PUT

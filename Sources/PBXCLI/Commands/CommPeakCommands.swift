@@ -1,4 +1,5 @@
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// `users get` on a CommPeak profile.
@@ -23,6 +24,6 @@ enum CommPeakCommands {
         }
         var options = app.output
         if options.fields == nil, options.format == .table { options.fields = tableFields }
-        Renderer(options: options, sink: invocation.io.stdout, masking: invocation.line.bool("show-secrets") ? [] : ["registration_password"]).single(user)
+        Renderer(options: options, sink: invocation.io.stdout, masking: invocation.line[CommonFlags.showSecrets] ? [] : ["registration_password"]).single(user)
     }
 }

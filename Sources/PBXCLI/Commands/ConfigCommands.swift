@@ -1,9 +1,17 @@
 import Foundation
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// `config list|show|set|delete|use|path`: manages profiles, never prints a secret.
 enum ConfigCommands {
+    /// The backend types are the registry's, so the key is made from it.
+    static func type(_ backends: BackendRegistry) -> FlagKey<String?> {
+        .choice("type", backends.types.map(\.rawValue), value: "TYPE", help: "backend type (required for a new profile)")
+    }
+
+    static let url = FlagKey<String?>.string("url", value: "URL", help: "the server's base URL")
+
     static func group(_ backends: BackendRegistry) -> Command {
         let profileArgument = Argument("NAME", "profile name", completion: .profiles)
         return Command("config", "Manage profiles (backends and their credentials)", children: [
@@ -13,13 +21,10 @@ enum ConfigCommands {
             Command("set", "Create or change a profile",
                     details: "Create or change a profile. Secret keys the profile's type reads (token, client_secret, auth_token, jwt_secret, password) go to the credentials file (mode 0600); any other is refused. Prefer `pbxctl login`, which asks for the password without echo.",
                     arguments: [profileArgument, Argument("KEY=VALUE", "more settings (username, domain, user_id, region, client_id, token_url, default)", optional: true, variadic: true)],
-                    flags: [
-                        Flag("type", .choice(backends.types.map(\.rawValue)), value: "TYPE", help: "backend type (required for a new profile)"),
-                        Flag("url", .string, value: "URL", help: "the server's base URL"),
-                    ],
+                    flags: Flag.of(type(backends), url),
                     examples: ["pbxctl config set prod --type portsip --url https://pbx.example.com:8887 username=admin default=true"],
                     run: set),
-            Command("delete", "Delete a profile and its credentials", arguments: [profileArgument], flags: [Flag("yes", short: "y", help: "do not ask for confirmation")],
+            Command("delete", "Delete a profile and its credentials", arguments: [profileArgument], flags: [CommonFlags.yes.flag],
                     examples: ["pbxctl config delete old-pbx --yes"], run: delete),
             Command("use", "Make a profile the default of its type", arguments: [profileArgument], examples: ["pbxctl config use prod"], run: use),
             Command("path", "Print where the config and credentials files are", examples: ["pbxctl config path"], run: path),
@@ -67,13 +72,13 @@ enum ConfigCommands {
         let store = try invocation.app.store()
         let existing = try? store.profile(named: name)
         let backends = invocation.app.backends
-        let typeName = line.string("type") ?? existing?.type.rawValue
+        let typeName = line[Self.type(backends)] ?? existing?.type.rawValue
         guard let typeName, let backend = backends.backend(named: typeName) else {
             throw APIError.usage("a new profile needs --type (\(backends.typeList()))")
         }
         let type = backend.type
         var settings: [(String, String)] = [("type", type.rawValue)]
-        if let url = line.string("url") {
+        if let url = line[Self.url] {
             guard url.hasPrefix("https://") || url.hasPrefix("http://") else { throw APIError.usage("--url must start with https:// or http://") }
             settings.append(("url", url))
         }

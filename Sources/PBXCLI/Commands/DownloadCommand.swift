@@ -1,6 +1,7 @@
 import CCurl
 import Foundation
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 #if canImport(Glibc)
@@ -11,12 +12,14 @@ import PBXJSON
 /// to a temporary file beside the target, then renames it, so an interrupted
 /// download never leaves half a file under the final name.
 enum DownloadCommand {
+    static let outputFile = FlagKey<String?>.string("output-file", short: "O", value: "FILE", completion: .files,
+                                                    help: "where to write it (default: the recording's file name; - for stdout)")
+
     static var command: Command {
         Command("download", "Download a recording's audio file",
                 arguments: [Argument("ID", "recording ID")],
                 flags: [
-                    Flag("output-file", short: "O", .string, value: "FILE", completion: .files, help: "where to write it (default: the recording's file name; - for stdout)"),
-                    Flag("force", help: "overwrite an existing file"),
+                    outputFile.flag, CommonFlags.force.flag,
                 ],
                 examples: ["pbxctl recordings download rec-admin-1", "pbxctl recordings download rec-admin-1 -O call.wav --force"],
                 backend: .portsip, run: { invocation in try run(invocation) })
@@ -35,7 +38,7 @@ enum DownloadCommand {
         guard let fileURL = record?["file_url"]?.stringValue, !fileURL.isEmpty else {
             throw APIError(kind: .malformed, status: recording.status, code: "MALFORMED", message: "recording \(id) has no file_url", backend: "portsip")
         }
-        let target = invocation.line.string("output-file") ?? SafeFiles.safeName(record?["file_name"]?.stringValue ?? "", fallback: "recording.wav")
+        let target = invocation.line[outputFile] ?? SafeFiles.safeName(record?["file_name"]?.stringValue ?? "", fallback: "recording.wav")
         let request = try fileRequest(fileURL, client: client, io: invocation.io)
 
         if target == "-" {
@@ -44,7 +47,7 @@ enum DownloadCommand {
             try check(response, client)
             return
         }
-        if FileManager.default.fileExists(atPath: target), !invocation.line.bool("force") {
+        if FileManager.default.fileExists(atPath: target), !invocation.line[CommonFlags.force] {
             throw APIError.usage("\(target) already exists; pass --force to overwrite it")
         }
         let (temporary, fd) = try SafeFiles.createTemporary(beside: target)

@@ -1,12 +1,17 @@
 import Foundation
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// `users import FILE`: bulk provisioning from CSV or JSON Lines (docs/cli.md, "Bulk
 /// provisioning"). Every row is validated before anything is sent; then rows are
 /// created by `--concurrency` workers over kept-alive connections.
 enum ImportCommand {
+    static let concurrency = FlagKey<Int>.int("concurrency", value: "N", default: AdaptiveConcurrency.importMaximum, in: 1...AdaptiveConcurrency.importMaximum,
+                                              help: "at most N users created at once (1-32); starts at 4, grows while answers stay fast, halves on 429/503")
+    static let skipExisting = FlagKey<Bool>.bool("skip-existing", help: "leave out rows whose name or extension_number already exists (one paged read of users)")
+
     /// Columns an export writes that are not fields of a create; an import skips them.
     static let readOnlyFields: Set<String> = ["id", "created_at", "profile", "avatar_file_name", "avatar_file_size", "avatar_file_url", "sync_type", "ms365_id", "presence", "presence_note", "balance"]
     static let secretFields = ["password", "extension_password", "voicemail_pin"]
@@ -18,10 +23,9 @@ enum ImportCommand {
                 details: "Create users from FILE (- for stdin): CSV with a header row of API field names (dotted for nested objects, e.g. office_hours.mode) or JSON Lines, one user per line. Every row is checked first; if any is invalid, all bad rows are reported with their line and field and nothing is sent (exit 2). Then users are created by --concurrency workers. Columns an export writes but a create does not take (id, created_at…) are skipped. At the end a summary (created, skipped, failed) goes to stderr, failed rows with the reason go to FILE.failed.csv (mode 0600; a re-run takes it as input), and the exit code is 6 if any row failed. Re-running never creates a duplicate: the server refuses a second user with the same name or extension, and --skip-existing leaves those out before sending.",
                 arguments: [Argument("FILE", "a .csv or .jsonl file, or - for stdin", completion: .files)],
                 flags: [
-                    Flag("concurrency", .int, value: "N", default: "32", help: "at most N users created at once (1-32); starts at 4, grows while answers stay fast, halves on 429/503"),
-                    Flag("skip-existing", help: "leave out rows whose name or extension_number already exists (one paged read of users)"),
-                    Flag("generate-secrets", help: "fill in a missing password, extension_password and voicemail_pin with random ones, recorded in FILE.secrets.csv (mode 0600) for the users created"),
-                    Flag("format", .choice(["csv", "jsonl"]), value: "FMT", help: "the input format (default: from the file name, or sniffed)"),
+                    concurrency.flag, skipExisting.flag,
+                    CommonFlags.generateSecrets.with(help: "fill in a missing password, extension_password and voicemail_pin with random ones, recorded in FILE.secrets.csv (mode 0600) for the users created").flag,
+                    CommonFlags.rosterFormat.flag,
                 ],
                 examples: ["pbxctl users import new-hires.csv --concurrency 8", "pbxctl users import new-hires.csv --skip-existing --dry-run",
                            "pbxctl users export -o csv > users.csv && pbxctl -p other users import users.csv --skip-existing --generate-secrets"],
@@ -37,8 +41,7 @@ enum ImportCommand {
         let app = invocation.app
         let line = invocation.line
         let source = try invocation.require("FILE")
-        let concurrency = line.int("concurrency") ?? AdaptiveConcurrency.importMaximum
-        guard (1...32).contains(concurrency) else { throw APIError.usage("--concurrency must be 1 to 32") }
+        let concurrency = line[Self.concurrency]
         let bytes: [UInt8]
         if source == "-" {
             bytes = invocation.io.stdinBytes()
@@ -47,13 +50,13 @@ enum ImportCommand {
             bytes = Array(data)
         }
         guard let schema = PortSIPSpec.shared.operation("POST", "/users")?.bodySchema else { throw APIError.local("no createUser schema") }
-        let format = line.string("format") ?? sniff(source, bytes)
+        let format = line[CommonFlags.rosterFormat] ?? sniff(source, bytes)
         var rows = try format == "jsonl" ? readJSONLines(bytes) : readCSV(bytes, schema: schema)
 
         let client = try invocation.client()
         var skipped = 0
         // Skipped rows are never judged: an export of existing users carries no passwords.
-        if line.bool("skip-existing") {
+        if line[skipExisting] {
             let (names, extensions) = try existingUsers(client)
             let before = rows.count
             rows.removeAll { row in
@@ -61,7 +64,7 @@ enum ImportCommand {
             }
             skipped = before - rows.count
         }
-        let secrets = line.bool("generate-secrets") ? SecretsFile(source: source) : nil
+        let secrets = line[CommonFlags.generateSecrets] ? SecretsFile(source: source) : nil
         let generated = secrets?.fill(&rows) ?? [:]
         try validate(rows, schema: schema)
         if app.clientSettings.dryRun {

@@ -1,17 +1,17 @@
 import Foundation
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// `login` and `logout`.
 enum LoginCommands {
+    static let username = FlagKey<String?>.string("username", value: "NAME", help: "the account to log in as (default: the profile's username)")
+
     static var login: Command {
         let command = Command("login", "Obtain and store a token for a profile",
                 details: "Obtain and store a token for a profile. PortSIP: POST /api/login with the profile's username (and domain); the password is read from a no-echo prompt on a terminal, or from --password-stdin. The tokens are written to the credentials file (mode 0600).",
-                flags: [
-                    Flag("username", .string, value: "NAME", help: "the account to log in as (default: the profile's username)"),
-                    Flag("password-stdin", help: "read the password from standard input"),
-                ],
+                flags: Flag.of(username, CommonFlags.passwordStdin),
                 examples: ["pbxctl login -p prod --password-stdin < password.txt", "printf '%s' \"$PBX_PASSWORD\" | pbxctl login -p prod --password-stdin"],
                 run: { invocation in try runLogin(invocation) })
         command.secrets = [("password", "--password-stdin")]
@@ -27,9 +27,9 @@ enum LoginCommands {
     /// The profile `login`/`logout` act on: `--profile`, else the default or only profile of any type.
     static func targetProfile(_ app: App) throws -> Profile {
         if app.sandbox != nil {
-            return try app.resolveProfile(app.line.string("profile").flatMap(app.backends.sandboxType) ?? app.backends.primary.type)
+            return try app.resolveProfile(app.globals.profile.flatMap(app.backends.sandboxType) ?? app.backends.primary.type)
         }
-        if let name = app.line.string("profile") ?? app.environment["PBXCTL_PROFILE"].flatMap({ $0.isEmpty ? nil : $0 }) {
+        if let name = app.globals.profile ?? app.environment["PBXCTL_PROFILE"].flatMap({ $0.isEmpty ? nil : $0 }) {
             guard let profile = try app.store().profile(named: name) else {
                 throw APIError.usage(lines: ["no profile named '\(name)'"] + Suggest.hintLines(name, among: try app.store().profileNames))
             }
@@ -44,7 +44,7 @@ enum LoginCommands {
     }
 
     static func readPassword(_ invocation: Invocation, prompt: String) throws -> String {
-        if invocation.line.bool("password-stdin") { return try invocation.io.secretFromStdin() }
+        if invocation.line[CommonFlags.passwordStdin] { return try invocation.io.secretFromStdin() }
         guard invocation.io.stdinIsTTY else {
             throw APIError.usage("no terminal to ask for the password on; use --password-stdin")
         }

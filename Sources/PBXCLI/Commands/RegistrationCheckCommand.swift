@@ -1,5 +1,6 @@
 import Foundation
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// Ends a run with this exit code and no error message: the command has already said
@@ -10,6 +11,9 @@ struct ExitStatus: Error {
 
 /// `registration check USER [--wait SEC] [--nagios]` on PortSIP and Rocket.Chat profiles.
 enum RegistrationCheckCommand {
+    static let wait = FlagKey<Double?>.number("wait", value: "SEC", in: NumberRanges.wait, help: "poll until the user registers or SEC seconds pass")
+    static let nagios = FlagKey<Bool>.bool("nagios", help: "print one Monitoring Plugins status line and exit 0 OK, 2 CRITICAL, 3 UNKNOWN")
+
     static var command: Command {
         Command("check", "Exit 0 if a user's phone is registered, 7 if not (or a monitoring plugin with --nagios)",
                 details: "Check that a user has a live SIP registration. On a PortSIP profile USER is a user ID or an extension number and any registration counts. "
@@ -19,17 +23,14 @@ enum RegistrationCheckCommand {
                     + "`REGISTRATION OK - 1001 registered from 192.0.2.10:5060 (Yealink T46U) | registrations=1`, and exits 0 OK, 2 CRITICAL (not registered) or 3 UNKNOWN (could not tell: no answer, refused, unknown device state), "
                     + "for Nagios, Icinga, Naemon and Sensu.",
                 arguments: [Argument("USER", "user ID or extension number (Rocket.Chat: default the profile's own user)", optional: true)],
-                flags: [
-                    Flag("wait", .number, value: "SEC", help: "poll until the user registers or SEC seconds pass"),
-                    Flag("nagios", help: "print one Monitoring Plugins status line and exit 0 OK, 2 CRITICAL, 3 UNKNOWN"),
-                ],
+                flags: Flag.of(wait, nagios),
                 examples: ["pbxctl registration check 1001", "pbxctl registration check 1001 --wait 60 && echo registered",
                            "pbxctl registration check 1001 --nagios", "pbxctl registration check -p chat --nagios"],
                 backend: .portsip, run: { invocation in try run(invocation) })
     }
 
     static func run(_ invocation: Invocation) throws {
-        let nagios = invocation.line.bool("nagios")
+        let nagios = invocation.line[Self.nagios]
         let user = invocation.line.argument("USER")
         let label = RegistrationProbe.printable(user ?? "the profile's user", limit: 64)
         let reading: RegistrationReading?
@@ -45,7 +46,7 @@ enum RegistrationCheckCommand {
         if !nagios, output.format != .table, !output.quiet, let answer = reading.answer {
             Renderer(options: output, sink: invocation.io.stdout).single(answer)
         }
-        let wait = invocation.line.double("wait") ?? 0
+        let wait = invocation.line[Self.wait] ?? 0
         let after = wait > 0 && reading.state != .registered ? " after \(Int(wait))s" : ""
         let state = reading.deviceState.map { " (device state \($0))" } ?? ""
         switch reading.state {
@@ -83,8 +84,7 @@ enum RegistrationCheckCommand {
 
     /// Reads until registered or `--wait` is over; nil on a dry run.
     static func poll(_ user: String?, _ invocation: Invocation) throws -> RegistrationReading? {
-        let wait = invocation.line.double("wait") ?? 0
-        guard wait >= 0, wait.isFinite else { throw APIError.usage("--wait must be a number of seconds, 0 or more") }
+        let wait = invocation.line[Self.wait] ?? 0
         let probe = try RegistrationProbe.make(user, invocation: invocation)
         let deadline = Date().addingTimeInterval(wait)
         while true {

@@ -1,5 +1,6 @@
 import Foundation
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// What one look at a user's registration found, on either backend.

@@ -1,11 +1,14 @@
 import Foundation
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// `registration watch EXT... [--interval SEC]`: a JSON line each time a phone
 /// registers, unregisters, or cannot be checked, until Ctrl-C.
 enum RegistrationWatchCommand {
+    static let interval = FlagKey<Double>.number("interval", value: "SEC", default: 5, in: 0.1...3600, help: "seconds between polls (0.1 to 3600)")
+
     static var command: Command {
         Command("watch", "Print a JSON line each time a user's registration changes, until interrupted",
                 details: "Poll the registration of each USER every --interval seconds and print one JSON line per change of state: "
@@ -14,7 +17,7 @@ enum RegistrationWatchCommand {
                     + "Users are looked up once, before the first poll: an unknown user ends it at once (exit 4). Ctrl-C ends it with exit 130. "
                     + "On a Rocket.Chat profile USER is the profile's own user (its ID or extension number), judged by device state as in registration check.",
                 arguments: [Argument("USER", "user ID or extension number", variadic: true)],
-                flags: [Flag("interval", .number, value: "SEC", default: "5", help: "seconds between polls (0.1 to 3600)")],
+                flags: [interval.flag],
                 examples: ["pbxctl registration watch 1001 1002", "pbxctl registration watch 1001 --interval 30 | tee registrations.jsonl"],
                 backend: .portsip, run: { invocation in try run(invocation) })
     }
@@ -22,8 +25,7 @@ enum RegistrationWatchCommand {
     static func run(_ invocation: Invocation) throws {
         let users = invocation.line.variadic("USER")
         guard !users.isEmpty else { throw APIError.usage("missing argument USER") }
-        let interval = invocation.line.double("interval") ?? 5
-        guard interval.isFinite, interval >= 0.1, interval <= 3600 else { throw APIError.usage("--interval must be 0.1 to 3600 seconds") }
+        let interval = invocation.line[Self.interval]
         let probes = try users.map { try RegistrationProbe.make($0, invocation: invocation) }
         var last: [RegistrationReading.State?] = Array(repeating: nil, count: probes.count)
         while true {

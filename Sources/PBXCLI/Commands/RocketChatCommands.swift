@@ -1,6 +1,7 @@
 import Foundation
 import PBXClient
 import PBXCrypto
+import PBXEngine
 import PBXJSON
 
 /// `registration get` on a Rocket.Chat profile.
@@ -12,7 +13,7 @@ enum RocketChatCommands {
         Command("get", "Show a Rocket.Chat user's VoIP registration (Rocket.Chat profile)",
                 details: "Show the VoIP registration Rocket.Chat holds for a user: call server, websocket, extension and SIP credentials. Rocket.Chat answers only for the logged-in user, so USER_ID defaults to the profile's own user_id. Signed answers ({\"result\": JWS}) are decoded, and verified when the profile has a jwt_secret: then an unsigned answer, a bad signature, or an expired or not yet valid JWS (exp, nbf, iat, with 60 s leeway) is refused (exit 1). The SIP password is shown only with --show-secrets.",
                 arguments: [Argument("USER_ID", "Rocket.Chat user ID (default: the profile's user_id)", optional: true)],
-                flags: [Flag("show-secrets", help: "show the SIP password instead of ***")],
+                flags: [CommonFlags.showSecrets.with(help: "show the SIP password instead of ***").flag],
                 examples: ["pbxctl registration get -p chat", "pbxctl registration get -p chat -o json --show-secrets"],
                 backend: .rocketchat, run: { invocation in try run(invocation) })
     }
@@ -28,7 +29,7 @@ enum RocketChatCommands {
         var options = app.output
         if options.fields == nil, options.format != .json, options.format != .jsonl { options.fields = tableFields }
         Renderer(options: options, sink: invocation.io.stdout, idKey: "extensionDetails.extension",
-                 masking: invocation.line.bool("show-secrets") ? [] : ["extensionDetails.password"]).single(registration)
+                 masking: invocation.line[CommonFlags.showSecrets] ? [] : ["extensionDetails.password"]).single(registration)
     }
 
     /// A user's registration, decoded and verified; nil on a dry run.

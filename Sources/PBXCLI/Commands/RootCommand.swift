@@ -1,4 +1,5 @@
 import PBXClient
+import PBXEngine
 
 /// The whole command tree: the single source of parsing, help, docs and completions.
 public enum RootCommand {
@@ -8,6 +9,7 @@ public enum RootCommand {
         let root = Command("pbxctl", "Administer telephony backends from the command line",
                            details: "pbxctl administers telephony backends from the command line: the PortSIP PBX (users, roles, phones, meetings, contacts, CDRs…), Rocket.Chat VoIP registration, Vonage Contact Center callback numbers and CommPeak users.",
                            examples: ["pbxctl --sandbox users list", "pbxctl login -p prod", "pbxctl users get 1001 -o json"])
+        root.globalFlags = GlobalFlags.all
         for backend in backends.backends { backend.install(in: root) }
         root.add(LoginCommands.login)
         root.add(LoginCommands.logout)
@@ -16,7 +18,7 @@ public enum RootCommand {
         root.add(SandboxCommand.command)
         root.add(Command("version", "Print the version (with -v, also the libcurl in use)", examples: ["pbxctl version", "pbxctl version -v"], run: { invocation in
             invocation.io.out("pbxctl \(version)\n")
-            if invocation.line.bool("verbose") {
+            if invocation.app.globals.verbose {
                 let curl = CurlTransport.libraryVersion
                 invocation.io.out(curl.isEmpty ? "libcurl: not found (install libcurl4)\n" : "\(curl)\n")
             }
@@ -35,13 +37,18 @@ public enum RootCommand {
             switch try invocation.require("DOC") {
             case "operations": invocation.io.out(PortSIPCatalog.markdown)
             case "commands": invocation.io.out(ReferenceDocs.commandsMarkdown(invocation.command.root))
-            case "man": invocation.io.out(ReferenceDocs.manPage(invocation.command.root))
+            case "man": invocation.io.out(manPage(invocation.command.root))
             default: throw APIError.usage("unknown document; choose operations, commands or man")
             }
         }))
         root.add(Command("help", "Show help for a command", arguments: [Argument("COMMAND", "command words", optional: true, variadic: true)],
                          examples: ["pbxctl help users list"]))
         return root
+    }
+
+    /// docs/pbxctl.1: the tree's commands and flags with pbxctl's version and variables.
+    static func manPage(_ root: Command) -> String {
+        ReferenceDocs.manPage(root, version: version, environment: EnvironmentVariables.documented)
     }
 
     /// The PortSIP catalog's groups and the hand-written PortSIP commands beside them.

@@ -1,4 +1,5 @@
 import PBXCatalog
+import PBXEngine
 
 enum Secrets {
     static func password() -> String {

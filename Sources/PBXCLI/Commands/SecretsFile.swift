@@ -1,4 +1,5 @@
 import Foundation
+import PBXEngine
 import PBXJSON
 
 /// `--generate-secrets`: FILE.secrets.csv (mode 0600) beside the input. Missing secrets

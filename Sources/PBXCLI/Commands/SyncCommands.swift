@@ -1,24 +1,27 @@
 import Foundation
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// `contacts sync` and `cdrs sync`: PortSIP's sync-token protocol. Without `--token`
 /// a token is obtained first and the first diff printed; the next token goes to stderr
 /// (`next sync token: …`), and with `-o json` into the envelope `{"token", "items"}`.
 enum SyncCommands {
+    static let token = FlagKey<String?>.string("token", value: "TOKEN", help: "the token the previous sync printed")
+    static let since = FlagKey<String?>.string("since", value: "RFC3339", help: "start time for a new token, e.g. 2026-11-01T00:00:00Z")
+
     static let details = " Changes go to stdout, one item each with its change_type (CREATED, UPDATED, DELETED); the token for the next run goes to stderr as 'next sync token: TOKEN', and with -o json the answer is the envelope {\"token\": ..., \"items\": [...]}."
 
     static var contacts: Command {
         Command("sync", "Print contact changes since a sync token",
                 details: "Print contact changes since a sync token (without --token: obtain one, and print every contact as CREATED)." + details,
                 flags: [
-                    Flag("kind", .choice(["personal", "business", "extension"]), value: "KIND", default: "personal", help: "which contact list"),
-                    Flag("token", .string, value: "TOKEN", help: "the token the previous sync printed"),
+                    PortSIPRecordsCatalog.contactKind.with(help: "which contact list").flag, token.flag,
                 ],
                 examples: ["pbxctl contacts sync --kind business", "pbxctl contacts sync -o json | jq -r .token > .contacts-token", "pbxctl contacts sync --token \"$(cat .contacts-token)\" -o jsonl"],
                 backend: .portsip, run: { invocation in
-                    let base = "/user/" + PortSIPRecordsCatalog.contactKinds[invocation.line.string("kind") ?? "personal"]!
+                    let base = "/user/" + PortSIPRecordsCatalog.contactKinds[invocation.line[PortSIPRecordsCatalog.contactKind]]!
                     try run(invocation, base: base, query: [], columns: ["change_type", "id", "name", "email", "mobile_phone", "company"], again: "pbxctl contacts sync")
                 })
     }
@@ -27,14 +30,13 @@ enum SyncCommands {
         Command("sync", "Print CDRs since a time or a sync token",
                 details: "Print call detail records since --since (RFC 3339) or since a sync token, one row per call leg." + details,
                 flags: [
-                    Flag("since", .string, value: "RFC3339", help: "start time for a new token, e.g. 2026-11-01T00:00:00Z"),
-                    Flag("token", .string, value: "TOKEN", help: "the token the previous sync printed"),
+                    since.flag, token.flag,
                 ],
                 examples: ["pbxctl cdrs sync --since 2026-11-01T00:00:00Z", "pbxctl cdrs sync --since 2026-11-01T00:00:00Z -o json | jq -r .token > .cdrs-token", "pbxctl cdrs sync --token \"$(cat .cdrs-token)\" -o jsonl"],
                 backend: .portsip, run: { invocation in
                     var query: [(String, String)] = []
-                    if let since = invocation.line.string("since") {
-                        guard invocation.line.string("token") == nil else { throw APIError.usage("--since starts a new sync; it cannot go with --token") }
+                    if let since = invocation.line[Self.since] {
+                        guard invocation.line[Self.token] == nil else { throw APIError.usage("--since starts a new sync; it cannot go with --token") }
                         guard RFC3339.isValid(since) else { throw APIError.usage("--since: '\(since)' is not an RFC 3339 time such as 2026-11-01T00:00:00Z") }
                         query = [("date_from", since)]
                     }
@@ -62,7 +64,7 @@ enum SyncCommands {
                     rows: ([JSON]) -> [JSON] = { $0 }) throws {
         let app = invocation.app
         let client = try invocation.client()
-        var token = invocation.line.string("token")
+        var token = invocation.line[Self.token]
         if let given = token, given.isEmpty || given.contains("/") { throw APIError.usage("--token '\(given)' is not a sync token") }
         if token == nil {
             let created = try client.call("POST", base + "/sync_tokens", query: query)

@@ -1,18 +1,22 @@
 import Foundation
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// `users diff -f FILE` and `users apply -f FILE`: keep a PBX's users in line with a
 /// roster, as `kubectl diff`/`apply` do for manifests.
 enum UsersReconcileCommands {
+    static let file = FlagKey<String?>.string("file", short: "f", value: "FILE", completion: .files,
+                                              help: "the roster: CSV or JSON Lines as users import reads, with an optional groups column; - for stdin")
+    static let prune = FlagKey<Bool>.bool("prune", help: "also delete users the file does not list")
+    static let concurrency = FlagKey<Int>.int("concurrency", value: "N", default: 4, in: 1...32, help: "users changed at once (1-32)")
+
     /// Above this share of the PBX's users, `--prune` deletes only with `--force`.
     static let pruneShare = 0.25
 
     static let fileFlags = [
-        Flag("file", short: "f", .string, value: "FILE", completion: .files, help: "the roster: CSV or JSON Lines as users import reads, with an optional groups column; - for stdin"),
-        Flag("format", .choice(["csv", "jsonl"]), value: "FMT", help: "the input format (default: from the file name, or sniffed)"),
-        Flag("prune", help: "also delete users the file does not list"),
+        file.flag, CommonFlags.rosterFormat.flag, prune.flag,
     ]
 
     static let rules = "Users are matched by extension_number. Each field the file sets is compared with the PBX (an empty cell leaves the field as it is; passwords and the voicemail PIN are never compared): "
@@ -35,18 +39,17 @@ enum UsersReconcileCommands {
                     + "A create is sent at most once; an interrupted or failed apply, re-run, reads the PBX again and does only what is left, so applying the same file twice writes nothing the second time. "
                     + "--prune refuses to delete more than a quarter of the PBX's users unless --force. Exits 6 if a change failed or a conflict remains; with --dry-run, 8 if anything differs.",
                 flags: fileFlags + [
-                    Flag("force", help: "with --prune, delete even more than a quarter of the PBX's users"),
-                    Flag("yes", short: "y", help: "do not ask for confirmation"),
-                    Flag("concurrency", .int, value: "N", default: "4", help: "users changed at once (1-32)"),
-                    Flag("generate-secrets", help: "fill in a create's missing password, extension_password and voicemail_pin, written to FILE.secrets.csv (mode 0600)"),
+                    CommonFlags.force.with(help: "with --prune, delete even more than a quarter of the PBX's users").flag,
+                    CommonFlags.yes.flag, concurrency.flag,
+                    CommonFlags.generateSecrets.with(help: "fill in a create's missing password, extension_password and voicemail_pin, written to FILE.secrets.csv (mode 0600)").flag,
                 ],
                 examples: ["pbxctl users apply -f roster.csv", "pbxctl users apply -f roster.csv --prune --yes --generate-secrets", "pbxctl users apply -f roster.csv --dry-run"],
                 backend: .portsip, run: { invocation in try runApply(invocation) })
     }
 
     static func load(_ invocation: Invocation) throws -> (rows: [UsersPlan.Row], source: String) {
-        guard let source = invocation.line.string("file") else { throw APIError.usage("missing -f FILE (a CSV or JSON Lines roster, or - for stdin)") }
-        let rows = try UsersPlan.readRows(source, format: invocation.line.string("format"), io: invocation.io)
+        guard let source = invocation.line[file] else { throw APIError.usage("missing -f FILE (a CSV or JSON Lines roster, or - for stdin)") }
+        let rows = try UsersPlan.readRows(source, format: invocation.line[CommonFlags.rosterFormat], io: invocation.io)
         try UsersPlan.validate(rows)
         return (rows, source)
     }
@@ -54,7 +57,7 @@ enum UsersReconcileCommands {
     static func runDiff(_ invocation: Invocation) throws {
         let (rows, _) = try load(invocation)
         let client = try invocation.client()
-        guard let plan = try UsersPlan.make(rows, prune: invocation.line.bool("prune"), client: client) else { return }
+        guard let plan = try UsersPlan.make(rows, prune: invocation.line[prune], client: client) else { return }
         show(plan.changes, invocation)
         if !plan.isEmpty { throw ExitStatus(code: 8) }
     }
@@ -94,24 +97,23 @@ enum UsersReconcileCommands {
     static func runApply(_ invocation: Invocation) throws {
         let app = invocation.app
         let line = invocation.line
-        let concurrency = line.int("concurrency") ?? 4
-        guard (1...32).contains(concurrency) else { throw APIError.usage("--concurrency must be 1 to 32") }
+        let concurrency = line[Self.concurrency]
         var (rows, source) = try load(invocation)
         let client = try invocation.client()
-        let prune = line.bool("prune")
+        let prune = line[Self.prune]
         // The plan is read before the dry-run switch, so --dry-run shows the real plan.
         guard var plan = try UsersPlan.make(rows, prune: prune, client: client.readingEvenInDryRun(invocation.io)) else { return }
         if plan.isEmpty {
             if !app.output.quiet { invocation.io.err("the PBX's users match \(source == "-" ? "the input" : source); nothing to do\n") }
             return
         }
-        if prune, !line.bool("force"), plan.existingCount > 0, Double(plan.deletes) > Double(plan.existingCount) * pruneShare {
+        if prune, !line[CommonFlags.force], plan.existingCount > 0, Double(plan.deletes) > Double(plan.existingCount) * pruneShare {
             throw APIError.usage("--prune would delete \(plan.deletes) of the PBX's \(plan.existingCount) users, more than a quarter; check the file, or add --force. Nothing was changed")
         }
         // Creates need their secrets before anything is sent.
         let creating = Set(plan.changes.filter { $0.action == .create }.map(\.extensionNumber))
         // Made-up secrets are recorded only for the users actually created, after the run.
-        let secrets = line.bool("generate-secrets") && !app.clientSettings.dryRun ? SecretsFile(source: source) : nil
+        let secrets = line[CommonFlags.generateSecrets] && !app.clientSettings.dryRun ? SecretsFile(source: source) : nil
         var generatedRows: [ImportCommand.Row] = []
         if !creating.isEmpty {
             var importRows = rows.filter { creating.contains($0.extensionNumber) }.map { ImportCommand.Row(line: $0.line, body: $0.body) }
@@ -120,7 +122,7 @@ enum UsersReconcileCommands {
                 generatedRows = importRows.filter { generated[$0.line] != nil }
             }
             guard let schema = PortSIPSpec.shared.operation("POST", "/users")?.bodySchema else { throw APIError.local("no createUser schema") }
-            if !(app.clientSettings.dryRun && line.bool("generate-secrets")) { try ImportCommand.validate(importRows, schema: schema) }
+            if !(app.clientSettings.dryRun && line[CommonFlags.generateSecrets]) { try ImportCommand.validate(importRows, schema: schema) }
             let bodies = Dictionary(importRows.map { ($0.body["extension_number"]?.cellText ?? "", $0.body) }, uniquingKeysWith: { first, _ in first })
             for index in plan.changes.indices where plan.changes[index].action == .create {
                 plan.changes[index].body = bodies[plan.changes[index].extensionNumber]
@@ -133,7 +135,7 @@ enum UsersReconcileCommands {
         }
         if app.output.format == .table { show(plan.changes, invocation) }
         let actionable = plan.changes.contains { $0.action != .conflict }
-        if actionable, !line.bool("yes") {
+        if actionable, !line[CommonFlags.yes] {
             let question = "Apply \(plan.changes.count) change\(plan.changes.count == 1 ? "" : "s") to the PBX's users?"
             guard invocation.io.stdinIsTTY else { throw APIError.usage("\(question.dropLast()): refusing without --yes when not on a terminal; nothing was changed") }
             guard invocation.io.confirm(question) else { throw APIError.usage("cancelled; nothing was changed") }

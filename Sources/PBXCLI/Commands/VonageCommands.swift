@@ -1,5 +1,6 @@
 import Foundation
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// `callback-numbers`: a Vonage Contact Center user's callback numbers. The API can
@@ -8,30 +9,25 @@ import PBXJSON
 enum VonageCommands {
     static let columns = ["callbackNumberId", "callbackNumberName", "callbackNumberClid"]
 
+    /// Vonage pages hold 1 to 5000 numbers.
+    static let pageSize = FlagKey<Int>.int("page-size", value: "N", default: 25, in: 1...5000, help: "numbers per request (1-5000)")
+    static let user = FlagKey<String?>.string("user", value: "agent-30", help: "list this user's numbers (default: every number in the account)")
+
     static var group: Command {
-        let pageSize = Flag("page-size", .int, value: "N", default: "25", help: "numbers per request (1-5000)")
         let user = Argument("agent-30", "Vonage user ID")
         let numbers = Argument("NUMBER_ID", "callback number IDs", variadic: true)
-        let yes = Flag("yes", short: "y", help: "do not ask for confirmation")
         return Command("callback-numbers", "Vonage Contact Center users' callback numbers", children: [
             Command("list", "List a user's callback numbers, or the account's",
-                    flags: [Flag("user", .string, value: "agent-30", help: "list this user's numbers (default: every number in the account)"),
-                            Flag("all", help: "follow pagination to the end"), Flag("limit", .int, value: "N", help: "stop after N numbers"), pageSize],
+                    flags: Flag.of(Self.user, ListFlags.all, ListFlags.limit.with(help: "stop after N numbers"), pageSize),
                     examples: ["pbxctl callback-numbers list --user agent-30 --all", "pbxctl callback-numbers list -o csv --all"],
                     backend: .vonage, run: list),
-            Command("set", "Replace a user's callback numbers", arguments: [user, numbers], flags: [yes],
+            Command("set", "Replace a user's callback numbers", arguments: [user, numbers], flags: [CommonFlags.yes.flag],
                     examples: ["pbxctl callback-numbers set agent-30 cbn-001 cbn-002 --yes"], backend: .vonage, run: set),
-            Command("add", "Add callback numbers to a user, keeping the others", arguments: [user, numbers], flags: [pageSize],
+            Command("add", "Add callback numbers to a user, keeping the others", arguments: [user, numbers], flags: [pageSize.flag],
                     examples: ["pbxctl callback-numbers add agent-30 cbn-031"], backend: .vonage, run: { try modify($0, adding: true) }),
-            Command("remove", "Remove callback numbers from a user, keeping the others", arguments: [user, numbers], flags: [pageSize, yes],
+            Command("remove", "Remove callback numbers from a user, keeping the others", arguments: [user, numbers], flags: Flag.of(pageSize, CommonFlags.yes),
                     examples: ["pbxctl callback-numbers remove agent-30 cbn-001 --yes"], backend: .vonage, run: { try modify($0, adding: false) }),
         ])
-    }
-
-    static func pageSize(_ line: ParsedCommandLine) throws -> Int {
-        let size = line.int("page-size") ?? 25
-        guard (1...5000).contains(size) else { throw APIError.usage("--page-size must be 1 to 5000 (Vonage's limit)") }
-        return size
     }
 
     /// Walks `limit`/`page` pages, handing each page's numbers and the whole answer to
@@ -60,12 +56,11 @@ enum VonageCommands {
 
     static func list(_ invocation: Invocation) throws {
         let line = invocation.line
-        let size = try pageSize(line)
-        _ = try line.int("limit", in: NumberRanges.limit)
-        let path = try line.string("user").map(userPath) ?? "/callbackNumbers"
+        let size = line[pageSize]
+        let path = try line[Self.user].map(userPath) ?? "/callbackNumbers"
         let client = try invocation.client()
         let renderer = Renderer(options: invocation.app.output, sink: invocation.io.stdout, defaultColumns: columns, idKey: "callbackNumberId")
-        if try walk(client, path: path, pageSize: size, all: line.bool("all"), limit: line.int("limit"), each: { page, _ in
+        if try walk(client, path: path, pageSize: size, all: line[ListFlags.all], limit: line[ListFlags.limit], each: { page, _ in
             renderer.emit(page)
             invocation.io.stdout.flush()
         }) {
@@ -104,7 +99,7 @@ enum VonageCommands {
         let user = try invocation.require("agent-30")
         let path = try userPath(user)
         let wanted = try requestedIDs(invocation)
-        let size = try pageSize(invocation.line)
+        let size = invocation.line[pageSize]
         let reader = try invocation.client()
         guard let current = try CallbackNumberSnapshot.read(reader, path: path, pageSize: size, user: user) else {
             invocation.io.err("note: a dry run cannot read the current list; the PUT would carry it with the change applied\n")

@@ -1,4 +1,5 @@
 import Foundation
+import PBXEngine
 
 /// An INI file kept line by line, so that editing one key leaves the user's comments
 /// and layout alone. `#` and `;` start comments, also after a value when preceded

@@ -1,3 +1,5 @@
+import PBXEngine
+
 /// A profile: non-secret settings from `config`, secrets from `credentials`, and where
 /// it came from. The same value is read from the files, listed by `config`, and
 /// handed to a backend once a command has chosen it.

@@ -1,4 +1,5 @@
 import PBXClient
+import PBXEngine
 import PBXSandbox
 
 extension App {
@@ -7,12 +8,12 @@ extension App {
     public func resolveProfile(_ type: BackendType) throws -> Profile {
         let backend = try backends.require(type)
         if let sandbox {
-            if let name = line.string("profile"), let named = backends.sandboxType(name), named != type {
+            if let name = globals.profile, let named = backends.sandboxType(name), named != type {
                 throw APIError.usage("profile '\(name)' is a \(named.rawValue) profile, but '\(line.command.fullName)' needs a \(type.rawValue) one")
             }
             return backend.sandboxProfile(baseURL: sandbox.baseURL, options: sandbox.options)
         }
-        if let name = line.string("profile") {
+        if let name = globals.profile {
             return try named(name, type: type, strict: true)!
         }
         if let fromEnvironment = backend.environmentProfile(environment) {

@@ -1,4 +1,5 @@
 import Foundation
+import PBXEngine
 
 enum ByteCount {
     static func text(_ bytes: Int) -> String {

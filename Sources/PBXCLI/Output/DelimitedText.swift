@@ -1,4 +1,5 @@
 import Foundation
+import PBXEngine
 
 /// CSV and TSV, written and read by Unicode scalar. A Swift `Character` is a
 /// grapheme cluster and can hide a delimiter: "\r\n" is one Character, and so is a

@@ -1,4 +1,5 @@
 import Foundation
+import PBXEngine
 
 /// Reading CSV and TSV back, scalar by scalar as `DelimitedText` writes them.
 extension DelimitedText {

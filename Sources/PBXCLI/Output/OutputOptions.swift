@@ -1,3 +1,4 @@
+import PBXEngine
 import PBXJSON
 
 public enum OutputFormat: String, Sendable {

@@ -1,3 +1,5 @@
+import PBXEngine
+
 /// A one-line progress bar on stderr, drawn only on a terminal.
 final class ProgressBar {
     let total: Int

@@ -1,5 +1,6 @@
 import Foundation
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// Renders lists (page by page) and single objects in the chosen format. JSON Lines,

@@ -1,3 +1,5 @@
+import PBXEngine
+
 extension String {
     func replacingNewlines(with replacement: String) -> String {
         var out = ""

@@ -1,4 +1,5 @@
 import PBXClient
+import PBXEngine
 /// Aligned columns. On a terminal the table fits its width (the widest columns are
 /// cut with …, never the `whole` one: an ID must stay copyable); piped, nothing is
 /// cut or coloured.

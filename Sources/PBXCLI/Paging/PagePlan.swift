@@ -1,3 +1,5 @@
+import PBXEngine
+
 /// Pages to fetch, one after another, made on demand.
 public struct PagePlan: Equatable {
     var cursor: Int

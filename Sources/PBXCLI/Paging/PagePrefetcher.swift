@@ -1,5 +1,6 @@
 import Foundation
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// Fetches pages with a few concurrent requests and hands them over in order,

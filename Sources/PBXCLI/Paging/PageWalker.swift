@@ -1,4 +1,5 @@
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 /// PortSIP pagination arithmetic: walk skip/top until `count` (or `--limit`) is reached.

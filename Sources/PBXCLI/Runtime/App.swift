@@ -1,6 +1,7 @@
 import CCurl
 import Foundation
 import PBXClient
+import PBXEngine
 import PBXJSON
 import PBXSandbox
 
@@ -12,6 +13,8 @@ public final class App {
     /// The backends this run knows; the tree in `root` was built from the same list.
     public let backends: BackendRegistry
     public internal(set) var line: ParsedCommandLine!
+    /// The global flags and knobs, read once from `line` and the environment.
+    var globals: GlobalOptions!
     private var cachedStore: ConfigStore?
     private var cachedTransport: Transport?
     private var cachedClients: [BackendType: APIClient] = [:]
@@ -38,15 +41,13 @@ public final class App {
         return store
     }
 
+    /// How records are printed: the global flags with this terminal's facts.
     public var output: OutputOptions {
         var options = OutputOptions()
-        let format = line.string("output") ?? environment["PBXCTL_OUTPUT"].flatMap { $0.isEmpty ? nil : $0 } ?? "table"
-        options.format = OutputFormat(rawValue: format) ?? .table
-        if let fields = line.string("fields") {
-            options.fields = fields.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        }
-        options.noHeaders = line.bool("no-headers")
-        options.quiet = line.bool("quiet")
+        options.format = globals.format
+        options.fields = globals.fields
+        options.noHeaders = globals.noHeaders
+        options.quiet = globals.quiet
         options.isTTY = io.stdoutIsTTY
         options.width = io.terminalWidth
         options.color = colour
@@ -55,49 +56,27 @@ public final class App {
 
     /// NO_COLOR counts only when non-empty (no-color.org); a dumb terminal gets none.
     var colour: Bool {
-        if line.bool("no-color") { return false }
-        switch line.string("color") ?? "auto" {
+        switch globals.color {
         case "always": return true
         case "never": return false
         default: return io.stdoutIsTTY && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
         }
     }
 
-    func validateEnvironmentOutput() throws {
-        if line.string("output") == nil, let value = environment["PBXCTL_OUTPUT"], !value.isEmpty, OutputFormat(rawValue: value) == nil {
-            throw APIError.usage("PBXCTL_OUTPUT='\(value)' is not a format: choose from \(GlobalFlags.outputFormats.joined(separator: ", "))")
-        }
-    }
-
     /// The one memory knob: the largest answer held in memory, the longest list
     /// streamed item by item, and (a sixteenth of it) the largest single item.
-    var maxBodyBytes: Int {
-        let megabytes = (try? NumberRanges.environment("PBXCTL_MAX_BODY_MB", environment, in: 1...Double(NumberRanges.maxBodyMB.upperBound))).flatMap { $0 }
-        return Int(megabytes ?? 512) << 20
-    }
+    var maxBodyBytes: Int { globals.maxBodyBytes }
 
     /// `--max-time`: when the whole command must be done, counted from its start.
-    lazy var deadline: Date? = (try? line.double("max-time", in: NumberRanges.maxTime)).flatMap { $0 }.map { started.addingTimeInterval($0) }
+    lazy var deadline: Date? = globals.maxTime.map { started.addingTimeInterval($0) }
     let started = Date()
-
-    /// Global numbers and environment knobs, checked before any command runs: out of
-    /// range is a usage error and nothing is sent.
-    func validateNumbers() throws {
-        _ = try line.double("timeout", in: NumberRanges.timeout)
-        _ = try line.int("retries", in: NumberRanges.retries)
-        _ = try line.double("max-time", in: NumberRanges.maxTime)
-        _ = try NumberRanges.environment("PBXCTL_BACKOFF_BASE_MS", environment, in: NumberRanges.backoffBaseMS)
-        _ = try NumberRanges.environment("PBXCTL_MAX_BODY_MB", environment, in: Double(NumberRanges.maxBodyMB.lowerBound)...Double(NumberRanges.maxBodyMB.upperBound))
-    }
 
     public var clientSettings: ClientSettings {
         var settings = ClientSettings()
-        settings.retries = (try? line.int("retries", in: NumberRanges.retries)).flatMap { $0 } ?? 2
-        settings.verbose = line.bool("verbose")
-        settings.dryRun = line.bool("dry-run")
-        if let base = (try? NumberRanges.environment("PBXCTL_BACKOFF_BASE_MS", environment, in: NumberRanges.backoffBaseMS)).flatMap({ $0 }) {
-            settings.backoffBase = base / 1000
-        }
+        settings.retries = globals.retries
+        settings.verbose = globals.verbose
+        settings.dryRun = globals.dryRun
+        if let base = globals.backoffBase { settings.backoffBase = base }
         settings.maxStreamedBytes = maxBodyBytes
         settings.maxItemBytes = maxBodyBytes / 16
         settings.deadline = deadline
@@ -108,14 +87,13 @@ public final class App {
         cacheLock.lock()
         defer { cacheLock.unlock() }
         if let cachedTransport { return cachedTransport }
-        let timeout = try line.double("timeout", in: NumberRanges.timeout) ?? 30
-        if let caFile = line.string("cacert"), !FileManager.default.isReadableFile(atPath: caFile) {
+        if let caFile = globals.cacert, !FileManager.default.isReadableFile(atPath: caFile) {
             throw APIError.usage("--cacert \(caFile): no such readable file")
         }
-        if line.bool("insecure") {
+        if globals.insecure {
             io.err("warning: --insecure: TLS certificates are not verified; anyone on the path can read and change this traffic\n")
         }
-        var options = TransportOptions(timeout: timeout, insecure: line.bool("insecure"), caCertFile: line.string("cacert"))
+        var options = TransportOptions(timeout: globals.timeout, insecure: globals.insecure, caCertFile: globals.cacert)
         options.maxBodyBytes = maxBodyBytes
         options.deadline = deadline
         do {

@@ -2,6 +2,7 @@ import CCurl
 import Foundation
 import PBXCatalog
 import PBXClient
+import PBXEngine
 import PBXJSON
 
 #if canImport(Glibc)
@@ -29,10 +30,10 @@ enum FleetRun {
     static func readsOnly(_ line: ParsedCommandLine) -> Bool {
         let words = line.command.path
         if words == ["api"] {
-            let hasBody = line.has("data") || line.has("field") || line.has("raw-field")
-            return (line.string("method") ?? (hasBody ? "POST" : "GET")) == "GET"
+            let hasBody = line.has(APICommand.data) || line.has(APICommand.field) || line.has(APICommand.rawField)
+            return (line[APICommand.method] ?? (hasBody ? "POST" : "GET")) == "GET"
         }
-        if line.has("set") || line.has("set-status") { return false }
+        if line.has(PortSIPUsersCatalog.newBalance) || line.has(PortSIPPersonalCatalog.agentStatus) { return false }
         let handWritten: Set<[String]> = [["registration", "check"], ["registration", "get"], ["cdrs", "list"], ["cdrs", "sync"], ["contacts", "sync"],
                                           ["callback-numbers", "list"], ["users", "diff"]]
         if handWritten.contains(words) { return true }
@@ -122,14 +123,14 @@ enum FleetRun {
         let io = app.io
         let command = line.command
         if single.contains(command.path) || command.path.first == "config" {
-            throw APIError.usage("'\(command.fullName)' takes one profile, not '\(line.string("profile") ?? "")'")
+            throw APIError.usage("'\(command.fullName)' takes one profile, not '\(app.globals.profile ?? "")'")
         }
-        if line.bool("sandbox") { throw APIError.usage("--sandbox serves one profile of each type; several profiles need configured ones") }
-        let names = try expand(line.string("profile") ?? "", app: app, command: command)
-        if !readsOnly(line), !line.bool("yes"), !app.clientSettings.dryRun, names.count > 1 {
+        if app.globals.sandbox { throw APIError.usage("--sandbox serves one profile of each type; several profiles need configured ones") }
+        let names = try expand(app.globals.profile ?? "", app: app, command: command)
+        if !readsOnly(line), !line[CommonFlags.yes], !app.clientSettings.dryRun, names.count > 1 {
             throw APIError.usage("'\(command.fullName)' changes things; running it on \(names.count) profiles (\(names.joined(separator: ", "))) needs --yes")
         }
-        let nagios = line.bool("nagios")
+        let nagios = line[RegistrationCheckCommand.nagios]
         // A check says its result in its exit code and on stderr, not in records.
         let dryRun = app.clientSettings.dryRun
         // A plan in text is lines for people, kept as they are under a heading per profile.
@@ -152,7 +153,7 @@ enum FleetRun {
             results.set(index, Outcome(code: code, stdout: out.text, stderr: err.text))
         }
         let outcomes = results.all
-        let jsonErrors = PBXCLI.wantsJSONErrors(arguments, environment: io.environment)
+        let jsonErrors = app.globals.jsonErrors
         for (name, outcome) in zip(names, outcomes) {
             for errorLine in outcome.stderr.split(separator: "\n", omittingEmptySubsequences: true) {
                 // The captured run wrote JSON output, so it wrote JSON errors too: they

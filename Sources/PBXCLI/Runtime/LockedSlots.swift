@@ -1,4 +1,5 @@
 import Foundation
+import PBXEngine
 
 /// One slot per unit of work, written by the worker threads and read when they are done
 /// (a fleet run's outcome per profile, an apply's status per change).

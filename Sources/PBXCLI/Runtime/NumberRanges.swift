@@ -1,5 +1,6 @@
 import Foundation
 import PBXClient
+import PBXEngine
 
 /// The documented range of every number pbxctl accepts (docs/configuration.md):
 /// nothing out of range reaches arithmetic that could trap or a libcurl option that
@@ -22,23 +23,9 @@ enum NumberRanges {
         return value
     }
 
-    /// A plain decimal number: an optional sign, digits and an optional fraction (`2`,
-    /// `-1.5`). Swift's Double() also reads `0x10`, `1e3`, `inf`, `nan` and `.5`, which
-    /// nobody means as a number of seconds.
-    static func decimal(_ text: String) -> Double? {
-        var digits = Substring(text)
-        if digits.first == "+" || digits.first == "-" { digits = digits.dropFirst() }
-        let parts = digits.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }) else { return nil }
-        return Double(text)
-    }
+    static func decimal(_ text: String) -> Double? { NumberText.decimal(text) }
 
-    /// A whole number in plain decimal (an optional sign, digits).
-    static func integer(_ text: String) -> Int? {
-        decimal(text) != nil && !text.contains(".") ? Int(text) : nil
-    }
+    static func integer(_ text: String) -> Int? { NumberText.integer(text) }
 
-    static func text(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
-    }
+    static func text(_ value: Double) -> String { NumberText.text(value) }
 }

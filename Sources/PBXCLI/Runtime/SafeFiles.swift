@@ -1,5 +1,6 @@
 import Foundation
 import PBXClient
+import PBXEngine
 
 #if canImport(Glibc)
     import Glibc

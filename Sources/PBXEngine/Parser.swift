@@ -1,14 +1,20 @@
-import PBXClient
-
 /// The one parser every command goes through. Pass one finds the command from the
 /// non-flag words (global flags may stand anywhere); pass two reads every flag
-/// against that command's own flags and the global ones.
+/// against that command's own flags and the global ones (the root's `globalFlags`).
+/// A line with a mistake is still read to its end, so that the error can be reported
+/// as its global flags ask (`-o json`); the first mistake is the one reported.
 public struct CommandLineParser {
     public let root: Command
 
     public init(root: Command) { self.root = root }
 
+    private var globals: [Flag] { root.globalFlags }
+
+    /// The parsed line, or a `CommandLineError` carrying the first mistake and what
+    /// could be read around it.
     public func parse(_ arguments: [String]) throws -> ParsedCommandLine {
+        var firstError: UsageError?
+        func note(_ error: UsageError) { if firstError == nil { firstError = error } }
         var node = root
         var helpWords: Bool = false
         var flagTokens: [(token: String, value: String?)] = []
@@ -33,10 +39,11 @@ public struct CommandLineParser {
                         continue
                     }
                     if node.run == nil {
-                        if let unknownLong { throw unknownFlag(unknownLong, node: node, known: node.flags + GlobalFlags.all + node.allCommands.flatMap(\.flags)) }
+                        if let unknownLong { note(unknownFlag(unknownLong, node: node, known: node.flags + globals + node.allCommands.flatMap(\.flags))) }
                         let candidates = node.visibleChildren.map(\.name)
-                        throw APIError.usage(lines: ["unknown command '\(token)' for '\(node.fullName)'"] + Suggest.hintLines(token, among: candidates)
-                            + ["", "Run '\(node.fullName) --help' for the list of commands."])
+                        note(UsageError(lines: ["unknown command '\(token)' for '\(node.fullName)'"] + Suggest.hintLines(token, among: candidates)
+                            + ["", "Run '\(node.fullName) --help' for the list of commands."]))
+                        continue
                     }
                 }
                 positionals.append(token)
@@ -73,38 +80,44 @@ public struct CommandLineParser {
         }
 
         var values: [String: [String]] = [:]
-        let known = node.flags + GlobalFlags.all
+        let known = node.flags + globals
         for (token, separateValue) in flagTokens {
-            if token.hasPrefix("--") {
-                let body = String(token.dropFirst(2))
-                let parts = body.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                let name = String(parts[0])
-                guard let flag = known.first(where: { $0.long == name }) else {
-                    throw unknownFlag("--" + name, node: node, known: known)
-                }
-                let inline = parts.count > 1 ? String(parts[1]) : nil
-                try record(flag, value: inline ?? separateValue, explicitInline: inline != nil, into: &values, node: node)
-            } else {
-                var letters = Array(token.dropFirst())[...]
-                while let letter = letters.popFirst() {
-                    guard let flag = known.first(where: { $0.short == letter }) else {
-                        throw unknownFlag("-\(letter)", node: node, known: known)
-                    }
-                    if flag.takesValue {
-                        var rest = String(letters)
-                        if rest.hasPrefix("=") { rest.removeFirst() }
-                        try record(flag, value: rest.isEmpty ? separateValue : rest, explicitInline: !rest.isEmpty, into: &values, node: node)
-                        break
-                    }
-                    try record(flag, value: nil, explicitInline: false, into: &values, node: node)
-                }
-            }
+            do { try read(token, separateValue, known: known, into: &values, node: node) } catch let error as UsageError { note(error) }
         }
         let wantsHelp = helpWords || values["help"] != nil
-        if !wantsHelp, values["version"] == nil, node.run != nil {
-            try checkArguments(positionals, for: node)
+        if firstError == nil, !wantsHelp, values["version"] == nil, node.run != nil {
+            do { try checkArguments(positionals, for: node) } catch let error as UsageError { note(error) }
         }
-        return ParsedCommandLine(command: node, positionals: positionals, values: values, helpRequested: wantsHelp)
+        let line = ParsedCommandLine(command: node, positionals: positionals, values: values, helpRequested: wantsHelp)
+        if let firstError { throw CommandLineError(usage: firstError, partial: line) }
+        return line
+    }
+
+    private func read(_ token: String, _ separateValue: String?, known: [Flag], into values: inout [String: [String]], node: Command) throws {
+        if token.hasPrefix("--") {
+            let body = String(token.dropFirst(2))
+            let parts = body.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = String(parts[0])
+            guard let flag = known.first(where: { $0.long == name }) else {
+                throw unknownFlag("--" + name, node: node, known: known)
+            }
+            let inline = parts.count > 1 ? String(parts[1]) : nil
+            try record(flag, value: inline ?? separateValue, explicitInline: inline != nil, into: &values, node: node)
+        } else {
+            var letters = Array(token.dropFirst())[...]
+            while let letter = letters.popFirst() {
+                guard let flag = known.first(where: { $0.short == letter }) else {
+                    throw unknownFlag("-\(letter)", node: node, known: known)
+                }
+                if flag.takesValue {
+                    var rest = String(letters)
+                    if rest.hasPrefix("=") { rest.removeFirst() }
+                    try record(flag, value: rest.isEmpty ? separateValue : rest, explicitInline: !rest.isEmpty, into: &values, node: node)
+                    break
+                }
+                try record(flag, value: nil, explicitInline: false, into: &values, node: node)
+            }
+        }
     }
 
     /// `-1` and `-2.5` are values (a participant's position, a balance), never flags:
@@ -112,17 +125,17 @@ public struct CommandLineParser {
     static func isNegativeNumber(_ token: String) -> Bool {
         let rest = token.utf8.dropFirst()
         guard token.utf8.first == UInt8(ascii: "-"), let first = rest.first, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) || first == UInt8(ascii: ".") else { return false }
-        return NumberRanges.decimal(token) != nil
+        return NumberText.decimal(token) != nil
     }
 
     private func record(_ flag: Flag, value: String?, explicitInline: Bool, into values: inout [String: [String]], node: Command) throws {
         var text: String
         if flag.takesValue {
-            guard let value else { throw APIError.usage("flag --\(flag.long) needs a value (\(flag.valueName))") }
+            guard let value else { throw UsageError("flag --\(flag.long) needs a value (\(flag.valueName))") }
             text = value
         } else {
             if explicitInline, let value {
-                guard value == "true" || value == "false" else { throw APIError.usage("flag --\(flag.long) takes true or false, not '\(value)'") }
+                guard value == "true" || value == "false" else { throw UsageError("flag --\(flag.long) takes true or false, not '\(value)'") }
                 text = value
             } else {
                 text = "true"
@@ -130,15 +143,18 @@ public struct CommandLineParser {
         }
         switch flag.kind {
         case .int:
-            guard NumberRanges.integer(text) != nil else { throw APIError.usage("flag --\(flag.long) takes a whole number, not '\(text)'") }
+            guard NumberText.integer(text) != nil else { throw UsageError("flag --\(flag.long) takes a whole number, not '\(text)'") }
         case .number:
-            guard NumberRanges.decimal(text) != nil else { throw APIError.usage("flag --\(flag.long) takes a number, not '\(text)'") }
+            guard NumberText.decimal(text) != nil else { throw UsageError("flag --\(flag.long) takes a number, not '\(text)'") }
         case .choice(let allowed):
             guard allowed.contains(text) else {
-                throw APIError.usage(lines: ["invalid value '\(text)' for --\(flag.long): choose from \(allowed.joined(separator: ", "))"] + Suggest.hintLines(text, among: allowed))
+                throw UsageError(lines: ["invalid value '\(text)' for --\(flag.long): choose from \(allowed.joined(separator: ", "))"] + Suggest.hintLines(text, among: allowed))
             }
         case .bool, .string:
             break
+        }
+        if let range = flag.range, let number = NumberText.decimal(text), !range.contains(number) {
+            throw UsageError("--\(flag.long) must be \(NumberText.text(range.lowerBound)) to \(NumberText.text(range.upperBound)), not '\(text.prefix(40))'")
         }
         if flag.repeatable {
             values[flag.long, default: []].append(text)
@@ -148,21 +164,21 @@ public struct CommandLineParser {
         _ = node
     }
 
-    private func unknownFlag(_ written: String, node: Command, known: [Flag]) -> APIError {
+    private func unknownFlag(_ written: String, node: Command, known: [Flag]) -> UsageError {
         let names = Array(Set(known.filter { !$0.hidden }.map { "--" + $0.long }))
         let near = Suggest.closest(written, among: names)
         let suggestion = near.isEmpty ? "" : "; did you mean " + near.joined(separator: " or ") + "?"
-        return APIError.usage(lines: ["unknown flag \(written)\(suggestion)", "", "Run '\(node.fullName) --help' for its flags."])
+        return UsageError(lines: ["unknown flag \(written)\(suggestion)", "", "Run '\(node.fullName) --help' for its flags."])
     }
 
     /// Before the command is known, a flag's arity is looked up among the global
     /// flags and those of the command found so far and everything below it.
     private func lookupForArity(long: String, at node: Command) -> Flag? {
-        GlobalFlags.named(long) ?? node.allCommands.lazy.flatMap(\.flags).first { $0.long == long }
+        globals.first { $0.long == long } ?? node.allCommands.lazy.flatMap(\.flags).first { $0.long == long }
     }
 
     private func lookupForArity(short: Character, at node: Command) -> Flag? {
-        GlobalFlags.all.first { $0.short == short } ?? node.allCommands.lazy.flatMap(\.flags).first { $0.short == short }
+        globals.first { $0.short == short } ?? node.allCommands.lazy.flatMap(\.flags).first { $0.short == short }
     }
 
     private func checkArguments(_ positionals: [String], for command: Command) throws {
@@ -170,11 +186,11 @@ public struct CommandLineParser {
         let variadic = command.arguments.last?.variadic == true
         if positionals.count < required {
             let missing = command.arguments[positionals.count...].filter { !$0.optional }.map(\.name)
-            throw APIError.usage(lines: ["missing argument\(missing.count > 1 ? "s" : "") \(missing.joined(separator: " ")) for '\(command.fullName)'", "", "Usage: \(command.usageLine)"])
+            throw UsageError(lines: ["missing argument\(missing.count > 1 ? "s" : "") \(missing.joined(separator: " ")) for '\(command.fullName)'", "", "Usage: \(command.usageLine)"])
         }
         if !variadic, positionals.count > command.arguments.count {
             let extra = positionals[command.arguments.count]
-            throw APIError.usage(lines: ["unexpected argument '\(extra)' for '\(command.fullName)'", "", "Usage: \(command.usageLine)"])
+            throw UsageError(lines: ["unexpected argument '\(extra)' for '\(command.fullName)'", "", "Usage: \(command.usageLine)"])
         }
     }
 }

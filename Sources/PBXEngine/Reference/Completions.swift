@@ -3,8 +3,8 @@ import Foundation
 /// `pbxctl completion bash|zsh|fish`: scripts generated from the command tree. The
 /// path logic is the parser's: words that name a child descend, flags (and the value
 /// of a flag that takes one) are skipped wherever they stand.
-enum Completions {
-    static func script(_ shell: String, root: Command) -> String {
+public enum Completions {
+    public static func script(_ shell: String, root: Command) -> String {
         let model = CompletionModel(root: root)
         switch shell {
         case "bash": return bash(model)

@@ -1,15 +1,15 @@
 /// docs/commands.md and docs/pbxctl.1, generated from the command tree — the same
 /// source as `--help` — so the three never disagree.
-enum ReferenceDocs {
+public enum ReferenceDocs {
     static func documented(_ root: Command) -> [Command] {
         root.allCommands.filter { !$0.hidden && $0.run != nil && $0 !== root && $0.name != "help" }
     }
 
-    static func commandsMarkdown(_ root: Command) -> String {
+    public static func commandsMarkdown(_ root: Command) -> String {
         var out = "# pbxctl command reference\n\n"
         out += "Generated from the command tree (`pbxctl __reference commands`), the same source as `pbxctl help`; a test keeps it in sync.\n\n"
         out += "```\n\(root.usageLine)\n```\n\n\(root.details ?? root.summary)\n\n"
-        out += "## Global flags\n\nAccepted by every command, before or after the command words.\n\n" + flagTable(GlobalFlags.all.filter { !$0.hidden }) + "\n"
+        out += "## Global flags\n\nAccepted by every command, before or after the command words.\n\n" + flagTable(root.globalFlags.filter { !$0.hidden }) + "\n"
         out += "## Commands\n\n"
         for command in documented(root) { out += "- [`\(command.fullName)`](#\(anchor(command))): \(command.summary)\n" }
         for command in documented(root) {
@@ -65,13 +65,14 @@ enum ReferenceDocs {
         return out
     }
 
-    static func manPage(_ root: Command) -> String {
-        var out = ".TH PBXCTL 1 \"\" \"pbxctl \(RootCommand.version)\" \"User Commands\"\n"
+    /// `environment`: every variable the program reads, with what it means.
+    public static func manPage(_ root: Command, version: String, environment: [(String, String)]) -> String {
+        var out = ".TH PBXCTL 1 \"\" \"pbxctl \(version)\" \"User Commands\"\n"
         out += ".SH NAME\npbxctl \\- \(roff(root.summary.lowercased()))\n"
         out += ".SH SYNOPSIS\n.B pbxctl\n[\\fIGLOBAL FLAGS\\fR] \\fIRESOURCE ACTION\\fR [\\fIARGS\\fR] [\\fIFLAGS\\fR]\n"
         out += ".SH DESCRIPTION\n\(roff(root.details ?? root.summary))\n"
         out += ".SH GLOBAL FLAGS\n"
-        for flag in GlobalFlags.all where !flag.hidden { out += flagItem(flag) }
+        for flag in root.globalFlags where !flag.hidden { out += flagItem(flag) }
         out += ".SH COMMANDS\n"
         for command in documented(root) {
             out += ".SS \(roff(command.usageLine))\n\(roff(command.details ?? command.summary))\n"
@@ -125,35 +126,6 @@ enum ReferenceDocs {
         out += ".SH SEE ALSO\n.BR curl (1)\n"
         return out
     }
-
-    /// Every variable pbxctl reads, as docs/configuration.md describes them.
-    static let environment: [(String, String)] = [
-        ("PBXCTL_PROFILE", "the profile to use when --profile is not given"),
-        ("PBXCTL_OUTPUT", "the default output format: table, json, jsonl, csv or tsv"),
-        ("PBXCTL_CONFIG", "the config file; credentials live in the same folder"),
-        ("XDG_CONFIG_HOME", "without PBXCTL_CONFIG, the config is $XDG_CONFIG_HOME/pbxctl/config (else ~/.config/pbxctl/config)"),
-        ("PBXCTL_URL", "a PortSIP server's base URL, for a connection without a profile (with PBXCTL_TOKEN)"),
-        ("PBXCTL_TOKEN", "the PortSIP access token for PBXCTL_URL"),
-        ("PBXCTL_DOMAIN", "the PortSIP tenant domain for PBXCTL_URL (optional)"),
-        ("PBXCTL_ROCKETCHAT_URL", "a Rocket.Chat server's base URL, for a connection without a profile"),
-        ("PBXCTL_ROCKETCHAT_USER_ID", "the Rocket.Chat user ID for PBXCTL_ROCKETCHAT_URL"),
-        ("PBXCTL_ROCKETCHAT_AUTH_TOKEN", "the Rocket.Chat auth token for PBXCTL_ROCKETCHAT_URL"),
-        ("PBXCTL_ROCKETCHAT_JWT_SECRET", "the secret Rocket.Chat signs its answers with (optional)"),
-        ("PBXCTL_VONAGE_URL", "a Vonage Contact Center API base URL, for a connection without a profile"),
-        ("PBXCTL_VONAGE_REGION", "instead of PBXCTL_VONAGE_URL: emea, nam or apac"),
-        ("PBXCTL_VONAGE_TOKEN_URL", "the Vonage token endpoint"),
-        ("PBXCTL_VONAGE_CLIENT_ID", "the Vonage client ID"),
-        ("PBXCTL_VONAGE_CLIENT_SECRET", "the Vonage client secret"),
-        ("PBXCTL_VONAGE_TOKEN", "a Vonage access token, instead of the client ID and secret"),
-        ("PBXCTL_COMMPEAK_URL", "a CommPeak server's base URL, for a connection without a profile"),
-        ("PBXCTL_COMMPEAK_USERNAME", "the CommPeak user name"),
-        ("PBXCTL_COMMPEAK_PASSWORD", "the CommPeak password"),
-        ("PBXCTL_COMMPEAK_BASIC", "not read by pbxctl: what a CommPeak --dry-run line sends as Basic credentials, base64 of username:password"),
-        ("PBXCTL_BACKOFF_BASE_MS", "the first retry's backoff ceiling in milliseconds (1 to 60000, default 250)"),
-        ("PBXCTL_MAX_BODY_MB", "the largest answer held, or list streamed, in MB (1 to 4096, default 512)"),
-        ("NO_COLOR", "when set and not empty, no colour (unless --color always)"),
-        ("TERM", "dumb: no colour (unless --color always)"),
-    ]
 
     static func flagItem(_ flag: Flag) -> String {
         var head = "\\fB" + roff("--" + flag.long) + "\\fR"

@@ -1,5 +1,4 @@
 import Foundation
-import PBXClient
 
 #if canImport(Glibc)
     import Glibc
@@ -22,7 +21,7 @@ extension TextSink {
     /// Throws once a write has failed, so that a command stops instead of fetching
     /// more for output that cannot be written.
     public func checkWritten() throws {
-        if let writeError { throw APIError(kind: .local, code: "WRITE_FAILED", message: "writing the output failed: \(writeError)") }
+        if let writeError { throw OutputWriteError(reason: writeError) }
     }
 }
 
@@ -147,20 +146,13 @@ public final class IOContext: @unchecked Sendable {
     public func err(_ text: String) { stderr.write(text) }
     public func stdinBytes() -> [UInt8] { readStdin() }
 
-    /// A secret given with `--password-stdin`: standard input without its trailing line end.
-    public func secretFromStdin() throws -> String {
-        var text = String(decoding: readStdin(), as: UTF8.self)
-        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
-        guard !text.isEmpty else { throw APIError.usage("--password-stdin: standard input was empty") }
-        return text
-    }
     public func secret(prompt: String) -> String? { promptSecret(prompt) }
     public func confirm(_ question: String) -> Bool { askConfirmation(question) }
 }
 
-enum Terminal {
+public enum Terminal {
     /// Reads a line from the terminal with echo off.
-    static func readSecret(prompt: String) -> String? {
+    public static func readSecret(prompt: String) -> String? {
         let tty = open("/dev/tty", O_RDWR)
         let fd = tty >= 0 ? tty : STDIN_FILENO
         defer { if tty >= 0 { close(tty) } }
@@ -187,7 +179,7 @@ enum Terminal {
     }
 
     /// Asks a yes/no question on the terminal.
-    static func confirm(_ question: String) -> Bool {
+    public static func confirm(_ question: String) -> Bool {
         let tty = open("/dev/tty", O_RDWR)
         guard tty >= 0 else { return false }
         defer { close(tty) }

@@ -1,6 +1,6 @@
 /// "Did you mean" by edit distance.
-enum Suggest {
-    static func distance(_ a: String, _ b: String) -> Int {
+public enum Suggest {
+    public static func distance(_ a: String, _ b: String) -> Int {
         let x = Array(a), y = Array(b)
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
@@ -18,7 +18,7 @@ enum Suggest {
     }
 
     /// The nearest candidates within a distance that grows with the word's length, or sharing its prefix.
-    static func closest(_ word: String, among candidates: [String]) -> [String] {
+    public static func closest(_ word: String, among candidates: [String]) -> [String] {
         let limit = max(1, min(3, word.count / 3 + 1))
         let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
         // Only the nearest: `--limt` means `--limit`, not also `--quiet` three edits away.
@@ -32,12 +32,12 @@ enum Suggest {
         return []
     }
 
-    static func hint(_ word: String, among candidates: [String], format: (String) -> String = { $0 }) -> String {
+    public static func hint(_ word: String, among candidates: [String], format: (String) -> String = { $0 }) -> String {
         hintLines(word, among: candidates, format: format).map { "\n" + $0 }.joined()
     }
 
     /// The hint as lines of a message (`APIError.usage(lines:)`): a blank one, then the question.
-    static func hintLines(_ word: String, among candidates: [String], format: (String) -> String = { $0 }) -> [String] {
+    public static func hintLines(_ word: String, among candidates: [String], format: (String) -> String = { $0 }) -> [String] {
         let found = closest(word, among: candidates)
         guard !found.isEmpty else { return [] }
         return ["", "Did you mean " + found.map { "'\(format($0))'" }.joined(separator: " or ") + "?"]

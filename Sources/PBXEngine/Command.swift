@@ -12,80 +12,6 @@ public struct BackendType: RawRepresentable, Hashable, Sendable {
     public static let commpeak = BackendType(rawValue: "commpeak")
 }
 
-public enum ValueKind: Sendable, Equatable {
-    case bool
-    case string
-    case int
-    case number
-    case choice([String])
-}
-
-/// What a shell may offer when completing a flag's value or an argument.
-public enum CompletionHint: Sendable, Equatable {
-    case none
-    case files
-    case profiles
-    case values([String])
-}
-
-public struct Flag: Sendable {
-    public var long: String
-    public var short: Character?
-    public var kind: ValueKind
-    public var valueName: String
-    public var help: String
-    public var defaultValue: String?
-    public var repeatable: Bool
-    public var hidden: Bool
-    public var completion: CompletionHint
-    /// Marked in help and docs: the request cannot be made without it.
-    public var required = false
-
-    public init(_ long: String, short: Character? = nil, _ kind: ValueKind = .bool, value valueName: String? = nil, default defaultValue: String? = nil,
-                repeatable: Bool = false, hidden: Bool = false, completion: CompletionHint? = nil, help: String)
-    {
-        self.long = long
-        self.short = short
-        self.kind = kind
-        self.valueName = valueName ?? (kind == .int || kind == .number ? "N" : String(long.uppercased().map { $0 == "-" ? "_" : $0 }))
-        self.help = help
-        self.defaultValue = defaultValue
-        self.repeatable = repeatable
-        self.hidden = hidden
-        if let completion {
-            self.completion = completion
-        } else if case .choice(let values) = kind {
-            self.completion = .values(values)
-        } else {
-            self.completion = .none
-        }
-    }
-
-    public var takesValue: Bool { kind != .bool }
-
-    /// `-o, --output FMT`
-    public var signature: String {
-        let shortPart = short.map { "-\($0), " } ?? "    "
-        return shortPart + "--" + long + (takesValue ? " " + valueName : "")
-    }
-}
-
-public struct Argument: Sendable {
-    public var name: String
-    public var help: String
-    public var optional: Bool
-    public var variadic: Bool
-    public var completion: CompletionHint
-
-    public init(_ name: String, _ help: String, optional: Bool = false, variadic: Bool = false, completion: CompletionHint = .none) {
-        self.name = name
-        self.help = help
-        self.optional = optional
-        self.variadic = variadic
-        self.completion = completion
-    }
-}
-
 /// A command is data: its words, arguments, flags, examples and the backend it needs.
 /// One engine parses, validates, prints help, completes and documents them all.
 public final class Command: @unchecked Sendable {
@@ -116,6 +42,12 @@ public final class Command: @unchecked Sendable {
     public var hidden: Bool
     /// Secrets the command needs, each with the ways to pass it without a terminal.
     public var secrets: [(key: String, ways: String)] = []
+    /// On the root: the flags every command takes, before or after the command words.
+    public var globalFlags: [Flag] {
+        get { parent == nil ? storedGlobalFlags : root.globalFlags }
+        set { storedGlobalFlags = newValue }
+    }
+    private var storedGlobalFlags: [Flag] = []
 
     public init(_ name: String, _ summary: String, details: String? = nil, arguments: [Argument] = [], flags: [Flag] = [],
                 examples: [String] = [], backend: BackendType? = nil, aliases: [String] = [], hidden: Bool = false,

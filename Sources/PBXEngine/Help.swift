@@ -27,7 +27,7 @@ public enum HelpRenderer {
             let width = command.secrets.map(\.key.count).max() ?? 0
             for secret in command.secrets { out += "  " + pad(secret.key, width) + "  " + secret.ways + "\n" }
         }
-        out += "\nGlobal flags:\n" + flagTable(GlobalFlags.all.filter { !$0.hidden })
+        out += "\nGlobal flags:\n" + flagTable(command.root.globalFlags.filter { !$0.hidden })
         let examples = command.examples.isEmpty && !command.visibleChildren.isEmpty
             ? command.visibleChildren.compactMap(\.examples.first).prefix(3).map { $0 } : command.examples
         if !examples.isEmpty {

@@ -13,7 +13,7 @@ struct CompletionModel {
     let globalFlags: [Flag]
 
     init(root: Command) {
-        globalFlags = GlobalFlags.all.filter { !$0.hidden }
+        globalFlags = root.globalFlags.filter { !$0.hidden }
         nodes = root.allCommands.filter { !$0.hidden }.map { command in
             let first = command.arguments.first
             var values: [String] = []

@@ -1,0 +1,42 @@
+import Foundation
+import XCTest
+
+/// What each module may import (docs/architecture.md): the engine knows commands and
+/// flags, never HTTP, profiles or backends; the JSON module knows nothing of pbxctl.
+final class ModuleBoundaryTests: XCTestCase {
+    static let allowed: [String: Set<String>] = [
+        "PBXEngine": ["Foundation", "Glibc", "Darwin"],
+        "PBXJSON": ["Foundation", "Glibc", "Darwin"],
+        "PBXCrypto": ["Foundation", "PBXJSON"],
+        "PBXCatalog": ["Foundation", "PBXJSON"],
+        "PBXClient": ["Foundation", "Glibc", "Darwin", "PBXJSON", "CCurl"],
+        "PBXSandbox": ["Foundation", "Glibc", "Darwin", "PBXJSON", "PBXCatalog", "PBXCrypto"],
+    ]
+
+    func testModulesImportOnlyWhatTheirLayerAllows() throws {
+        var violations: [String] = []
+        for (module, allowed) in Self.allowed.sorted(by: { $0.key < $1.key }) {
+            let folder = PBX.packageRoot.appendingPathComponent("Sources/\(module)")
+            let walker = try XCTUnwrap(FileManager.default.enumerator(atPath: folder.path), "no folder Sources/\(module)")
+            var files = 0
+            while let relative = walker.nextObject() as? String {
+                guard relative.hasSuffix(".swift") else { continue }
+                files += 1
+                let text = try String(contentsOf: folder.appendingPathComponent(relative), encoding: .utf8)
+                for line in text.split(separator: "\n") {
+                    let words = line.split(separator: " ")
+                    guard let index = words.firstIndex(of: "import"), words[..<index].allSatisfy({ $0.hasPrefix("@") }), index + 1 < words.count else { continue }
+                    let imported = String(words[index + 1])
+                    if !allowed.contains(imported) { violations.append("\(module)/\(relative) imports \(imported)") }
+                }
+            }
+            XCTAssertGreaterThan(files, 0, "Sources/\(module) holds no Swift file")
+        }
+        XCTAssertEqual(violations, [])
+    }
+
+    func testTheEngineTargetDependsOnNothing() throws {
+        let manifest = try String(contentsOf: PBX.packageRoot.appendingPathComponent("Package.swift"), encoding: .utf8)
+        XCTAssertTrue(manifest.contains(".target(name: \"PBXEngine\")"), "PBXEngine is declared without dependencies")
+    }
+}
