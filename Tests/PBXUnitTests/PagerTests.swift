@@ -100,3 +100,18 @@ final class PagerTests: XCTestCase {
         XCTAssertEqual(list.queries.count, 1)
     }
 }
+
+extension PagerTests {
+    /// A list the vendor does not page is read with one request that asks for no page.
+    func testAnUnpagedListIsOneRequestWithoutPagingParameters() throws {
+        let list = List(count: 3)
+        var pager = Pager(style: .skipTop(pageSize: 100), paged: false)
+        var queries: [[(String, String)]] = []
+        XCTAssertTrue(try pager.walk(fetch: { query in
+            queries.append(query)
+            return Pager.Page(items: list.page([("skip", "0"), ("top", "3")]).items, total: nil, answer: nil)
+        }, each: { _, _ in true }))
+        XCTAssertEqual(queries.count, 1)
+        XCTAssertTrue(queries[0].isEmpty)
+    }
+}

@@ -2,7 +2,8 @@ import PBXClient
 import PBXJSON
 
 /// One walk through a list, page by page, in a backend's page style: catalog lists,
-/// `api --paginate`, Vonage's callback numbers and import's read of existing users.
+/// `api --paginate`, Vonage's callback numbers, and the reads of every user that
+/// import and users diff/apply make.
 /// The page style says how a page is asked for; `PageWalker` decides which pages to
 /// ask for and when the list has ended.
 struct Pager {
@@ -46,7 +47,8 @@ struct Pager {
         while let page = next() {
             try Interrupt.process.check()
             var query: [(String, String)] = []
-            style.append(page, to: &query)
+            // A list the vendor does not page is asked for once, without paging parameters.
+            if walker.paged { style.append(page, to: &query) }
             guard let answer = try fetch(query) else { return false }
             let kept = accept(answer.items, total: answer.total)
             guard try each(Array(answer.items.prefix(kept)), answer) else { break }
