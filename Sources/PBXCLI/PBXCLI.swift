@@ -29,10 +29,13 @@ public enum PBXCLI {
     public static func exitProcess(_ code: Int32) -> Never { exit(code) }
 
     /// Runs one command line against the given I/O; returns the exit code (docs/cli.md).
-    /// `backends` decides the profile types and their commands (a test adds its own).
-    public static func run(_ arguments: [String], io: IOContext, backends: BackendRegistry = .standard) -> Int32 {
+    /// `backends` decides the profile types and their commands (a test adds its own);
+    /// `transport` makes what requests are sent with (libcurl; a test passes an in-process
+    /// sandbox or a stub); `clock` is where token lifetimes, backoff and `--max-time` are counted.
+    public static func run(_ arguments: [String], io: IOContext, backends: BackendRegistry = .standard,
+                           transport: @escaping TransportFactory = CurlTransport.factory, clock: Clock = SystemClock()) -> Int32 {
         let root = RootCommand.build(backends: backends)
-        let app = App(io: io, root: root, backends: backends)
+        let app = App(io: io, root: root, backends: backends, transport: transport, clock: clock)
         let line: ParsedCommandLine
         var mistake: UsageError?
         do {

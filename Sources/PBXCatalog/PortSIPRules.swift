@@ -1,5 +1,10 @@
 import PBXJSON
 
+/// Which of PortSIP's prose rules a resource's bodies follow.
+public enum PortSIPRuleSet: String, Sendable {
+    case users, roles, meetings, phones, speedDials
+}
+
 /// Constraints the PortSIP server enforces that its OpenAPI document states only in
 /// prose (docs/cli.md, "Writing"), checked before anything is sent.
 public enum PortSIPRules {
@@ -49,30 +54,31 @@ public enum PortSIPRules {
     }
 
     /// Checks the prose rules on fields of a body; returns (field, message) pairs.
-    public static func bodyProblems(_ body: JSONObject, resource: String) -> [SchemaViolation] {
+    /// `path`: where the body goes, for rules that differ by list (speed-dial-8 or -100).
+    public static func bodyProblems(_ body: JSONObject, rules: PortSIPRuleSet, path: String = "") -> [SchemaViolation] {
         var problems: [SchemaViolation] = []
         func check(_ field: String, _ rule: (String) -> String?) {
             guard let value = body[field] else { return }
             guard let text = value.stringValue else { return }
             if let message = rule(text) { problems.append(SchemaViolation(field: field, message: message)) }
         }
-        switch resource {
-        case "users":
+        switch rules {
+        case .users:
             check("name", userNameProblem)
             check("extension_number", extensionProblem)
             check("voicemail_pin", voicemailPINProblem)
-        case "roles":
+        case .roles:
             check("name") { name in
                 builtInRoles.contains(where: { $0.lowercased() == name.lowercased() }) ? "'\(name)' is a built-in role name" : nil
             }
-        case "meetings":
+        case .meetings:
             check("admin_pin", digitsOnlyProblem)
             check("room_pin", digitsOnlyProblem)
-        case "phones":
+        case .phones:
             check("door_password1", digitsOnlyProblem)
             check("door_password2", digitsOnlyProblem)
-        default:
-            break
+        case .speedDials:
+            check("code") { speedDialCodeProblem($0, kind: path.contains("/speed_dial_100") ? 100 : 8) }
         }
         return problems
     }

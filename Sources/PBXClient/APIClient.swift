@@ -41,6 +41,8 @@ public final class APIClient: @unchecked Sendable {
     public var connection: Connection
     public let transport: Transport
     public let settings: ClientSettings
+    /// Backoff sleeps, the `--max-time` check and elapsed times in messages read it.
+    public let clock: Clock
     private let stderr: (String) -> Void
     private let stdout: (String) -> Void
     /// Called on a 401 when set, with the credentials the server refused; returns fresh
@@ -58,8 +60,10 @@ public final class APIClient: @unchecked Sendable {
     private var refreshGaveUp = false
     private var refreshError: Error?
 
-    public init(connection: Connection, transport: Transport, settings: ClientSettings, stdout: @escaping (String) -> Void, stderr: @escaping (String) -> Void) {
+    public init(connection: Connection, transport: Transport, settings: ClientSettings, clock: Clock = SystemClock(),
+                stdout: @escaping (String) -> Void, stderr: @escaping (String) -> Void) {
         self.connection = connection
+        self.clock = clock
         self.transport = transport
         self.settings = settings
         self.stdout = stdout
@@ -237,10 +241,10 @@ public final class APIClient: @unchecked Sendable {
         }
         var attempt = 0
         var refreshed = false
-        let began = Date()
+        let began = clock.now
         while true {
             try Interrupt.process.check()
-            let started = Date()
+            let started = clock.now
             trace(request)
             do {
                 let response = try gated(request, perform)
@@ -254,7 +258,7 @@ public final class APIClient: @unchecked Sendable {
                     request.idempotent || response.status == 429, retryable()
                 {
                     let delay = Backoff.delay(attempt: attempt, base: settings.backoffBase, cap: settings.backoffCap,
-                                              retryAfter: response.header("Retry-After"), now: Date())
+                                              retryAfter: response.header("Retry-After"), now: clock.now)
                     note("retrying \(request.method) after \(response.status) in \(String(format: "%.1f", delay))s (attempt \(attempt + 2) of \(settings.retries + 1))")
                     attempt += 1
                     try sleepInterruptibly(delay)
@@ -272,7 +276,7 @@ public final class APIClient: @unchecked Sendable {
                 var isMismatch = false
                 if case .tlsMismatch = error { isMismatch = true }
                 if safe, !isMismatch, attempt < settings.retries, retryable() {
-                    let delay = Backoff.delay(attempt: attempt, base: settings.backoffBase, cap: settings.backoffCap, retryAfter: nil, now: Date())
+                    let delay = Backoff.delay(attempt: attempt, base: settings.backoffBase, cap: settings.backoffCap, retryAfter: nil, now: clock.now)
                     note("retrying \(request.method) after a network error in \(String(format: "%.1f", delay))s: \(error.message)")
                     attempt += 1
                     try sleepInterruptibly(delay)
@@ -284,7 +288,7 @@ public final class APIClient: @unchecked Sendable {
                 var message = error.message
                 if case .timeout = error {
                     // Said in full: a user sees one error after several waits and retries.
-                    let waited = String(format: "%.1f", Date().timeIntervalSince(began))
+                    let waited = String(format: "%.1f", clock.now.timeIntervalSince(began))
                     message += "; waited \(waited) s in all over \(attempt + 1) attempt\(attempt == 0 ? "" : "s")"
                 }
                 throw APIError(kind: .transport, code: "NETWORK", message: Redaction.scrub(message, secrets: Redaction.secretValues(of: request)), backend: connection.backend)
@@ -356,10 +360,10 @@ public final class APIClient: @unchecked Sendable {
     }
 
     private func sleepInterruptibly(_ seconds: Double) throws {
-        if let deadline = settings.deadline, Date().addingTimeInterval(seconds) >= deadline {
+        if let deadline = settings.deadline, clock.now.addingTimeInterval(seconds) >= deadline {
             throw APIError(kind: .transport, code: "MAX_TIME", message: "--max-time would pass before the next retry", backend: connection.backend)
         }
-        try Interrupt.process.sleep(seconds)
+        try Interrupt.process.sleep(seconds, clock: clock)
     }
 
     private func note(_ text: String) {
@@ -378,7 +382,7 @@ public final class APIClient: @unchecked Sendable {
 
     private func traceResponse(_ response: HTTPResponse, since started: Date, request: HTTPRequest) {
         guard settings.verbose else { return }
-        let elapsed = Int(Date().timeIntervalSince(started) * 1000)
+        let elapsed = Int(clock.now.timeIntervalSince(started) * 1000)
         var lines = ["< \(response.status) (\(elapsed) ms, \(response.body.count) bytes)"]
         for header in response.headers { lines.append("< \(header.name): \(Redaction.header(header.name, header.value))") }
         if !response.body.isEmpty {

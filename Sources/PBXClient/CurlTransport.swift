@@ -41,6 +41,9 @@ public final class CurlTransport: Transport, @unchecked Sendable {
     /// CURLPROTO_HTTP | CURLPROTO_HTTPS.
     private static let httpProtocols = 1 | 2
 
+    /// What a real run sends with: `PBXCLI.run`'s default transport factory.
+    public static let factory: @Sendable (TransportOptions) throws -> Transport = { try CurlTransport(options: $0) }
+
     public init(options: TransportOptions) throws {
         if let failure = pbx_curl_load() {
             throw TransportError.unavailable(String(cString: failure))

@@ -28,16 +28,17 @@ public struct Interrupt: Sendable {
         if requested() { throw APIError(kind: .interrupted, message: "interrupted") }
     }
 
-    /// Sleeps `seconds`, or until `deadline` if that comes first; Ctrl-C ends the
-    /// sleep within `pollInterval` and is thrown, before or after it as well.
-    public func sleep(_ seconds: Double, deadline: Date? = nil) throws {
-        var wake = Date().addingTimeInterval(max(0, seconds))
+    /// Sleeps `seconds` on `clock`, or until `deadline` if that comes first; Ctrl-C
+    /// ends the sleep within `pollInterval` and is thrown, before or after it as well.
+    /// A test's manual clock makes the same loop return at once.
+    public func sleep(_ seconds: Double, deadline: Date? = nil, clock: Clock = SystemClock()) throws {
+        var wake = clock.now.addingTimeInterval(max(0, seconds))
         if let deadline, deadline < wake { wake = deadline }
         while true {
             try check()
-            let left = wake.timeIntervalSinceNow
+            let left = wake.timeIntervalSince(clock.now)
             if left <= 0 { return }
-            usleep(useconds_t(min(left, Self.pollInterval) * 1_000_000))
+            clock.sleep(min(left, Self.pollInterval))
         }
     }
 

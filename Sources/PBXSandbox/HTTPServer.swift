@@ -22,6 +22,19 @@ public struct ServerRequest: Sendable {
     public var body: [UInt8]
 
     public func queryValue(_ name: String) -> String? { query.last(where: { $0.0 == name })?.1 }
+
+    /// A request as the server reads one off the wire: the target split and decoded,
+    /// header names lower-cased (a repeated header keeps its last value).
+    public init(method: String, target: String, headers: [(String, String)], body: [UInt8], earlierOnConnection: Int = 0) {
+        self.method = method
+        self.target = target
+        (path, query) = HTTPServer.splitTarget(target)
+        var lowered: [String: String] = [:]
+        for (name, value) in headers { lowered[name.lowercased()] = value.trimmingCharacters(in: .whitespaces) }
+        self.headers = lowered
+        self.body = body
+        self.earlierOnConnection = earlierOnConnection
+    }
 }
 
 public struct ServerResponse: Sendable {
@@ -170,11 +183,12 @@ public final class HTTPServer: @unchecked Sendable {
                 write(fd, Self.serialize(ServerResponse(status: 400, body: Array("bad request line".utf8)), keepAlive: false))
                 return
             }
-            var headers: [String: String] = [:]
+            var fields: [(String, String)] = []
             for line in lines {
                 guard let colon = line.firstIndex(of: ":") else { continue }
-                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                fields.append((String(line[..<colon]), String(line[line.index(after: colon)...])))
             }
+            let headers = Dictionary(fields.map { ($0.0.lowercased(), $0.1.trimmingCharacters(in: .whitespaces)) }, uniquingKeysWith: { $1 })
             let length = Int(headers["content-length"] ?? "0") ?? 0
             if headers["expect"]?.lowercased() == "100-continue" {
                 write(fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
@@ -188,10 +202,7 @@ public final class HTTPServer: @unchecked Sendable {
             }
             let body = Array(buffer[0..<length])
             buffer.removeFirst(length)
-            let target = String(requestLine[1])
-            let (path, query) = Self.splitTarget(target)
-            var request = ServerRequest(method: String(requestLine[0]), path: path, target: target, query: query, headers: headers, body: body)
-            request.earlierOnConnection = served
+            let request = ServerRequest(method: String(requestLine[0]), target: String(requestLine[1]), headers: fields, body: body, earlierOnConnection: served)
             served += 1
             let response = handler(request)
             if response.closeWithoutAnswer { return }
@@ -251,11 +262,19 @@ public final class HTTPServer: @unchecked Sendable {
         500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
     ]
 
+    /// The headers an answer goes out with: the handler's, then the framing ones the
+    /// server adds; an in-process transport returns these too, so `-v` shows the same.
+    public static func wireHeaders(_ response: ServerResponse, keepAlive: Bool) -> [(String, String)] {
+        var headers = response.headers
+        if response.status != 204 { headers.append(("Content-Length", String(response.body.count))) }
+        headers.append(("Connection", keepAlive ? "keep-alive" : "close"))
+        return headers
+    }
+
     static func serialize(_ response: ServerResponse, keepAlive: Bool) -> [UInt8] {
         var head = "HTTP/1.1 \(response.status) \(reasons[response.status] ?? "Status")\r\n"
-        for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
-        if response.status != 204 { head += "Content-Length: \(response.body.count)\r\n" }
-        head += keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n"
+        for (name, value) in wireHeaders(response, keepAlive: keepAlive) { head += "\(name): \(value)\r\n" }
+        head += "\r\n"
         return Array(head.utf8) + (response.status == 204 ? [] : response.body)
     }
 }

@@ -94,7 +94,7 @@ extension PortSIPSandbox {
 
     func createUser(_ c: Context) throws -> ServerResponse {
         var problems: [String] = []
-        for violation in PortSIPRules.bodyProblems(c.body, resource: "users") { problems.append(violation.text) }
+        for violation in PortSIPRules.bodyProblems(c.body, rules: .users) { problems.append(violation.text) }
         if let role = c.body["role"]?.stringValue, !roles.contains(where: { $0["name"]?.stringValue == role }) {
             problems.append("role: '\(role)' does not exist")
         }
@@ -146,7 +146,7 @@ extension PortSIPSandbox {
             return .json(200, .object(shown(roles[try roleIndex()], c)))
         case "createRole":
             let name = c.body["name"]?.stringValue ?? ""
-            if let problem = PortSIPRules.bodyProblems(c.body, resource: "roles").first { throw Failure.invalid(problem.text) }
+            if let problem = PortSIPRules.bodyProblems(c.body, rules: .roles).first { throw Failure.invalid(problem.text) }
             if roles.contains(where: { $0["name"]?.stringValue?.lowercased() == name.lowercased() }) {
                 throw Failure.conflict("a role named '\(name)' already exists")
             }

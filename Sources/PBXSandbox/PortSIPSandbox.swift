@@ -115,7 +115,7 @@ final class PortSIPSandbox: @unchecked Sendable {
             let token = String(header.dropFirst(7))
             if token == SandboxCredentials.portsipToken {
                 subject = adminSubject
-            } else if let session = tokens[token], session.expires > Date() {
+            } else if let session = tokens[token], session.expires > options.now() {
                 subject = session.subject
             } else if options.echoSecrets {
                 return .portsipError(401, "UNAUTHORIZED", "the access token \(token) is invalid or has expired")
@@ -202,7 +202,7 @@ final class PortSIPSandbox: @unchecked Sendable {
         var access = "at-" + newID() + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         if options.newlineTokens { access += "\n[profile injected]\nurl = http://attacker.example" }
         let refresh = "rt-" + newID() + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        tokens[access] = (subject, Date().addingTimeInterval(Double(options.tokenTTL)))
+        tokens[access] = (subject, options.now().addingTimeInterval(Double(options.tokenTTL)))
         refreshTokens[refresh] = subject
         return ["access_token": .string(access), "expires_in": .int(options.tokenTTL), "refresh_token": .string(refresh), "token_type": "Bearer"]
     }

@@ -9,9 +9,11 @@ public final class Sandbox: @unchecked Sendable {
     let vonage: VonageSandbox
     let commpeak = CommPeakSandbox()
     private var server: HTTPServer!
+    /// Set by `attach`: the base URL clients use when no socket is listening.
+    private var attachedBaseURL: String?
     private let faultLock = NSLock()
     private var faults: SeededRandom
-    private var windowStart = Date()
+    private var windowStart: Date
     private var windowCount = 0
     private var inFlight = 0
     /// Requests served, by backend prefix; tests read it to prove what was (not) sent.
@@ -29,6 +31,7 @@ public final class Sandbox: @unchecked Sendable {
         rocketchat = RocketChatSandbox(signed: options.rocketchatSigned, fault: options.rocketchatAnswer, newlineIDs: options.newlineTokens)
         vonage = VonageSandbox(options: options)
         faults = SeededRandom(seed: options.faultSeed)
+        windowStart = options.now()
     }
 
     @discardableResult
@@ -41,7 +44,20 @@ public final class Sandbox: @unchecked Sendable {
         return bound
     }
 
+    /// Serves without a socket: requests come through `respond(to:)`, and the sandbox
+    /// names itself by `baseURL` in the URLs it hands out (recording file URLs).
+    public func attach(baseURL: String) {
+        attachedBaseURL = baseURL
+        portsip.lock.lock()
+        portsip.ownBaseURL = baseURL + "/portsip"
+        portsip.lock.unlock()
+    }
+
     public func stop() { server?.stop() }
+
+    /// What the sandbox answers `request` with: exactly what its socket server would
+    /// send (faults, counters and the vendor-document checks included), before framing.
+    public func respond(to request: ServerRequest) -> ServerResponse { handle(request) }
 
     /// Requests that reached any backend (test-only controls excluded).
     public var totalRequests: Int {
@@ -58,7 +74,7 @@ public final class Sandbox: @unchecked Sendable {
     }
 
     public var port: UInt16 { server?.port ?? 0 }
-    public var baseURL: String { "http://\(server.host):\(port)" }
+    public var baseURL: String { attachedBaseURL ?? "http://\(server.host):\(port)" }
 
     func handle(_ request: ServerRequest) -> ServerResponse {
         let prefix = request.path.split(separator: "/").first.map(String.init) ?? ""
@@ -84,7 +100,7 @@ public final class Sandbox: @unchecked Sendable {
         var injected: ServerResponse?
         var drop = false
         if options.rateLimit > 0 {
-            let now = Date()
+            let now = options.now()
             if now.timeIntervalSince(windowStart) >= 1 {
                 windowStart = now
                 windowCount = 0

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a sandbox is seeded and which faults it injects (the fault switches are for tests).
 public struct SandboxOptions: Sendable {
     public var users = 250
@@ -15,6 +17,9 @@ public struct SandboxOptions: Sendable {
     public var dropRate = 0.0
     /// Lifetime of tokens issued by login, seconds.
     public var tokenTTL = 3600
+    /// The sandbox's time, for token lifetimes and the rate limit's window: a test
+    /// passes the clock its client uses, so that letting a token expire takes no waiting.
+    public var now: @Sendable () -> Date = { Date() }
     /// Seed of the fault injector, so a test run is repeatable.
     public var faultSeed: UInt64 = 42
     /// Rocket.Chat answers registration requests with an HS256 JWS, as when a VoIP JWT secret is set.

@@ -6,6 +6,7 @@ import PBXJSON
 final class VonageSandbox: @unchecked Sendable {
     let lock = NSLock()
     let tokenTTL: Int
+    let now: @Sendable () -> Date
     let noMeta: Bool
     var churnRemove: Int
     var churnInsert: Int
@@ -17,6 +18,7 @@ final class VonageSandbox: @unchecked Sendable {
 
     init(options: SandboxOptions) {
         tokenTTL = options.tokenTTL
+        now = options.now
         noMeta = options.vonageNoMeta
         churnRemove = options.vonageChurnRemove
         churnInsert = options.vonageChurnInsert
@@ -39,7 +41,7 @@ final class VonageSandbox: @unchecked Sendable {
         guard path.hasPrefix("/useradmin/") else { return .json(404, ["message": "Not found"]) }
         let route = path.dropFirst("/useradmin".count).split(separator: "/").map(String.init)
         guard let header = request.headers["authorization"], header.hasPrefix("Bearer "),
-            let session = tokens[String(header.dropFirst(7))], session.expires > Date()
+            let session = tokens[String(header.dropFirst(7))], session.expires > now()
         else { return .json(401, ["message": "Authorization has been denied for this request."]) }
         guard request.headers["accept"]?.contains(Self.mediaType) == true else {
             return .json(406, ["message": "Accept must be \(Self.mediaType)"])
@@ -110,7 +112,7 @@ final class VonageSandbox: @unchecked Sendable {
         let scope = Set((form["scope"] ?? "").split(separator: " ").map(String.init))
         guard !scope.isEmpty, scope.isSubset(of: ["users:read", "users:write"]) else { return .json(400, ["error": "invalid_scope"]) }
         let token = "vcc-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        tokens[token] = (scope, Date().addingTimeInterval(Double(tokenTTL)))
+        tokens[token] = (scope, now().addingTimeInterval(Double(tokenTTL)))
         return .json(200, ["access_token": .string(token), "token_type": "bearer", "expires_in": .int(tokenTTL)])
     }
 

@@ -6,7 +6,7 @@ import PBXJSON
 /// One validator for a command line and for an import's rows, against the vendor's
 /// createUser schema.
 final class RequestValidatorTests: XCTestCase {
-    let validator = RequestValidator(operationId: "createUser", schema: PortSIPSpec.shared.operation("POST", "/users")!.bodySchema!, rules: "users")
+    let validator = RequestValidator(operationId: "createUser", schema: PortSIPSpec.shared.operation("POST", "/users")!.bodySchema!, rules: .users)
 
     func body(_ json: JSON) -> JSONObject { json.objectValue! }
 

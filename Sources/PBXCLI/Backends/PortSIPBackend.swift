@@ -67,7 +67,7 @@ public struct PortSIPBackend: Backend {
             try store.setSecret(name, "token", token)
             if let refresh = answer.json?["refresh_token"]?.stringValue { try store.setSecret(name, "refresh_token", refresh) }
             if let seconds = answer.json?["expires_in"]?.intValue {
-                try store.setSecret(name, "expires_at", RFC3339.format(Date().addingTimeInterval(Double(seconds))))
+                try store.setSecret(name, "expires_at", RFC3339.format(app.clock.now.addingTimeInterval(Double(seconds))))
             }
             if app.globals.verbose { app.io.err("* refreshed the access token of profile '\(name)'\n") }
             return .bearer(token)
@@ -94,7 +94,7 @@ public struct PortSIPBackend: Backend {
             throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "the login answer has no access_token", backend: "portsip")
         }
         try Backends.checkIssued(["access_token": token, "refresh_token": answer.json?["refresh_token"]?.stringValue], backend: "portsip")
-        let expires = answer.json?["expires_in"]?.intValue.map { Date().addingTimeInterval(Double($0)) }
+        let expires = answer.json?["expires_in"]?.intValue.map { app.clock.now.addingTimeInterval(Double($0)) }
         try LoginCommands.saveSecrets(app, profile, [
             ("token", token), ("refresh_token", answer.json?["refresh_token"]?.stringValue),
             ("expires_at", expires.map(RFC3339.format)),

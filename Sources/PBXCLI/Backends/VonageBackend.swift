@@ -109,7 +109,7 @@ public struct VonageBackend: Backend {
         if let fixed = profile.secret("access_token"), profile.secret("client_secret") == nil { return fixed }
         let keys = cacheKeys(scope)
         if !forceNew, let cached = profile.secret(keys.token), let expires = profile.secret(keys.expires).flatMap(RFC3339.parse),
-            expires.timeIntervalSinceNow > 1
+            expires.timeIntervalSince(app.clock.now) > 1
         {
             return cached
         }
@@ -152,6 +152,6 @@ public struct VonageBackend: Backend {
         }
         try Backends.checkIssued(["access_token": token], backend: "vonage")
         let lifetime = Double(answer.json?["expires_in"]?.intValue ?? 3600)
-        return (token, Date().addingTimeInterval(lifetime))
+        return (token, app.clock.now.addingTimeInterval(lifetime))
     }
 }

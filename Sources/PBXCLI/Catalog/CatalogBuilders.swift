@@ -1,3 +1,4 @@
+import PBXCatalog
 import PBXEngine
 
 /// Shorthands for the shapes most PortSIP resources share, so that a resource's
@@ -15,7 +16,7 @@ enum CatalogBuilders {
         var idHelp: String
         var createFlags: [BodyFlag] = []
         var updateFlags: [BodyFlag] = []
-        var rules: String?
+        var rules: PortSIPRuleSet?
         var example: String
     }
 
@@ -76,19 +77,34 @@ enum CatalogBuilders {
         return op
     }
 
-    static func crud(_ r: Resource, createExample: String, updateExample: String) -> [Operation] {
+    /// A resource's five entries, named, so that one is changed by what it is, not by
+    /// where it stands in a list.
+    struct CRUD {
+        var list: Operation
+        var get: Operation
+        var create: Operation
+        var update: Operation
+        var delete: Operation
+
+        var all: [Operation] { [list, get, create, update, delete] }
+
+        /// Every entry changed the same way.
+        mutating func each(_ change: (inout Operation) -> Void) {
+            change(&list)
+            change(&get)
+            change(&create)
+            change(&update)
+            change(&delete)
+        }
+    }
+
+    static func crud(_ r: Resource, createExample: String, updateExample: String) -> CRUD {
         var create = create(r)
         create.examples = [createExample]
         var update = update(r)
         update.examples = [updateExample]
-        return [list(r), get(r), create, update, delete(r)]
+        return CRUD(list: list(r), get: get(r), create: create, update: update, delete: delete(r))
     }
 
     static func prefix(_ r: Resource) -> String { (["pbxctl"] + r.group).joined(separator: " ") }
-
-    /// Swaps one path segment for another in the request and its template (`--kind`).
-    static func swapSegment(_ plan: inout RequestPlan, _ from: String, _ to: String) {
-        guard from != to else { return }
-        plan.template = plan.template.replacingOccurrences(of: "/\(from)", with: "/\(to)")
-    }
 }

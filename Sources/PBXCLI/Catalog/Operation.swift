@@ -95,7 +95,7 @@ public struct Operation: @unchecked Sendable {
     /// Where a `get` answer holds the record (`AnswerRecord`): nil for the answer itself.
     public var recordPath: String?
     /// Which prose rules (PortSIPRules) its body must follow.
-    public var rules: String?
+    public var rules: PortSIPRuleSet?
     public var examples: [String] = []
     public var confirm = false
     /// Fields of the answer that hold secrets (a phone's web password): shown as ***
@@ -107,10 +107,10 @@ public struct Operation: @unchecked Sendable {
     public var noun: String
     /// Fixed body fields (e.g. roles start with no permissions).
     public var defaults: JSONObject = JSONObject()
-    /// Extra local flags for the `prepare` hook.
+    /// More local flags (a variant's flags come with it).
     public var extraFlags: [Flag] = []
-    /// Adjusts the request after the generic engine built it (optional arguments, `--set`).
-    public var prepare: ((inout RequestPlan, Invocation) throws -> Void)?
+    /// The other requests it can send, chosen by a flag or a missing argument.
+    public var variants: [RequestVariant] = []
     /// Replaces the generic rendering of the answer.
     public var present: ((JSON?, RequestPlan, Invocation) throws -> Void)?
 
@@ -139,7 +139,7 @@ public enum PathParameter: Equatable, Sendable {
     }
 }
 
-/// The request the engine is about to send; `prepare` hooks may change it.
+/// The request the engine is about to send; a variant may change it.
 public struct RequestPlan {
     public var method: String
     /// The template's placeholders, in order.

@@ -10,7 +10,7 @@ extension OperationCommand {
         guard let spec = PortSIPSpec.shared.operation(plan.method, plan.template) else { return }
         var problems: [SchemaViolation] = []
         if let body = plan.body, let schema = spec.bodySchema {
-            problems += RequestValidator(operationId: spec.operationId, schema: schema, rules: operation.rules).problems(body)
+            problems += RequestValidator(operationId: spec.operationId, schema: schema, rules: operation.rules, path: plan.template).problems(body)
         }
         if plan.path.contains("//") || plan.path.hasSuffix("/") {
             problems.append(SchemaViolation(field: "path", message: "an ID argument is empty"))

@@ -57,7 +57,7 @@ enum OperationCommand {
         if !operation.secretOutputFields.isEmpty {
             flags.append(CommonFlags.showSecrets.with(help: "show " + operation.secretOutputFields.joined(separator: ", ") + " instead of ***").flag)
         }
-        flags += operation.extraFlags
+        flags += operation.variants.flatMap(\.flags) + operation.extraFlags
         return flags
     }
 
@@ -78,7 +78,7 @@ enum OperationCommand {
     static func run(_ operation: Operation, _ invocation: Invocation) throws {
         let app = invocation.app
         var plan = try buildPlan(operation, invocation)
-        try operation.prepare?(&plan, invocation)
+        for variant in operation.variants { variant.apply(to: &plan, line: invocation.line) }
         // Everything typed is judged before a secret is asked for, then the whole body.
         let prompts = invocation.io.stdinIsTTY && !app.clientSettings.dryRun
         let pending = Set(operation.secrets.enumerated().filter { index, secret in

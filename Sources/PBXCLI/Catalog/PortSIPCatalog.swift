@@ -46,23 +46,7 @@ enum PortSIPCatalog {
             let command = args.isEmpty ? words : words + " " + args
             rows.append((operation.method, operation.path, command))
             if let admin = operation.adminPath { rows.append((operation.method, admin, command + " --user USER")) }
-            for (flag, method) in [("set", "POST"), ("set-status", "POST")] where operation.extraFlags.contains(where: { $0.long == flag }) {
-                rows.append((method, operation.path, command + " --\(flag) VALUE"))
-                if let admin = operation.adminPath { rows.append((method, admin, command + " --\(flag) VALUE --user USER")) }
-            }
-            if operation.extraFlags.contains(where: { $0.long == "kind" }) {
-                if operation.path.contains("speed_dial_8") {
-                    rows.append((operation.method, operation.path.replacingOccurrences(of: "speed_dial_8", with: "speed_dial_100"), command + " --kind 100"))
-                    if let admin = operation.adminPath {
-                        rows.append((operation.method, admin.replacingOccurrences(of: "speed_dial_8", with: "speed_dial_100"), command + " --kind 100 --user USER"))
-                    }
-                } else {
-                    for kind in ["business", "extension"] {
-                        rows.append((operation.method, operation.path.replacingOccurrences(of: "/contacts", with: "/\(kind)_contacts"), command + " --kind \(kind)"))
-                    }
-                }
-            }
-            if operation.words == ["users", "reset-profile"] { rows.append(("POST", "/users/profile", "pbxctl users reset-profile (no USER: every user)")) }
+            for variant in operation.variants { rows += variant.references(operation, command: command) }
         }
         return rows + handWritten
     }

@@ -18,15 +18,17 @@ enum PortSIPMeetingsCatalog {
                                BodyFlag("subject", "subject", "the meeting's subject"), BodyFlag("timezone", "timezone", "IANA time zone"),
                                BodyFlag("layout", "layout", "video layout"), BodyFlag("control", "control", "FREE or MASTER"),
                            ],
-                           rules: "meetings", example: "meeting-1")
+                           rules: .meetings, example: "meeting-1")
 
     static var meetings: [Operation] {
-        var ops = CatalogBuilders.crud(meeting,
+        var crud = CatalogBuilders.crud(meeting,
             createExample: "pbxctl meetings create --subject 'Weekly sync' --mode VIDEO --timezone Europe/Paris -f room_pin=4321",
             updateExample: "pbxctl meetings update meeting-1 --subject 'Weekly sync (moved)'")
-        ops[0].examples.append("pbxctl meetings list --filter \"mode eq 'VIDEO'\"")
-        ops[4].examples = ["pbxctl meetings delete meeting-2 --yes"]
-        for index in [0, 1] { ops[index].secretOutputFields = ["admin_pin", "room_pin"] }
+        crud.list.examples.append("pbxctl meetings list --filter \"mode eq 'VIDEO'\"")
+        crud.delete.examples = ["pbxctl meetings delete meeting-2 --yes"]
+        crud.list.secretOutputFields = ["admin_pin", "room_pin"]
+        crud.get.secretOutputFields = ["admin_pin", "room_pin"]
+        var ops = crud.all
         var status = Operation(["meetings", "status"], "Show whether a meeting is online, locked, muted, recording", .get, "GET", "/user/meetings/{id}/status", noun: "meeting")
         status.arguments = [CatalogBuilders.item(meeting)]
         status.examples = ["pbxctl meetings status meeting-1"]
@@ -84,10 +86,11 @@ enum PortSIPGroupsCatalog {
         let flags = [BodyFlag("name", "name", "group name"), BodyFlag("description", "description", "description")]
         let r = CatalogBuilders.Resource(group: ["groups"], noun: "group", base: "/groups", admin: nil, columns: ["id", "name", "description"],
                                          idHelp: "group ID", createFlags: flags, updateFlags: flags, example: "group-1")
-        var ops = CatalogBuilders.crud(r, createExample: "pbxctl groups create --name Sales --description 'Sales team'",
+        var crud = CatalogBuilders.crud(r, createExample: "pbxctl groups create --name Sales --description 'Sales team'",
                                        updateExample: "pbxctl groups update group-1 --description 'EMEA sales'")
-        ops[4].examples = ["pbxctl groups delete group-3 --yes"]
-        ops[0].examples.append("pbxctl groups list --search sales -o json")
+        crud.delete.examples = ["pbxctl groups delete group-3 --yes"]
+        crud.list.examples.append("pbxctl groups list --search sales -o json")
+        let ops = crud.all
         let id = OperationArgument("ID", "group ID", .path)
         let ext = OperationArgument("EXT", "member's extension number", .path)
         var members = Operation(["groups", "members"], "List a group's members", .list, "GET", "/groups/{id}/members", noun: "member")

@@ -23,13 +23,14 @@ enum PortSIPPersonalCatalog {
                       BodyFlag("interface", "interface", "interface for auto provisioning"), BodyFlag("transport", "preferred_transport", "SIP transport"),
                   ],
                   updateFlags: [BodyFlag("language", "language", "display language"), BodyFlag("transfer", "transfer", "transfer method"), BodyFlag("timezone", "timezone", "time zone")],
-                  rules: "phones", example: "phone-1")
-        var ops = CatalogBuilders.crud(r,
+                  rules: .phones, example: "phone-1")
+        var crud = CatalogBuilders.crud(r,
             createExample: "pbxctl phones create --user 1001 --mac 00:15:65:12:34:56 --vendor Yealink --model T54W --filename yealink.xml --language ENGLISH --transfer BLIND --timezone Europe/London --interface PRIVATE_IPV4 --transport UDP -F codecs='[\"PCMA\",\"G722\"]' -F password=@phone-password.txt",
             updateExample: "pbxctl phones update phone-1 --language FRENCH")
-        ops[2].secrets = [SecretField("password", "Phone web interface password")]
-        for index in [0, 1] { ops[index].secretOutputFields = ["password", "door_password1", "door_password2"] }
-        return ops
+        crud.create.secrets = [SecretField("password", "Phone web interface password")]
+        crud.list.secretOutputFields = ["password", "door_password1", "door_password2"]
+        crud.get.secretOutputFields = ["password", "door_password1", "door_password2"]
+        return crud.all
     }
 
     static var holidays: [Operation] {
@@ -40,7 +41,7 @@ enum PortSIPPersonalCatalog {
         let r = R(group: ["holidays"], noun: "holiday", base: "/user/holidays", admin: ("/users/{id}/holidays", "holiday_id"),
                   columns: ["id", "name", "region", "consecutive", "every_year", "month_start", "day_start", "month_end", "day_end"], idHelp: "holiday ID",
                   createFlags: flags, updateFlags: flags, example: "holiday-1")
-        var ops = CatalogBuilders.crud(r,
+        let crud = CatalogBuilders.crud(r,
             createExample: "pbxctl holidays create --name 'Boxing Day' --region GBR --consecutive false --every-year true -F month_start=12 -F day_start=26 -F month_end=12 -F day_end=26",
             updateExample: "pbxctl holidays update holiday-1 --name 'Boxing Day' --consecutive false --every-year true")
         var global = Operation(["holidays", "global"], "List the tenant-wide holidays that apply to the user", .list, "GET", "/user/global_holidays", noun: "global holiday")
@@ -51,8 +52,7 @@ enum PortSIPPersonalCatalog {
         setGlobal.adminPath = "/users/{id}/global_holidays"
         setGlobal.arguments = [OperationArgument("ID", "tenant holiday IDs (replaces the list)", .bodyList("items"), variadic: true)]
         setGlobal.examples = ["pbxctl holidays set-global tenant-holiday-1 tenant-holiday-3 --user 1001"]
-        ops += [global, setGlobal]
-        return ops
+        return crud.all + [global, setGlobal]
     }
 
     static var speedDials: [Operation] {
@@ -60,21 +60,15 @@ enum PortSIPPersonalCatalog {
         let r = R(group: ["speed-dials"], noun: "speed dial", base: "/user/speed_dial_8", admin: ("/users/{id}/speed_dial_8", "dial_id"),
                   columns: ["id", "code", "phone_number", "description"], idHelp: "speed dial ID", createFlags: flags, updateFlags: flags,
                   example: "sd8-1")
-        var ops = CatalogBuilders.crud(r,
+        var crud = CatalogBuilders.crud(r,
             createExample: "pbxctl speed-dials create --kind 8 --code 2 --number 1002 --description Reception",
             updateExample: "pbxctl speed-dials update sd100-1 --kind 100 --number 0044207946000")
-        for index in ops.indices {
-            ops[index].extraFlags = [speedDialKind.flag]
-            ops[index].prepare = { plan, invocation in
-                let kind = invocation.line[speedDialKind]
-                CatalogBuilders.swapSegment(&plan, "speed_dial_8", "speed_dial_\(kind)")
-                if let code = plan.body?["code"]?.stringValue, let problem = PortSIPRules.speedDialCodeProblem(code, kind: Int(kind)!) {
-                    throw APIError.usage(lines: ["invalid request; nothing was sent:", "  code: \(problem)"])
-                }
-            }
+        crud.each { operation in
+            operation.variants = [.segment(speedDialKind, replacing: "speed_dial_8", by: [("8", "speed_dial_8"), ("100", "speed_dial_100")])]
+            operation.rules = .speedDials
         }
-        ops[0].examples = ["pbxctl speed-dials list --kind 8", "pbxctl speed-dials list --kind 100 --user 1001 -o json"]
-        return ops
+        crud.list.examples = ["pbxctl speed-dials list --kind 8", "pbxctl speed-dials list --kind 100 --user 1001 -o json"]
+        return crud.all
     }
 
     static var greetings: [Operation] {
@@ -98,12 +92,7 @@ enum PortSIPPersonalCatalog {
         var agent = Operation(["call-queues", "agent"], "Show (or set) the user's agent status in a call queue", .get, "GET", "/user/call_queues/{id}/agent", noun: "agent status")
         agent.adminPath = "/users/{id}/call_queues/{queue_id}/agent"
         agent.arguments = [OperationArgument("QID", "call queue ID", .path)]
-        agent.extraFlags = [agentStatus.flag]
-        agent.prepare = { plan, invocation in
-            guard let status = invocation.line[agentStatus] else { return }
-            plan.method = "POST"
-            plan.body = JSONObject([("status", .string(status))])
-        }
+        agent.variants = [.flagSendsBody(agentStatus, method: "POST", field: "status", number: false)]
         agent.examples = ["pbxctl call-queues agent cq-1", "pbxctl call-queues agent cq-1 --set-status BREAK --user 1001"]
         return [list, agent]
     }

@@ -10,7 +10,8 @@ enum PortSIPRecordsCatalog {
 
     typealias R = CatalogBuilders.Resource
 
-    static let contactKinds = ["personal": "contacts", "business": "business_contacts", "extension": "extension_contacts"]
+    /// Each contact list's path segment.
+    static let contactKinds = [(value: "personal", segment: "contacts"), (value: "business", segment: "business_contacts"), (value: "extension", segment: "extension_contacts")]
 
     static var contacts: [Operation] {
         let flags = [
@@ -21,16 +22,14 @@ enum PortSIPRecordsCatalog {
         let r = R(group: ["contacts"], noun: "contact", base: "/user/contacts", admin: nil,
                   columns: ["id", "name", "email", "company", "mobile_phone", "business", "favorite"], idHelp: "contact ID",
                   createFlags: flags, updateFlags: flags, example: "contact-1")
-        var ops = CatalogBuilders.crud(r, createExample: "pbxctl contacts create --name 'Dana Lee' --mobile-phone +15550100 --company Acme",
+        var crud = CatalogBuilders.crud(r, createExample: "pbxctl contacts create --name 'Dana Lee' --mobile-phone +15550100 --company Acme",
                                        updateExample: "pbxctl contacts update contact-1 --title CTO")
-        ops[4].examples = ["pbxctl contacts delete contact-2 --yes"]
+        crud.delete.examples = ["pbxctl contacts delete contact-2 --yes"]
+        var ops = crud.all
         for (word, summary) in [("favorite", "Mark a contact as a favorite"), ("unfavorite", "Unmark a favorite contact")] {
             var op = CatalogBuilders.action(r, word, summary, word)
             op.arguments = [OperationArgument("ID", "contact ID; for --kind extension, the user's ID or extension number", .userWhen(flag: contactKind.long, is: "extension"))]
-            op.extraFlags = [contactKind.flag]
-            op.prepare = { plan, invocation in
-                CatalogBuilders.swapSegment(&plan, "contacts", contactKinds[invocation.line[contactKind]]!)
-            }
+            op.variants = [.segment(contactKind, replacing: "contacts", by: contactKinds)]
             op.examples = ["pbxctl contacts \(word) contact-1", "pbxctl contacts \(word) bc-1 --kind business", "pbxctl contacts \(word) 1001 --kind extension"]
             ops.append(op)
         }

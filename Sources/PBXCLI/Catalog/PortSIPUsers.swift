@@ -32,7 +32,7 @@ enum PortSIPUsersCatalog {
             BodyFlag("enabled", "enabled", "whether the extension is enabled"),
         ]
         create.secrets = [SecretField("password", "Password"), SecretField("extension_password", "Extension (SIP) password"), SecretField("voicemail_pin", "Voicemail PIN (6-10 digits)")]
-        create.rules = "users"
+        create.rules = .users
         create.examples = [
             "pbxctl users create --name alice --display-name 'Alice Smith' --email alice@example.com --role StandardUser --extension 1301 -F password=@password.txt -F extension_password=@sip-password.txt -F voicemail_pin=@pin.txt",
             "pbxctl users create --data alice.json",
@@ -45,7 +45,7 @@ enum PortSIPUsersCatalog {
             BodyFlag("department", "department", "department"), BodyFlag("mobile-phone", "mobile_phone", "mobile phone number"),
             BodyFlag("enabled", "enabled", "enable or disable the extension"),
         ]
-        update.rules = "users"
+        update.rules = .users
         update.examples = ["pbxctl users update 1001 --display-name 'Alice S.' --enabled false", "pbxctl users update 1001 -F enable_dnd=true"]
 
         var delete = Operation(["users", "delete"], "Delete a user", .delete, "POST", "/users/{id}/destroy", noun: "user")
@@ -70,12 +70,7 @@ enum PortSIPUsersCatalog {
         var resetProfile = Operation(["users", "reset-profile"], "Reset a user's profile, or every user's", .action, "POST", "/users/{id}/profile", noun: "user profile")
         resetProfile.arguments = [OperationArgument("USER", "user ID or extension number; without it every user's profile is reset", .user, optional: true)]
         resetProfile.extraFlags = [CommonFlags.yes.with(help: "do not ask for confirmation when resetting every user").flag]
-        resetProfile.prepare = { plan, invocation in
-            if invocation.line.positionals.isEmpty {
-                plan.template = "/users/profile"
-                plan.confirmQuestion = "Reset the profile of every user?"
-            }
-        }
+        resetProfile.variants = [.withoutArgument(template: "/users/profile", confirm: "Reset the profile of every user?", meaning: "every user")]
         resetProfile.examples = ["pbxctl users reset-profile 1001", "pbxctl users reset-profile --yes"]
 
         var status = Operation(["users", "status"], "Show a user's registration status", .get, "GET", "/users/{id}/status", noun: "user")
@@ -84,12 +79,7 @@ enum PortSIPUsersCatalog {
 
         var balance = Operation(["users", "balance"], "Show or set a user's balance", .get, "GET", "/users/{id}/balance", noun: "balance")
         balance.arguments = [user]
-        balance.extraFlags = [newBalance.flag]
-        balance.prepare = { plan, invocation in
-            guard let amount = invocation.line[newBalance] else { return }
-            plan.method = "POST"
-            plan.body = JSONObject([("balance", .number(amount))])
-        }
+        balance.variants = [.flagSendsBody(newBalance, method: "POST", field: "balance", number: true)]
         balance.examples = ["pbxctl users balance 1001", "pbxctl users balance 1001 --set 25.50"]
 
         var bind = Operation(["users", "ms365-bind"], "Bind a user to a Microsoft 365 account", .action, "POST", "/users/{id}/ms365_binding", noun: "user")
@@ -126,7 +116,7 @@ enum PortSIPUsersCatalog {
         create.bodyFlags = [BodyFlag("description", "description", "what the role is for")]
         create.defaults = JSONObject([("permissions", .object(JSONObject()))])
         create.idKey = "name"
-        create.rules = "roles"
+        create.rules = .roles
         create.examples = ["pbxctl roles create Auditors --description 'Read-only call logs' -F permissions.company_call_log.call_log_view_only=true"]
 
         var update = Operation(["roles", "update"], "Update a custom role", .update, "POST", "/roles/{name}", noun: "role")

@@ -9,15 +9,18 @@ import PBXJSON
 struct RequestValidator {
     let operationId: String
     let schema: JSON
-    /// The PortSIP resource whose prose rules apply (`PortSIPRules`), if any.
-    let rules: String?
+    /// PortSIP's prose rules for the resource, if it has any.
+    let rules: PortSIPRuleSet?
+    /// Where the body goes: some rules differ by list (speed-dial-8 or -100).
+    let path: String
     private let known: [String]
     private let knownSet: Set<String>
 
-    init(operationId: String, schema: JSON, rules: String?) {
+    init(operationId: String, schema: JSON, rules: PortSIPRuleSet?, path: String = "") {
         self.operationId = operationId
         self.schema = schema
         self.rules = rules
+        self.path = path
         known = SchemaValidator.propertyNames(of: schema)
         knownSet = Set(known)
     }
@@ -30,7 +33,7 @@ struct RequestValidator {
         for key in body.keys where !knownSet.contains(key) {
             problems.append(SchemaViolation(field: key, message: "is not a field of \(operationId)" + Suggest.hint(key, among: known).replacingOccurrences(of: "\n\n", with: "; ")))
         }
-        if let rules { problems += PortSIPRules.bodyProblems(body, resource: rules) }
+        if let rules { problems += PortSIPRules.bodyProblems(body, rules: rules, path: path) }
         problems += InputChecks.problems(body, schema: schema)
         problems += SchemaValidator.validate(.object(body), against: schema, at: "")
         return problems

@@ -166,7 +166,7 @@ enum ImportCommand {
 
     /// Every row against the vendor schema and the prose rules, plus duplicates within the file.
     static func validate(_ rows: [Row], schema: JSON) throws {
-        let validator = RequestValidator(operationId: "createUser", schema: schema, rules: "users")
+        let validator = RequestValidator(operationId: "createUser", schema: schema, rules: .users)
         var problems: [(line: Int, text: String)] = []
         var invalidRows = 0
         var names: [String: Int] = [:]

@@ -86,11 +86,12 @@ enum RegistrationCheckCommand {
     static func poll(_ user: String?, _ invocation: Invocation) throws -> RegistrationReading? {
         let wait = invocation.line[Self.wait] ?? 0
         let probe = try RegistrationProbe.make(user, invocation: invocation)
-        let deadline = Date().addingTimeInterval(wait)
+        let clock = invocation.app.clock
+        let deadline = clock.now.addingTimeInterval(wait)
         while true {
             guard let reading = try probe.read() else { return nil }
-            if reading.state == .registered || Date() >= deadline { return reading }
-            try Interrupt.process.sleep(2.0, deadline: deadline)
+            if reading.state == .registered || clock.now >= deadline { return reading }
+            try Interrupt.process.sleep(2.0, deadline: deadline, clock: clock)
         }
     }
 }

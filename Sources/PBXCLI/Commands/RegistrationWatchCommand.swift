@@ -43,7 +43,7 @@ enum RegistrationWatchCommand {
                     failure = RegistrationProbe.printable(error.text, limit: 200)
                 }
                 guard state != last[index] else { continue }
-                line["time"] = .string(RFC3339.format(Date()))
+                line["time"] = .string(RFC3339.format(invocation.app.clock.now))
                 line["extension"] = .string(probe.label)
                 line["from"] = last[index].map { .string($0.rawValue) } ?? .null
                 line["to"] = .string(state.rawValue)
@@ -55,7 +55,7 @@ enum RegistrationWatchCommand {
                 invocation.io.stdout.write(bytes: bytes)
                 invocation.io.stdout.flush()
             }
-            try Interrupt.process.sleep(interval)
+            try Interrupt.process.sleep(interval, clock: invocation.app.clock)
         }
     }
 }

@@ -21,7 +21,8 @@ enum SyncCommands {
                 ],
                 examples: ["pbxctl contacts sync --kind business", "pbxctl contacts sync -o json | jq -r .token > .contacts-token", "pbxctl contacts sync --token \"$(cat .contacts-token)\" -o jsonl"],
                 backend: .portsip, run: { invocation in
-                    let base = "/user/" + PortSIPRecordsCatalog.contactKinds[invocation.line[PortSIPRecordsCatalog.contactKind]]!
+                    let kind = invocation.line[PortSIPRecordsCatalog.contactKind]
+                    let base = "/user/" + (PortSIPRecordsCatalog.contactKinds.first { $0.value == kind }?.segment ?? "contacts")
                     try run(invocation, base: base, query: [], columns: ["change_type", "id", "name", "email", "mobile_phone", "company"], again: "pbxctl contacts sync")
                 })
     }

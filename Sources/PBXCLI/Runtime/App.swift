@@ -5,6 +5,10 @@ import PBXEngine
 import PBXJSON
 import PBXSandbox
 
+/// Makes the transport a run sends its requests with, from the global flags; a test
+/// hands requests to an in-process sandbox or a stub instead of libcurl.
+public typealias TransportFactory = @Sendable (TransportOptions) throws -> Transport
+
 /// The per-run factory (in the spirit of gh's): parsed flags, I/O, and everything
 /// built lazily from them — config store, transport, sandbox, API clients.
 public final class App {
@@ -19,11 +23,17 @@ public final class App {
     private var cachedTransport: Transport?
     private var cachedClients: [BackendType: APIClient] = [:]
     public internal(set) var sandbox: Sandbox?
+    /// Token lifetimes, backoff and `--max-time` are counted on it.
+    public let clock: Clock
+    let makeTransport: TransportFactory
     /// Import workers reach `store()` and `transport()` through a token refresh.
     private let cacheLock = NSLock()
 
-    init(io: IOContext, root: Command, backends: BackendRegistry = .standard) {
+    init(io: IOContext, root: Command, backends: BackendRegistry = .standard, transport: @escaping TransportFactory = CurlTransport.factory, clock: Clock = SystemClock()) {
         self.io = io
+        self.clock = clock
+        makeTransport = transport
+        started = clock.now
         self.root = root
         self.backends = backends
     }
@@ -69,7 +79,7 @@ public final class App {
 
     /// `--max-time`: when the whole command must be done, counted from its start.
     lazy var deadline: Date? = globals.maxTime.map { started.addingTimeInterval($0) }
-    let started = Date()
+    let started: Date
 
     public var clientSettings: ClientSettings {
         var settings = ClientSettings()
@@ -97,7 +107,7 @@ public final class App {
         options.maxBodyBytes = maxBodyBytes
         options.deadline = deadline
         do {
-            let transport = try CurlTransport(options: options)
+            let transport = try makeTransport(options)
             cachedTransport = transport
             return transport
         } catch let error as TransportError {
@@ -115,13 +125,15 @@ public final class App {
     }
 
     func makeClient(_ connection: Connection) throws -> APIClient {
-        APIClient(connection: connection, transport: try transport(), settings: clientSettings,
+        APIClient(connection: connection, transport: try transport(), settings: clientSettings, clock: clock,
                   stdout: { [io] in io.out($0) }, stderr: { [io] in io.err($0) })
     }
 
     /// Starts the in-process sandbox for `--sandbox`.
     func startSandbox() throws {
-        let sandbox = Sandbox()
+        var options = SandboxOptions()
+        options.now = { [clock] in clock.now }
+        let sandbox = Sandbox(options: options)
         try sandbox.start()
         self.sandbox = sandbox
     }

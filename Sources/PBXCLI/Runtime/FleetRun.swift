@@ -149,7 +149,8 @@ enum FleetRun {
             environment["PBXCTL_OUTPUT"] = nil
             let captured = IOContext(stdout: out, stderr: err, environment: environment, terminalWidth: io.terminalWidth,
                                      readStdin: { stdin.bytes() })
-            let code = PBXCLI.run(rewrite(arguments, profile: name, structured: structured), io: captured, backends: app.backends)
+            let code = PBXCLI.run(rewrite(arguments, profile: name, structured: structured), io: captured, backends: app.backends,
+                                  transport: app.makeTransport, clock: app.clock)
             results.set(index, Outcome(code: code, stdout: out.text, stderr: err.text))
         }
         let outcomes = results.all

@@ -4,20 +4,20 @@ import XCTest
 /// `-p a,b` and `-p 'site-*'`: one command on several PBXes, against two sandboxes
 /// (250 and 5 users), a Rocket.Chat profile and a PBX that does not answer.
 final class FleetEndToEndTests: XCTestCase {
-    static var siteA: SandboxProcess!
-    static var siteB: SandboxProcess!
+    static var siteA: InProcessSandbox!
+    static var siteB: InProcessSandbox!
     static var home = ""
 
     override class func setUp() {
         super.setUp()
-        siteA = try! SandboxProcess()
-        siteB = try! SandboxProcess(arguments: ["--users", "5"])
-        home = PBX.temporaryDirectory()
-        let env = PBX.environment(home: home)
-        for (name, url) in [("site-a", siteA.baseURL + "/portsip"), ("site-b", siteB.baseURL + "/portsip"), ("site-down", PBX.closedURL + "/portsip"), ("lab", siteA.baseURL + "/portsip")] {
-            PBX.run(["config", "set", name, "--type", "portsip", "--url", url, "token=sandbox-portsip-token"], env: env)
+        siteA = try! InProcessSandbox()
+        siteB = try! InProcessSandbox(arguments: ["--users", "5"])
+        home = InProcess.temporaryDirectory()
+        let env = InProcess.environment(home: home)
+        for (name, url) in [("site-a", siteA.baseURL + "/portsip"), ("site-b", siteB.baseURL + "/portsip"), ("site-down", InProcess.closedURL + "/portsip"), ("lab", siteA.baseURL + "/portsip")] {
+            InProcess.run(["config", "set", name, "--type", "portsip", "--url", url, "token=sandbox-portsip-token"], env: env)
         }
-        PBX.run(["config", "set", "site-chat", "--type", "rocketchat", "--url", siteA.baseURL + "/rocketchat",
+        InProcess.run(["config", "set", "site-chat", "--type", "rocketchat", "--url", siteA.baseURL + "/rocketchat",
                  "user_id=rbAXPnMktTFbNpwtJ", "auth_token=sandbox-rocketchat-token"], env: env)
     }
 
@@ -27,9 +27,9 @@ final class FleetEndToEndTests: XCTestCase {
         super.tearDown()
     }
 
-    var env: [String: String] { PBX.environment(home: Self.home) }
+    var env: [String: String] { InProcess.environment(home: Self.home) }
 
-    func run(_ arguments: [String]) -> PBX.Result { PBX.run(arguments + ["--retries", "0"], env: env) }
+    func run(_ arguments: [String]) -> InProcess.Result { InProcess.run(arguments + ["--retries", "0"], env: env) }
 
     override func tearDownWithError() throws {
         XCTAssertEqual(try Self.siteA.answerViolations(), [])
@@ -53,7 +53,7 @@ final class FleetEndToEndTests: XCTestCase {
         XCTAssertTrue(table.stdout.hasPrefix("PROFILE  ID"), table.stdout)
         let json = run(["users", "get", "1001", "-p", "site-a,site-b", "-o", "json", "--fields", "name,extension_number"])
         XCTAssertEqual(json.code, 0, json.stderr)
-        let records = PBX.json(json.stdout) as? [[String: Any]]
+        let records = InProcess.json(json.stdout) as? [[String: Any]]
         XCTAssertEqual(records?.map { $0["profile"] as? String }, ["site-a", "site-b"])
         XCTAssertEqual(records?.first?.keys.sorted(), ["extension_number", "name", "profile"])
         XCTAssertTrue(json.stdout.contains("\"profile\": \"site-a\",\n    \"name\""), "profile comes first: \(json.stdout)")
@@ -69,7 +69,7 @@ final class FleetEndToEndTests: XCTestCase {
         XCTAssertFalse(glob.stderr.contains("{\"error\""), "no JSON errors unless asked for: \(glob.stderr)")
 
         let jsonl = run(["users", "list", "--limit", "1", "-p", "site-*", "-o", "jsonl"])
-        let error = jsonl.stderr.split(separator: "\n").first { $0.hasPrefix("{") }.flatMap { PBX.json(String($0)) as? [String: Any] }
+        let error = jsonl.stderr.split(separator: "\n").first { $0.hasPrefix("{") }.flatMap { InProcess.json(String($0)) as? [String: Any] }
         XCTAssertEqual((error?["error"] as? [String: Any])?["profile"] as? String, "site-down", jsonl.stderr)
 
         let allDown = run(["users", "list", "-p", "site-down,site-down"])
@@ -105,29 +105,29 @@ final class FleetEndToEndTests: XCTestCase {
     }
 
     func testProfilesRefreshingTheirTokensTogetherKeepBothTokens() throws {
-        let short = try SandboxProcess(arguments: ["--token-ttl", "2"])
+        let short = try InProcessSandbox(arguments: ["--token-ttl", "2"])
         defer { short.stop() }
-        let env = PBX.environment(home: PBX.temporaryDirectory())
+        let env = InProcess.environment(home: InProcess.temporaryDirectory())
         for name in ["east", "west"] {
-            PBX.run(["config", "set", name, "--type", "portsip", "--url", short.baseURL + "/portsip", "username=admin"], env: env)
-            XCTAssertEqual(PBX.run(["login", "-p", name, "--password-stdin"], env: env, stdin: "sandbox\n").code, 0)
+            InProcess.run(["config", "set", name, "--type", "portsip", "--url", short.baseURL + "/portsip", "username=admin"], env: env)
+            XCTAssertEqual(InProcess.run(["login", "-p", name, "--password-stdin"], env: env, stdin: "sandbox\n").code, 0)
         }
-        Thread.sleep(forTimeInterval: 3)
-        let first = PBX.run(["users", "get", "1001", "-q", "-p", "east,west"], env: env)
+        InProcess.clock.advance(by: 3)
+        let first = InProcess.run(["users", "get", "1001", "-q", "-p", "east,west"], env: env)
         XCTAssertEqual(first.code, 0, "both refreshed: \(first.stderr)")
-        Thread.sleep(forTimeInterval: 3)
-        let second = PBX.run(["users", "get", "1001", "-q", "-p", "east,west"], env: env)
+        InProcess.clock.advance(by: 3)
+        let second = InProcess.run(["users", "get", "1001", "-q", "-p", "east,west"], env: env)
         XCTAssertEqual(second.code, 0, "each kept its new refresh token, neither saved over the other's: \(second.stderr)")
     }
 
     func testUsersDiffAcrossProfiles() throws {
-        let roster = PBX.temporaryDirectory() + "/roster.csv"
+        let roster = InProcess.temporaryDirectory() + "/roster.csv"
         XCTAssertTrue(FileManager.default.createFile(atPath: roster, contents: Data("extension_number,display_name\n1001,Alice Smith\n1002,Someone Else\n".utf8)))
         let text = run(["users", "diff", "-f", roster, "-p", "site-a,site-b"])
         XCTAssertEqual(text.code, 8, text.stderr)
         XCTAssertEqual(text.stdout, "# site-a\n~ 1002 display_name: \"Bob Smith\" → \"Someone Else\"\n# site-b\n~ 1002 display_name: \"Bob Smith\" → \"Someone Else\"\n")
         let records = run(["users", "diff", "-f", roster, "-p", "site-a,site-b", "-o", "jsonl"])
-        XCTAssertEqual(records.stdout.split(separator: "\n").compactMap { (PBX.json(String($0)) as? [String: Any])?["profile"] as? String }, ["site-a", "site-b"])
+        XCTAssertEqual(records.stdout.split(separator: "\n").compactMap { (InProcess.json(String($0)) as? [String: Any])?["profile"] as? String }, ["site-a", "site-b"])
     }
 
     func testChangesOnSeveralProfilesNeedYes() throws {

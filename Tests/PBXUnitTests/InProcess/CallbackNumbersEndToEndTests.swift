@@ -5,9 +5,9 @@ import XCTest
 /// a server whose pages lack `meta`, and one where another admin changes the list
 /// between page reads, no number the user did not name may be lost.
 final class CallbackNumbersEndToEndTests: XCTestCase {
-    func vonageEnv(_ sandbox: SandboxProcess) -> [String: String] {
+    func vonageEnv(_ sandbox: InProcessSandbox) -> [String: String] {
         let base = sandbox.baseURL + "/vonage"
-        return PBX.environment(home: sandbox.home, extra: [
+        return InProcess.environment(home: sandbox.home, extra: [
             "PBXCTL_VONAGE_URL": base + "/useradmin", "PBXCTL_VONAGE_TOKEN_URL": base + "/Auth/connect/token",
             "PBXCTL_VONAGE_CLIENT_ID": "sandbox-client", "PBXCTL_VONAGE_CLIENT_SECRET": "sandbox-secret",
         ])
@@ -15,7 +15,7 @@ final class CallbackNumbersEndToEndTests: XCTestCase {
 
     /// The user's list read in one page, so a server that changes lists between page reads cannot.
     func numbers(_ user: String, _ env: [String: String], file: StaticString = #filePath, line: UInt = #line) -> [String] {
-        let result = PBX.run(["callback-numbers", "list", "--user", user, "--all", "-q", "--page-size", "500"], env: env)
+        let result = InProcess.run(["callback-numbers", "list", "--user", user, "--all", "-q", "--page-size", "500"], env: env)
         XCTAssertEqual(result.code, 0, result.stderr, file: file, line: line)
         return result.stdout.split(separator: "\n").map(String.init)
     }
@@ -23,16 +23,16 @@ final class CallbackNumbersEndToEndTests: XCTestCase {
     func ids(_ range: ClosedRange<Int>) -> [String] { range.map { String(format: "cbn-%03d", $0) } }
 
     func testPagesWithoutMetaAreReadToTheEnd() throws {
-        let sandbox = try SandboxProcess(arguments: ["--vonage-no-meta"])
+        let sandbox = try InProcessSandbox(arguments: ["--vonage-no-meta"])
         defer { sandbox.stop() }
         let env = vonageEnv(sandbox)
-        XCTAssertEqual(PBX.run(["callback-numbers", "list", "--user", "agent-30", "--all", "-q"], env: env).stdout.split(separator: "\n").count, 30,
+        XCTAssertEqual(InProcess.run(["callback-numbers", "list", "--user", "agent-30", "--all", "-q"], env: env).stdout.split(separator: "\n").count, 30,
                        "a full page means more may follow, meta or not")
-        let add = PBX.run(["callback-numbers", "add", "agent-30", "cbn-050"], env: env)
+        let add = InProcess.run(["callback-numbers", "add", "agent-30", "cbn-050"], env: env)
         XCTAssertEqual(add.code, 0, add.stderr)
         XCTAssertEqual(numbers("agent-30", env), ids(1...30) + ["cbn-050"], "all 30 kept, one added")
         // 31 numbers in pages of 31, then an empty page: the end without meta.
-        let remove = PBX.run(["callback-numbers", "remove", "agent-30", "cbn-001", "--page-size", "31", "--yes"], env: env)
+        let remove = InProcess.run(["callback-numbers", "remove", "agent-30", "cbn-001", "--page-size", "31", "--yes"], env: env)
         XCTAssertEqual(remove.code, 0, remove.stderr)
         XCTAssertEqual(numbers("agent-30", env), ids(2...30) + ["cbn-050"])
     }
@@ -40,10 +40,10 @@ final class CallbackNumbersEndToEndTests: XCTestCase {
     func testNumberRemovedByAnotherAdminBetweenPageReadsCostsNoOtherNumber() throws {
         // Between page 1 and 2 another admin takes cbn-001 away and assigns cbn-031:
         // page 2 then starts at cbn-027, and cbn-026 was on neither page.
-        let sandbox = try SandboxProcess(arguments: ["--vonage-churn-remove", "1"])
+        let sandbox = try InProcessSandbox(arguments: ["--vonage-churn-remove", "1"])
         defer { sandbox.stop() }
         let env = vonageEnv(sandbox)
-        let add = PBX.run(["callback-numbers", "add", "agent-30", "cbn-050"], env: env)
+        let add = InProcess.run(["callback-numbers", "add", "agent-30", "cbn-050"], env: env)
         XCTAssertEqual(add.code, 0, add.stderr)
         XCTAssertEqual(numbers("agent-30", env), ids(2...31) + ["cbn-050"], "cbn-026 kept, the other admin's change kept")
     }
@@ -51,10 +51,10 @@ final class CallbackNumbersEndToEndTests: XCTestCase {
     func testNumberAddedByAnotherAdminBetweenPageReadsIsKept() throws {
         // Between page 1 and 2 another admin assigns cbn-031 at the front: page 2
         // repeats cbn-025, and cbn-031 was on neither page.
-        let sandbox = try SandboxProcess(arguments: ["--vonage-churn-insert", "1"])
+        let sandbox = try InProcessSandbox(arguments: ["--vonage-churn-insert", "1"])
         defer { sandbox.stop() }
         let env = vonageEnv(sandbox)
-        let remove = PBX.run(["callback-numbers", "remove", "agent-30", "cbn-002", "-v", "--yes"], env: env)
+        let remove = InProcess.run(["callback-numbers", "remove", "agent-30", "cbn-002", "-v", "--yes"], env: env)
         XCTAssertEqual(remove.code, 0, remove.stderr)
         let put = try XCTUnwrap(remove.stderr.components(separatedBy: "\n").first { $0.hasPrefix("> {\"callbackNumbers\"") }, "the PUT body is traced")
         XCTAssertEqual(put.components(separatedBy: "cbn-025").count, 2, "no duplicate in the PUT: \(put)")
@@ -62,10 +62,10 @@ final class CallbackNumbersEndToEndTests: XCTestCase {
     }
 
     func testListThatNeverSettlesIsNotWritten() throws {
-        let sandbox = try SandboxProcess(arguments: ["--vonage-churn-remove", "1000"])
+        let sandbox = try InProcessSandbox(arguments: ["--vonage-churn-remove", "1000"])
         defer { sandbox.stop() }
         let env = vonageEnv(sandbox)
-        let add = PBX.run(["callback-numbers", "add", "agent-30", "cbn-050", "-v"], env: env)
+        let add = InProcess.run(["callback-numbers", "add", "agent-30", "cbn-050", "-v"], env: env)
         XCTAssertEqual(add.code, 1, add.stderr)
         XCTAssertTrue(add.stderr.contains("kept changing while it was read; nothing was written"), add.stderr)
         XCTAssertFalse(add.stderr.contains("> PUT"), "nothing written")

@@ -6,15 +6,15 @@ import XCTest
 /// Counts only, from the sandbox's own counters; nothing here is timed.
 final class AdaptiveConcurrencyEndToEndTests: XCTestCase {
     func testImportAgainstAConcurrencyLimitLosesNoRowAndCausesNoRetryStorm() throws {
-        let sandbox = try SandboxProcess(arguments: ["--users", "10", "--latency", "20", "--max-in-flight", "4"])
+        let sandbox = try InProcessSandbox(arguments: ["--users", "10", "--latency", "20", "--max-in-flight", "4"])
         defer { sandbox.stop() }
         let rows = 240
         var lines = ["name,display_name,email,role,extension_number,password,extension_password,voicemail_pin"]
         lines += (1...rows).map { "ad.user\($0),Adaptive \($0),ad\($0)@example.com,StandardUser,\(20000 + $0),Pass#\($0),Sip#\($0),385920" }
-        let file = PBX.temporaryDirectory() + "/users.csv"
+        let file = InProcess.temporaryDirectory() + "/users.csv"
         try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
 
-        let result = PBX.run(["users", "import", file], env: sandbox.env())
+        let result = InProcess.run(["users", "import", file], env: sandbox.env())
         XCTAssertEqual(result.code, 0, result.stderr)
         XCTAssertTrue(result.stderr.contains("created \(rows), skipped 0, failed 0"), result.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: file + ".failed.csv"))
@@ -26,9 +26,9 @@ final class AdaptiveConcurrencyEndToEndTests: XCTestCase {
     }
 
     func testListAllAgainstAConcurrencyLimitFetchesEachPageOnce() throws {
-        let sandbox = try SandboxProcess(arguments: ["--users", "3000", "--latency", "20", "--max-in-flight", "3"])
+        let sandbox = try InProcessSandbox(arguments: ["--users", "3000", "--latency", "20", "--max-in-flight", "3"])
         defer { sandbox.stop() }
-        let result = PBX.run(["users", "list", "--all", "-q"], env: sandbox.env())
+        let result = InProcess.run(["users", "list", "--all", "-q"], env: sandbox.env())
         XCTAssertEqual(result.code, 0, result.stderr)
         let ids = result.stdout.split(separator: "\n")
         XCTAssertEqual(ids.count, 3000)

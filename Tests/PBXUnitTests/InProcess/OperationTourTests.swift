@@ -8,10 +8,10 @@ import XCTest
 /// count of served operations proves each one was reached.
 final class OperationTourTests: XCTestCase {
     func testEverySeedOperationThroughItsCommand() throws {
-        let sandbox = try SandboxProcess()
+        let sandbox = try InProcessSandbox()
         defer { sandbox.stop() }
         let env = sandbox.env()
-        let workdir = PBX.temporaryDirectory()
+        let workdir = InProcess.temporaryDirectory()
         var vars: [String: String] = [:]
 
         /// Runs one step; `$NAME` in arguments is replaced by an earlier capture.
@@ -19,7 +19,7 @@ final class OperationTourTests: XCTestCase {
         func step(_ line: String, expect: Int32 = 0, capture: String? = nil, stdin: String? = nil, file: StaticString = #filePath, lineNumber: UInt = #line) -> String {
             var words = Shell.split(line)
             words = words.map { word in vars.reduce(word) { $0.replacingOccurrences(of: "$" + $1.key, with: $1.value) } }
-            let result = PBX.run(words, env: env.merging(["PWD": workdir]) { $1 }, stdin: stdin)
+            let result = InProcess.run(words, env: env.merging(["PWD": workdir]) { $1 }, stdin: stdin)
             XCTAssertEqual(result.code, expect, "\(line)\n\(result.stderr)", file: file, line: lineNumber)
             let out = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             if let capture { vars[capture] = out.split(separator: "\n").first.map(String.init) ?? "" }
@@ -159,8 +159,8 @@ final class OperationTourTests: XCTestCase {
 
     /// docs/operations.md is generated from the catalog and maps every seed operation.
     func testOperationReferenceIsInSyncAndComplete() throws {
-        let generated = PBX.run(["__reference", "operations"], env: PBX.environment(home: PBX.temporaryDirectory())).stdout
-        let committed = try String(contentsOf: PBX.packageRoot.appendingPathComponent("docs/operations.md"), encoding: .utf8)
+        let generated = InProcess.run(["__reference", "operations"], env: InProcess.environment(home: InProcess.temporaryDirectory())).stdout
+        let committed = try String(contentsOf: InProcess.packageRoot.appendingPathComponent("docs/operations.md"), encoding: .utf8)
         XCTAssertEqual(generated, committed, "regenerate with: pbxctl __reference operations > docs/operations.md")
         let rows = Set(committed.split(separator: "\n").filter { $0.hasPrefix("| GET") || $0.hasPrefix("| POST") }.map { line -> String in
             let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -173,12 +173,12 @@ final class OperationTourTests: XCTestCase {
 /// The 142 operations the product was specified with, as (method path) and operationIds of the vendor document.
 enum SeedOperations {
     static let methodPaths: [String] = {
-        let text = try! String(contentsOf: PBX.packageRoot.appendingPathComponent("Tests/PBXEndToEndTests/seed-operations.txt"), encoding: .utf8)
+        let text = try! String(contentsOf: InProcess.packageRoot.appendingPathComponent("Tests/PBXEndToEndTests/seed-operations.txt"), encoding: .utf8)
         return text.split(separator: "\n").map { line in line.split(separator: " ").prefix(2).joined(separator: " ") }
     }()
 
     static func operationIds() throws -> [String] {
-        let text = try String(contentsOf: PBX.packageRoot.appendingPathComponent("Tests/PBXEndToEndTests/seed-operations.txt"), encoding: .utf8)
+        let text = try String(contentsOf: InProcess.packageRoot.appendingPathComponent("Tests/PBXEndToEndTests/seed-operations.txt"), encoding: .utf8)
         return text.split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) }
     }
 }

@@ -3,11 +3,11 @@ import XCTest
 
 /// `cdrs list --since/--until/--last/--extension`, yours and tenant-wide (`--tenant`),
 /// against the sandbox's 500 seeded calls (one every 90 s from 2026-09-21T14:13:20Z).
-final class RecentCallsEndToEndTests: SandboxTestCase {
+final class RecentCallsEndToEndTests: InProcessSandboxTestCase {
     func records(_ arguments: [String], env: [String: String]? = nil, file: StaticString = #filePath, line: UInt = #line) -> [[String: Any]] {
-        let result = PBX.run(arguments + ["-o", "jsonl"], env: env ?? self.env)
+        let result = InProcess.run(arguments + ["-o", "jsonl"], env: env ?? self.env)
         XCTAssertEqual(result.code, 0, result.stderr, file: file, line: line)
-        return result.stdout.split(separator: "\n").compactMap { PBX.json(String($0), file: file, line: line) as? [String: Any] }
+        return result.stdout.split(separator: "\n").compactMap { InProcess.json(String($0), file: file, line: line) as? [String: Any] }
     }
 
     func ids(_ records: [[String: Any]]) -> [String] { records.compactMap { $0["id"] as? String } }
@@ -35,7 +35,7 @@ final class RecentCallsEndToEndTests: SandboxTestCase {
         XCTAssertTrue(calls.allSatisfy { $0["callee"] as? String == "1003" })
         XCTAssertEqual(ids(records(["cdrs", "list", "--extension", "1003", "--last", "1"])), ["cdr-admin-253"])
         XCTAssertEqual(records(["cdrs", "list", "--extension", "100", "--limit", "7"]).count, 7, "the caller or the callee")
-        let table = PBX.run(["cdrs", "list", "--last", "2"], env: env)
+        let table = InProcess.run(["cdrs", "list", "--last", "2"], env: env)
         XCTAssertEqual(table.stdout.split(separator: "\n").count, 3, "a header and two rows: \(table.stdout)")
     }
 
@@ -49,9 +49,9 @@ final class RecentCallsEndToEndTests: SandboxTestCase {
         XCTAssertGreaterThan(one[0]["started_at"] as? String ?? "", one[1]["started_at"] as? String ?? "", "newest first")
         XCTAssertGreaterThanOrEqual(try sandbox.stats().operations["listCDRs"] ?? 0, 2)
 
-        let login = PBX.run(["api", "-X", "POST", "/login", "-f", "username=alice.smith", "-f", "password=Sandbox#1001"], env: env)
-        let token = try XCTUnwrap((PBX.json(login.stdout) as? [String: Any])?["access_token"] as? String, login.stderr)
-        let user = PBX.run(["cdrs", "list", "--tenant"], env: sandbox.env(["PBXCTL_TOKEN": token]))
+        let login = InProcess.run(["api", "-X", "POST", "/login", "-f", "username=alice.smith", "-f", "password=Sandbox#1001"], env: env)
+        let token = try XCTUnwrap((InProcess.json(login.stdout) as? [String: Any])?["access_token"] as? String, login.stderr)
+        let user = InProcess.run(["cdrs", "list", "--tenant"], env: sandbox.env(["PBXCTL_TOKEN": token]))
         XCTAssertEqual(user.code, 3, "an extension user may not read the tenant's calls: \(user.stderr)")
         XCTAssertEqual(records(["cdrs", "list"], env: sandbox.env(["PBXCTL_TOKEN": token])).count, 20, "but may read their own")
     }
@@ -60,7 +60,7 @@ final class RecentCallsEndToEndTests: SandboxTestCase {
         let before = try sandbox.stats().operations
         for arguments in [["--since", "yesterday"], ["--until", "2026-02-30"], ["--since", "2026-11-02", "--until", "2026-11-01T00:00:00Z"],
                           ["--last", "0"], ["--last", "2", "--limit", "2"], ["--extension", "10 01"], ["--tenant", "--since", "2026-1-1"]] {
-            let result = PBX.run(["cdrs", "list"] + arguments, env: env)
+            let result = InProcess.run(["cdrs", "list"] + arguments, env: env)
             XCTAssertEqual(result.code, 2, "\(arguments): \(result.stderr)")
             XCTAssertEqual(result.stdout, "")
         }

@@ -5,16 +5,16 @@ import XCTest
 /// answer is trusted: an unsigned one, and a signed one that expired (a replay) or
 /// is not valid yet, are refused with exit 1 and nothing printed.
 final class SignedAnswersEndToEndTests: XCTestCase {
-    func registration(_ sandboxArguments: [String], secret: String? = "sandbox-jwt-secret") throws -> PBX.Result {
-        let sandbox = try SandboxProcess(arguments: sandboxArguments)
+    func registration(_ sandboxArguments: [String], secret: String? = "sandbox-jwt-secret") throws -> InProcess.Result {
+        let sandbox = try InProcessSandbox(arguments: sandboxArguments)
         defer { sandbox.stop() }
         var extra = ["PBXCTL_ROCKETCHAT_URL": sandbox.baseURL + "/rocketchat", "PBXCTL_ROCKETCHAT_USER_ID": "rbAXPnMktTFbNpwtJ",
                      "PBXCTL_ROCKETCHAT_AUTH_TOKEN": "sandbox-rocketchat-token"]
         if let secret { extra["PBXCTL_ROCKETCHAT_JWT_SECRET"] = secret }
-        return PBX.run(["registration", "get", "-o", "json"], env: PBX.environment(home: sandbox.home, extra: extra))
+        return InProcess.run(["registration", "get", "-o", "json"], env: InProcess.environment(home: sandbox.home, extra: extra))
     }
 
-    func assertRefused(_ result: PBX.Result, _ phrase: String, file: StaticString = #filePath, line: UInt = #line) {
+    func assertRefused(_ result: InProcess.Result, _ phrase: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(result.code, 1, result.stderr, file: file, line: line)
         XCTAssertTrue(result.stderr.contains(phrase), result.stderr, file: file, line: line)
         XCTAssertEqual(result.stdout, "", "nothing printed from an untrusted answer", file: file, line: line)
