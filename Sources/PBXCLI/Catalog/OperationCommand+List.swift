@@ -19,20 +19,18 @@ extension OperationCommand {
         let renderer = Renderer(options: app.output, sink: invocation.io.stdout, defaultColumns: operation.columns, idKey: operation.idKey,
                                 masking: masked(operation, invocation), recordFields: schema.map { RecordSchema.scalarPaths(of: $0) } ?? [])
         let (pageSize, limit) = listBounds(line)
-        var walker = PageWalker(pageSize: pageSize, limit: limit, all: line[ListFlags.all] || operation.alwaysAll, paged: spec?.queryParameter("top") != nil)
-        if !walker.paged, app.output.format != .table || app.output.quiet {
+        var pager = Pager(style: .skipTop(pageSize: pageSize), limit: limit, all: line[ListFlags.all] || operation.alwaysAll, paged: spec?.queryParameter("top") != nil, idKey: operation.idKey)
+        if !pager.walker.paged, app.output.format != .table || app.output.quiet {
             try streamUnpagedList(plan, operation, invocation, client, renderer: renderer, schema: schema)
             return
         }
         var checked = false
-        let paged = walker.paged
+        let paged = pager.walker.paged
+        let style = pager.style
         // Called from prefetch threads too: it touches no mutable state.
         func fetch(_ page: (skip: Int, top: Int)) throws -> (items: [JSON], total: Int?)? {
             var query = plan.query
-            if paged {
-                query.append(("skip", String(page.skip)))
-                query.append(("top", String(page.top)))
-            }
+            if paged { style.append(page, to: &query) }
             let answer = try client.call("GET", plan.path, query: query)
             if answer.dryRun { return nil }
             guard let json = answer.json, let items = json["items"]?.arrayValue ?? json.arrayValue else {
@@ -40,38 +38,39 @@ extension OperationCommand {
             }
             return (items, try PageWalker.count(in: json))
         }
-        while let page = walker.next() {
+        while let page = pager.next() {
             try Interrupt.process.check()
             guard let (items, total) = try fetch(page) else { return }
             if !checked {
                 try RecordSchema.checkFields(app.output.fields, schema: schema, records: items)
                 checked = true
             }
-            let kept = walker.accept(count: items.count, total: total, keys: PageWalker.keys(of: items, idKey: operation.idKey))
+            let kept = pager.accept(items, total: total)
             renderer.emit(Array(items.prefix(kept)))
             invocation.io.stdout.flush()
             try invocation.io.stdout.checkOutputWritten()
             // Once the first page has told the total, the rest are known: fetch them a
             // few at a time and print them in order, until one comes back short.
-            if walker.paged, walker.total != nil, walker.fetched == kept, kept > 0 {
-                let pages = walker.remainingPages()
+            if paged, pager.walker.total != nil, pager.walker.fetched == kept, kept > 0 {
+                let pages = pager.walker.remainingPages()
                 if pages.hasSeveral {
                     // How many go at once follows the server's answers (AdaptiveConcurrency).
                     let gate = AdaptiveConcurrency(initial: AdaptiveConcurrency.initial, maximum: AdaptiveConcurrency.pagingMaximum)
                     client.concurrency = gate
                     defer { client.concurrency = nil }
                     try PagePrefetcher.run(pages, concurrency: AdaptiveConcurrency.pagingMaximum, limit: { gate.current }, fetch: { try fetch($0)?.items ?? [] }) { items, top in
-                        let kept = walker.accept(count: items.count, total: walker.total, requested: top, keys: PageWalker.keys(of: items, idKey: operation.idKey))
+                        let kept = pager.accept(items, total: pager.walker.total, requested: top)
                         renderer.emit(Array(items.prefix(kept)))
                         invocation.io.stdout.flush()
                         try invocation.io.stdout.checkOutputWritten()
-                        return walker.next() != nil
+                        return pager.next() != nil
                     }
                     break
                 }
             }
         }
         renderer.finishList()
+        let walker = pager.walker
         if let contradiction = walker.contradiction {
             invocation.io.stdout.flush()
             throw APIError(kind: .malformed, code: "MALFORMED", message: contradiction + "; the list above may be incomplete", backend: "portsip")

@@ -10,22 +10,14 @@ extension OperationCommand {
         guard let spec = PortSIPSpec.shared.operation(plan.method, plan.template) else { return }
         var problems: [SchemaViolation] = []
         if let body = plan.body, let schema = spec.bodySchema {
-            let known = SchemaValidator.propertyNames(of: schema)
-            for key in body.keys where !known.contains(key) {
-                problems.append(SchemaViolation(field: key, message: "is not a field of \(spec.operationId)" + Suggest.hint(key, among: known).replacingOccurrences(of: "\n\n", with: "; ")))
-            }
-            // The prose rule says it best, so it goes first; one message per field.
-            if let rules = operation.rules { problems += PortSIPRules.bodyProblems(body, rules: rules, path: plan.template) }
-            problems += InputChecks.problems(body, schema: schema)
-            problems += SchemaValidator.validate(.object(body), against: schema, at: "")
+            problems += RequestValidator(operationId: spec.operationId, schema: schema, rules: operation.rules, path: plan.template).problems(body)
         }
         if plan.path.contains("//") || plan.path.hasSuffix("/") {
             problems.append(SchemaViolation(field: "path", message: "an ID argument is empty"))
         }
         problems.removeAll { pending.contains($0.field) && $0.message == "is required" }
         if !problems.isEmpty {
-            var seen = Set<String>()
-            let unique = problems.filter { seen.insert($0.field).inserted }.map { inUserWords($0, plan, operation) }
+            let unique = RequestValidator.firstPerField(problems).map { inUserWords($0, plan, operation) }
             let hint = operation.secrets.isEmpty ? [] : ["(secrets are read from a prompt on a terminal, --password-stdin, -F KEY=@FILE or --data FILE)"]
             throw APIError.usage(lines: ["invalid request for '\(operation.words.joined(separator: " "))'; nothing was sent:"] + unique.map { "  " + $0 } + hint)
         }

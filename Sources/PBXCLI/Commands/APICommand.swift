@@ -72,28 +72,24 @@ enum APICommand {
             if let json = answer.json { renderer.single(json) } else if !answer.raw.body.isEmpty { invocation.io.out(answer.raw.bodyText) }
             return
         }
-        let style = backend.pageStyle
-        var walker = PageWalker(pageSize: style.pageSize, limit: nil, all: true)
-        var page = 1
-        while let next = walker.next() {
-            try Interrupt.process.check()
-            var pageQuery = query.filter { !["skip", "top", "page", "limit"].contains($0.0) }
-            switch style {
-            case .pageLimit: pageQuery += [("page", String(page)), ("limit", String(walker.pageSize))]
-            case .skipTop: pageQuery += [("skip", String(next.skip)), ("top", String(next.top))]
-            }
-            let answer = try send(pageQuery)
-            if answer.dryRun { return }
-            guard let json = answer.json else { break }
+        let base = query.filter { !["skip", "top", "page", "limit"].contains($0.0) }
+        var pager = Pager(style: backend.pageStyle, idKey: "id")
+        let walked = try pager.walk(fetch: { pageQuery in
+            let answer = try send(base + pageQuery)
+            if answer.dryRun { return nil }
+            guard let json = answer.json else { return Pager.Page(items: [], total: nil, answer: nil) }
             let items = json["items"]?.arrayValue ?? json["callbackNumbers"]?.arrayValue ?? json.arrayValue ?? [json]
-            let total = json["count"]?.intValue ?? json["meta"]?["totalCount"]?.intValue
-            renderer.emit(Array(items.prefix(walker.accept(count: items.count, total: total, keys: PageWalker.keys(of: items, idKey: "id")))))
+            return Pager.Page(items: items, total: json["count"]?.intValue ?? json["meta"]?["totalCount"]?.intValue, answer: json)
+        }, each: { kept, page in
+            guard page.answer != nil else { return false }
+            renderer.emit(kept)
             invocation.io.stdout.flush()
-            if total == nil { break }
-            page += 1
-        }
+            // An answer without a count is not a page of something longer.
+            return page.total != nil
+        })
+        if !walked { return }
         renderer.finishList()
-        if walker.repeatedPage, let contradiction = walker.contradiction {
+        if pager.walker.repeatedPage, let contradiction = pager.walker.contradiction {
             invocation.io.stdout.flush()
             throw APIError(kind: .malformed, code: "MALFORMED", message: contradiction + "; the list above may be incomplete", backend: backend.type.rawValue)
         }

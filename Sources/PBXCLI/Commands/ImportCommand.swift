@@ -166,29 +166,21 @@ enum ImportCommand {
 
     /// Every row against the vendor schema and the prose rules, plus duplicates within the file.
     static func validate(_ rows: [Row], schema: JSON) throws {
-        let known = Set(SchemaValidator.propertyNames(of: schema))
+        let validator = RequestValidator(operationId: "createUser", schema: schema, rules: .users)
         var problems: [(line: Int, text: String)] = []
         var invalidRows = 0
         var names: [String: Int] = [:]
         var extensions: [String: Int] = [:]
         var missingSecrets = false
         for row in rows {
-            var rowProblems: [SchemaViolation] = []
-            for key in row.body.keys where !known.contains(key) {
-                rowProblems.append(SchemaViolation(field: key, message: "is not a field of createUser" + Suggest.hint(key, among: Array(known)).replacingOccurrences(of: "\n\n", with: "; ")))
-            }
-            rowProblems += PortSIPRules.bodyProblems(row.body, rules: .users)
-            rowProblems += InputChecks.problems(row.body, schema: schema)
-            rowProblems += SchemaValidator.validate(.object(row.body), against: schema, at: "")
+            var rowProblems = validator.problems(row.body)
             if let name = row.body["name"]?.stringValue?.lowercased() {
                 if let first = names[name] { rowProblems.append(SchemaViolation(field: "name", message: "'\(name)' is also on line \(first)")) } else { names[name] = row.line }
             }
             if let number = row.body["extension_number"]?.stringValue {
                 if let first = extensions[number] { rowProblems.append(SchemaViolation(field: "extension_number", message: "\(number) is also on line \(first)")) } else { extensions[number] = row.line }
             }
-            // One message per field.
-            var fields = Set<String>()
-            let unique = rowProblems.filter { fields.insert($0.field).inserted }
+            let unique = RequestValidator.firstPerField(rowProblems)
             if unique.isEmpty { continue }
             invalidRows += 1
             missingSecrets = missingSecrets || unique.contains { secretFields.contains($0.field) && $0.message == "is required" }
@@ -231,18 +223,19 @@ enum ImportCommand {
     static func existingUsers(_ client: APIClient) throws -> (Set<String>, Set<String>) {
         var names = Set<String>()
         var extensions = Set<String>()
-        var walker = PageWalker(pageSize: 100, limit: nil, all: true)
-        while let page = walker.next() {
-            let answer = try client.call("GET", "/users", query: [("skip", String(page.skip)), ("top", String(page.top))])
-            if answer.dryRun { break }
-            let items = answer.json?["items"]?.arrayValue ?? []
+        var pager = Pager(style: .skipTop(pageSize: 100))
+        try pager.walk(fetch: { pageQuery in
+            let answer = try client.call("GET", "/users", query: pageQuery)
+            if answer.dryRun { return nil }
+            return Pager.Page(items: answer.json?["items"]?.arrayValue ?? [], total: try answer.json.flatMap { try PageWalker.count(in: $0) }, answer: answer.json)
+        }, each: { items, _ in
             try Interrupt.process.check()
             for item in items {
                 if let name = item["name"]?.stringValue { names.insert(name.lowercased()) }
                 if let number = item["extension_number"]?.stringValue { extensions.insert(number) }
             }
-            _ = walker.accept(count: items.count, total: try answer.json.flatMap { try PageWalker.count(in: $0) })
-        }
+            return true
+        })
         return (names, extensions)
     }
 
@@ -252,24 +245,13 @@ enum ImportCommand {
         var interrupted = false
     }
 
-    /// What the workers share: the next row to take and the outcome so far, only
-    /// ever touched with `lock` held.
-    final class WorkQueue: @unchecked Sendable {
+    /// What the workers share: the outcome so far, only ever touched with `lock` held.
+    final class SharedOutcome: @unchecked Sendable {
         private let lock = NSLock()
         private let rows: [Row]
-        private var next = 0
         private var outcome = Outcome()
 
         init(_ rows: [Row]) { self.rows = rows }
-
-        /// The next row, or nil when every row was taken or the user interrupted.
-        func take() -> Row? {
-            lock.withLock {
-                guard !Interrupt.process.isRequested, next < rows.count else { return nil }
-                next += 1
-                return rows[next - 1]
-            }
-        }
 
         /// Records a row's result; `report` runs under the lock, so progress and IDs print in step.
         func finish(_ row: Row, failure: String?, report: (_ done: Int, _ failed: Int) -> Void) {
@@ -279,13 +261,14 @@ enum ImportCommand {
             }
         }
 
-        /// The outcome once every worker has stopped; rows never taken count as failed.
-        func result(interrupted: Bool) -> Outcome {
+        /// The outcome once every worker has stopped, `taken` rows having been taken;
+        /// rows never taken count as failed.
+        func result(interrupted: Bool, taken: Int) -> Outcome {
             lock.withLock {
                 var result = outcome
                 if interrupted {
                     result.interrupted = true
-                    for row in rows[next...] { result.failures.append((row, "not attempted: interrupted")) }
+                    for row in rows[taken...] { result.failures.append((row, "not attempted: interrupted")) }
                 }
                 result.failures.sort { $0.row.line < $1.row.line }
                 result.created.sort { $0.line < $1.line }
@@ -300,36 +283,28 @@ enum ImportCommand {
     static func create(_ rows: [Row], client: APIClient, concurrency: Int, io: IOContext, quiet: Bool) -> Outcome {
         client.concurrency = AdaptiveConcurrency(initial: AdaptiveConcurrency.initial, maximum: concurrency)
         defer { client.concurrency = nil }
-        let queue = WorkQueue(rows)
+        let shared = SharedOutcome(rows)
         let progress = ProgressBar(total: rows.count, enabled: io.stderrIsTTY && !quiet, io: io)
-        let group = DispatchGroup()
-        for _ in 0..<min(concurrency, max(rows.count, 1)) {
-            group.enter()
-            let thread = Thread {
-                defer { group.leave() }
-                while let row = queue.take() {
-                    var failure: String?
-                    var createdID: String?
-                    do {
-                        let answer = try client.call("POST", "/users", body: .object(row.body))
-                        createdID = answer.json?["id"]?.stringValue
-                    } catch let error as APIError {
-                        failure = error.kind == .interrupted ? "not finished: interrupted" : error.text
-                    } catch {
-                        failure = "\(error)"
-                    }
-                    queue.finish(row, failure: failure) { done, failed in
-                        progress.update(done: done, failed: failed)
-                        if quiet, let createdID { io.out(createdID + "\n") }
-                    }
-                }
+        // Each row is taken once, in order: a create is never sent twice.
+        let taken = WorkerPool.forEach(rows.count, workers: concurrency, stackSize: 1 << 20) { index in
+            let row = rows[index]
+            var failure: String?
+            var createdID: String?
+            do {
+                let answer = try client.call("POST", "/users", body: .object(row.body))
+                createdID = answer.json?["id"]?.stringValue
+            } catch let error as APIError {
+                failure = error.kind == .interrupted ? "not finished: interrupted" : error.text
+            } catch {
+                failure = "\(error)"
             }
-            thread.stackSize = 1 << 20
-            thread.start()
+            shared.finish(row, failure: failure) { done, failed in
+                progress.update(done: done, failed: failed)
+                if quiet, let createdID { io.out(createdID + "\n") }
+            }
         }
-        group.wait()
         progress.finish()
-        return queue.result(interrupted: Interrupt.process.isRequested)
+        return shared.result(interrupted: Interrupt.process.isRequested, taken: taken)
     }
 
     /// The failed rows, flattened to dotted columns, with the reason last; re-importable.

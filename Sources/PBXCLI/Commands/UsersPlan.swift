@@ -233,17 +233,19 @@ struct UsersPlan {
     static func readAll(_ client: APIClient, _ path: String) throws -> [JSON]? {
         let paged = PortSIPSpec.shared.match(method: "GET", path: path)?.0.queryParameter("top") != nil
         var items: [JSON] = []
-        var walker = PageWalker(pageSize: 100, limit: nil, all: true, paged: paged)
-        while let page = walker.next() {
-            let answer = try client.call("GET", path, query: paged ? [("skip", String(page.skip)), ("top", String(page.top))] : [])
+        var pager = Pager(style: .skipTop(pageSize: 100), paged: paged)
+        let walked = try pager.walk(fetch: { pageQuery in
+            let answer = try client.call("GET", path, query: pageQuery)
             if answer.dryRun { return nil }
             guard let found = answer.json?["items"]?.arrayValue else {
                 throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "expected {\"items\"} from GET \(path)", backend: "portsip")
             }
-            items += found
-            _ = walker.accept(count: found.count, total: answer.json?["count"]?.intValue)
-        }
-        return items
+            return Pager.Page(items: found, total: answer.json?["count"]?.intValue, answer: answer.json)
+        }, each: { page, _ in
+            items += page
+            return true
+        })
+        return walked ? items : nil
     }
 
     static func readOne(_ client: APIClient, _ path: String) throws -> JSONObject? {

@@ -181,20 +181,9 @@ enum UsersReconcileCommands {
         }
         let work = byUser
         let results = LockedSlots(changes.map { $0.action == .conflict ? "conflict" : "not attempted" })
-        let group = DispatchGroup()
-        let next = Counter()
-        for _ in 0..<min(concurrency, max(byUser.count, 1)) {
-            group.enter()
-            let thread = Thread {
-                defer { group.leave() }
-                while !Interrupt.process.isRequested, let slot = next.take(below: work.count) {
-                    run(work[slot], changes, client: client, results: results)
-                }
-            }
-            thread.stackSize = 1 << 20
-            thread.start()
+        WorkerPool.forEach(work.count, workers: concurrency, stackSize: 1 << 20) { slot in
+            run(work[slot], changes, client: client, results: results)
         }
-        group.wait()
         return results.all
     }
 
@@ -239,18 +228,6 @@ enum UsersReconcileCommands {
                 ok = send([index]) { _ = try client.call("POST", PathTemplate.fill("/users/{id}/destroy", [user])) }
             }
             if !ok || Interrupt.process.isRequested { return }
-        }
-    }
-
-    final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = 0
-        func take(below limit: Int) -> Int? {
-            lock.lock()
-            defer { lock.unlock() }
-            guard value < limit else { return nil }
-            value += 1
-            return value - 1
         }
     }
 }

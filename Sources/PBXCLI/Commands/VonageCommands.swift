@@ -35,21 +35,18 @@ enum VonageCommands {
     /// is not needed, and a server that leaves it out or miscounts loses nothing.
     @discardableResult
     static func walk(_ client: APIClient, path: String, pageSize: Int, all: Bool, limit: Int?, each: ([JSON], JSON) throws -> Void) throws -> Bool {
-        var page = 1
-        var fetched = 0
-        while true {
-            try Interrupt.process.check()
-            let answer = try client.call("GET", path, query: [("limit", String(pageSize)), ("page", String(page))])
-            if answer.dryRun { return false }
+        var pager = Pager(style: .pageLimit(pageSize: pageSize), limit: limit, all: all)
+        return try pager.walk(fetch: { pageQuery in
+            let answer = try client.call("GET", path, query: pageQuery)
+            if answer.dryRun { return nil }
             guard let json = answer.json, let numbers = json["callbackNumbers"]?.arrayValue else {
                 throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "expected callbackNumbers in the answer", backend: "vonage")
             }
-            let keep = limit.map { min(numbers.count, $0 - fetched) } ?? numbers.count
-            try each(Array(numbers.prefix(keep)), json)
-            fetched += keep
-            if numbers.count < pageSize || (limit.map { fetched >= $0 } ?? false) || (!all && limit == nil) { return true }
-            page += 1
-        }
+            return Pager.Page(items: numbers, total: nil, answer: json)
+        }, each: { kept, page in
+            try each(kept, page.answer ?? .null)
+            return true
+        })
     }
 
     static func userPath(_ id: String) throws -> String {

@@ -20,7 +20,6 @@ enum PagePrefetcher {
         var failure: Error?
         var nextToFetch = 0
         var nextToEmit = 0
-        var running = 0
         var waiting = 0
         var fetching = 0
         init(plan: PagePlan) { self.plan = plan }
@@ -33,6 +32,7 @@ enum PagePrefetcher {
                     fetch: @escaping ((skip: Int, top: Int)) throws -> [JSON], emit: ([JSON], Int) throws -> Bool) throws {
         let shared = Shared(plan: pages)
         let condition = shared.condition
+        let fetchers = WorkerPool(maximum: concurrency)
         let window = concurrency * 2
         // Every fetcher waits for the same thing, so one woken fetcher that cannot go means
         // none can; one that can go wakes the next, or starts it while fewer than
@@ -49,9 +49,8 @@ enum PagePrefetcher {
         @Sendable func wakeOrStartFetcher() {
             if shared.waiting > 0 {
                 condition.signal()
-            } else if shared.running < concurrency {
-                shared.running += 1
-                Thread(block: fetcher).start()
+            } else {
+                fetchers.startWorker(fetcher)
             }
         }
         @Sendable func fetcher() {
@@ -65,7 +64,6 @@ enum PagePrefetcher {
                 let page = shared.failure == nil && !Interrupt.process.isRequested && !shared.exhausted ? shared.plan.next() : nil
                 guard let page else {
                     shared.exhausted = true
-                    shared.running -= 1
                     condition.broadcast()
                     condition.unlock()
                     shared.arrived.signal()
@@ -100,8 +98,8 @@ enum PagePrefetcher {
             condition.lock()
             if shared.failure == nil { shared.failure = CancellationError() }
             condition.broadcast()
-            while shared.running > 0 { condition.wait() }
             condition.unlock()
+            fetchers.join()
         }
         while true {
             condition.lock()

@@ -141,27 +141,18 @@ enum FleetRun {
         let stdin = SharedInput(io)
         // What each profile's run ended with, filled in by the threads that ran them.
         let results = LockedSlots(Array(repeating: Outcome(), count: names.count))
-        let slots = DispatchSemaphore(value: concurrency)
-        let group = DispatchGroup()
-        for (index, name) in names.enumerated() {
-            slots.wait()
-            group.enter()
-            Thread {
-                defer {
-                    slots.signal()
-                    group.leave()
-                }
-                let out = StringSink(), err = StringSink()
-                var environment = io.environment
-                environment["PBXCTL_OUTPUT"] = nil
-                let captured = IOContext(stdout: out, stderr: err, environment: environment, terminalWidth: io.terminalWidth,
-                                         readStdin: { stdin.bytes() })
-                let code = PBXCLI.run(rewrite(arguments, profile: name, structured: structured), io: captured, backends: app.backends,
-                                      transport: app.makeTransport, clock: app.clock)
-                results.set(index, Outcome(code: code, stdout: out.text, stderr: err.text))
-            }.start()
+        // Every profile runs, Ctrl-C or not: each run reports its own interruption.
+        WorkerPool.forEach(names.count, workers: concurrency, stop: { false }) { index in
+            let name = names[index]
+            let out = StringSink(), err = StringSink()
+            var environment = io.environment
+            environment["PBXCTL_OUTPUT"] = nil
+            let captured = IOContext(stdout: out, stderr: err, environment: environment, terminalWidth: io.terminalWidth,
+                                     readStdin: { stdin.bytes() })
+            let code = PBXCLI.run(rewrite(arguments, profile: name, structured: structured), io: captured, backends: app.backends,
+                                  transport: app.makeTransport, clock: app.clock)
+            results.set(index, Outcome(code: code, stdout: out.text, stderr: err.text))
         }
-        group.wait()
         let outcomes = results.all
         let jsonErrors = app.globals.jsonErrors
         for (name, outcome) in zip(names, outcomes) {
