@@ -23,5 +23,5 @@ let package = Package(
         .testTarget(name: "PBXUnitTests", dependencies: ["PBXCLI", "PBXEngine", "PBXJSON", "PBXCatalog", "PBXClient", "PBXSandbox", "PBXCrypto"]),
         .testTarget(name: "PBXEndToEndTests", dependencies: ["PBXJSON"], exclude: ["seed-operations.txt"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

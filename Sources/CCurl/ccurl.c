@@ -11,6 +11,10 @@
 volatile sig_atomic_t pbx_interrupted = 0;
 volatile sig_atomic_t pbx_interrupt_reported = 0;
 
+int pbx_interrupt_requested(void) { return pbx_interrupted ? 1 : 0; }
+void pbx_interrupt_mark_reported(void) { pbx_interrupt_reported = 1; }
+void pbx_interrupt_clear(void) { pbx_interrupted = 0; }
+
 // The loops notice pbx_interrupted and unwind; a transfer waiting on a silent server
 // may not (libcurl's progress callback can be a second apart). So a watchdog thread,
 // woken by the handler through a semaphore (sem_post is async-signal-safe), ends the

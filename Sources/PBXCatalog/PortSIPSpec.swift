@@ -39,6 +39,8 @@ public struct SpecParameter: Sendable {
 /// Start-up must not pay for the whole document: at first use only the entries'
 /// bounds, methods and paths are found (one pass over the bytes, no values built);
 /// an entry is parsed when an operation is asked for, and kept.
+///
+/// Sendable by `lock`, which guards the entries parsed so far.
 public final class PortSIPSpec: @unchecked Sendable {
     public static let shared = PortSIPSpec(json: portSIPSpecJSON)
 

@@ -178,6 +178,7 @@ public enum SchemaValidator {
     static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
     private static let regexLock = NSLock()
+    /// Guarded by `regexLock`: validation runs on import's worker threads.
     nonisolated(unsafe) private static var regexes: [String: NSRegularExpression] = [:]
 
     /// JSON Schema patterns are unanchored ECMA-262 regular expressions, compiled once.

@@ -37,6 +37,9 @@ public struct APIResponse: Sendable {
 }
 
 /// Builds, sends, retries and decodes requests for one backend connection.
+/// Sendable by `lock`, which guards the connection's auth (the only part that changes),
+/// the refresher and the gate, and by `refreshLock`, which lets one worker at a time
+/// refresh the credentials.
 public final class APIClient: @unchecked Sendable {
     public var connection: Connection
     /// What requests go through: `wire` inside the `-v` and `--dry-run` decorators the
@@ -51,7 +54,11 @@ public final class APIClient: @unchecked Sendable {
     private let stdout: @Sendable (String) -> Void
     /// Called on a 401 when set, with the credentials the server refused; returns fresh
     /// ones or nil. Workers sharing this client share one call (see `freshAuth`).
-    public var refreshAuth: ((AuthScheme) throws -> AuthScheme?)?
+    public var refreshAuth: ((AuthScheme) throws -> AuthScheme?)? {
+        get { lock.withLock { refresher } }
+        set { lock.withLock { refresher = newValue } }
+    }
+    private var refresher: ((AuthScheme) throws -> AuthScheme?)?
     /// When set, every attempt of every request waits for a slot here and reports its
     /// answer back (paging and import set it while their workers run).
     public var concurrency: AdaptiveConcurrency? {

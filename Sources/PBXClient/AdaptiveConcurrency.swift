@@ -19,6 +19,8 @@ import Foundation
 ///
 /// A retried request goes through here again, so a retry waits for a free slot under
 /// the reduced limit instead of adding to the crowd.
+///
+/// Sendable by `condition`, which guards the limit, the slots in use and the statistics.
 public final class AdaptiveConcurrency: @unchecked Sendable {
     /// Where every run starts: moderate, what a small PBX takes without complaint.
     public static let initial = 4

@@ -21,6 +21,7 @@ public struct SystemClock: Clock {
 /// A clock that moves only when told to, or when something sleeps on it: a sleep
 /// returns at once, having moved time forward by its length. Shared by a test's
 /// client and sandbox, so a token issued by one expires for both.
+/// Sendable by `lock`, which guards the time and the total slept.
 public final class ManualClock: Clock, @unchecked Sendable {
     private let lock = NSLock()
     private var current: Date

@@ -4,6 +4,7 @@ import Foundation
 /// The transport pbxctl uses: the system libcurl, driven directly because
 /// URLSession on Linux cannot trust a custom CA or skip verification. Easy handles are
 /// pooled so that sequential and concurrent requests reuse kept-alive connections.
+/// Sendable by `lock`, which guards the pool of handles.
 public final class CurlTransport: Transport, @unchecked Sendable {
     private let options: TransportOptions
     private let lock = NSLock()
@@ -209,7 +210,7 @@ public final class CurlTransport: Transport, @unchecked Sendable {
             if code != 0, !(code == 23 && stream?.errorTruncated == true) {
                 if body.overflowed != 0 { throw TransportError.bodyTooLarge(options.maxBodyBytes) }
                 if code == 23, let stream, stream.isSuccess { throw TransportError.consumerStopped }
-                let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: pbx_curl_strerror(code))
+                let detail = errorBuffer[0] != 0 ? String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : String(cString: pbx_curl_strerror(code))
                 if code == 28, let deadline = options.deadline, deadline.timeIntervalSinceNow <= 0.05 {
                     throw TransportError.deadline("--max-time reached during \(request.method) \(Self.hostPart(of: request.url)): \(detail)")
                 }

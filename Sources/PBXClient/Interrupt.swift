@@ -7,7 +7,7 @@ import Foundation
 /// is why every poll and sleep here is a few milliseconds apart at most.
 public struct Interrupt: Sendable {
     /// The process's own Ctrl-C.
-    public static let process = Interrupt(requested: { pbx_interrupted != 0 })
+    public static let process = Interrupt(requested: { pbx_interrupt_requested() != 0 })
 
     /// How long a sleep goes without looking at the flag: far inside the watchdog's
     /// 80 ms, so a loop unwinds on its own and reports the interruption itself.
@@ -54,11 +54,11 @@ public struct Interrupt: Sendable {
 
     /// Tells the watchdog the interruption was reported, so it does not say it twice.
     public static func markReported() {
-        pbx_interrupt_reported = 1
+        pbx_interrupt_mark_reported()
     }
 
     /// Forgets a Ctrl-C that was handled as a command's normal end.
     public static func clear() {
-        pbx_interrupted = 0
+        pbx_interrupt_clear()
     }
 }

@@ -5,6 +5,8 @@ import Foundation
 /// run whose requests are gated low (`AdaptiveConcurrency`) never holds idle threads.
 /// Threads, not Dispatch: a worker blocks in libcurl for a whole request, and blocked
 /// work items would make Dispatch's pool grow without bound.
+///
+/// Sendable by `condition`, which guards the count of running workers.
 public final class WorkerPool: @unchecked Sendable {
     public let maximum: Int
     /// Import and apply give each worker 1 MiB; nil leaves the system's default.
@@ -65,7 +67,7 @@ public final class WorkerPool: @unchecked Sendable {
         return next.taken
     }
 
-    /// The next index to hand out, under a lock of its own.
+    /// The next index to hand out. Sendable by `lock`, a lock of its own.
     final class NextIndex: @unchecked Sendable {
         private let lock = NSLock()
         private let end: Int

@@ -14,23 +14,28 @@ public struct BackendType: RawRepresentable, Hashable, Sendable {
 
 /// A command is data: its words, arguments, flags, examples and the backend it needs.
 /// One engine parses, validates, prints help, completes and documents them all.
+///
+/// Sendable by `lock` and by construction: the tree is built on one thread before any
+/// run reads it, and `lock` guards the one part worked out later, on first use (the
+/// deferred arguments and flags), which the parser and help may reach from any thread.
 public final class Command: @unchecked Sendable {
+    private let lock = NSLock()
     public let name: String
     public let summary: String
     public var details: String?
     public var arguments: [Argument] {
-        get { resolveDeferred(); return storedArguments }
-        set { resolveDeferred(); storedArguments = newValue }
+        get { lock.withLock { resolveDeferred(); return storedArguments } }
+        set { lock.withLock { resolveDeferred(); storedArguments = newValue } }
     }
     public var flags: [Flag] {
-        get { resolveDeferred(); return storedFlags }
-        set { resolveDeferred(); storedFlags = newValue }
+        get { lock.withLock { resolveDeferred(); return storedFlags } }
+        set { lock.withLock { resolveDeferred(); storedFlags = newValue } }
     }
     private var storedArguments: [Argument]
     private var storedFlags: [Flag]
     /// Arguments and flags worked out on first use: a run reads them for the few
     /// commands it touches, not for the whole tree (they may come from the vendor document).
-    private var deferred: (() -> (arguments: [Argument], flags: [Flag]))?
+    private var deferred: (@Sendable () -> (arguments: [Argument], flags: [Flag]))?
     public var examples: [String]
     public var backend: BackendType?
     /// Backends that serve this command too, chosen by the profile over `backend`.
@@ -67,12 +72,13 @@ public final class Command: @unchecked Sendable {
     }
 
     public convenience init(_ name: String, _ summary: String, examples: [String] = [], backend: BackendType? = nil,
-                            deferred: @escaping () -> (arguments: [Argument], flags: [Flag]), run: ((Invocation) throws -> Void)? = nil)
+                            deferred: @escaping @Sendable () -> (arguments: [Argument], flags: [Flag]), run: ((Invocation) throws -> Void)? = nil)
     {
         self.init(name, summary, examples: examples, backend: backend, run: run)
         self.deferred = deferred
     }
 
+    /// With `lock` held.
     private func resolveDeferred() {
         guard let deferred else { return }
         self.deferred = nil

@@ -5,7 +5,7 @@ import Foundation
 #endif
 
 /// Where a command writes. Real runs use the process's streams; tests use strings.
-public protocol TextSink: AnyObject {
+public protocol TextSink: AnyObject, Sendable {
     func write(_ text: String)
     /// UTF-8 bytes, for output that is already encoded (JSON Lines).
     func write(bytes: [UInt8])
@@ -26,6 +26,7 @@ extension TextSink {
 }
 
 /// Buffered writes to a file descriptor; large outputs are written in big chunks.
+/// Sendable by `lock`, which guards the buffer and the failure (workers print too).
 public final class FileSink: TextSink, @unchecked Sendable {
     private let fd: Int32
     private var buffer: [UInt8] = []
@@ -84,6 +85,7 @@ public final class FileSink: TextSink, @unchecked Sendable {
     }
 }
 
+/// Sendable by `lock`, which guards the text.
 public final class StringSink: TextSink, @unchecked Sendable {
     private let lock = NSLock()
     private var storage = ""
@@ -103,7 +105,7 @@ public final class StringSink: TextSink, @unchecked Sendable {
 
 /// Everything a command touches outside itself: streams, terminal facts, the
 /// environment, stdin. Injected so that any command runs in a test with fake TTYs.
-public final class IOContext: @unchecked Sendable {
+public final class IOContext: Sendable {
     public let stdout: TextSink
     public let stderr: TextSink
     public let stdoutIsTTY: Bool
@@ -111,13 +113,13 @@ public final class IOContext: @unchecked Sendable {
     public let stdinIsTTY: Bool
     public let environment: [String: String]
     public let terminalWidth: Int
-    private let readStdin: () -> [UInt8]
-    private let promptSecret: (String) -> String?
-    private let askConfirmation: (String) -> Bool
+    private let readStdin: @Sendable () -> [UInt8]
+    private let promptSecret: @Sendable (String) -> String?
+    private let askConfirmation: @Sendable (String) -> Bool
 
     public init(stdout: TextSink, stderr: TextSink, stdoutIsTTY: Bool = false, stderrIsTTY: Bool = false, stdinIsTTY: Bool = false,
-                environment: [String: String] = [:], terminalWidth: Int = 80, readStdin: @escaping () -> [UInt8] = { [] },
-                promptSecret: @escaping (String) -> String? = { _ in nil }, confirm: @escaping (String) -> Bool = { _ in false })
+                environment: [String: String] = [:], terminalWidth: Int = 80, readStdin: @escaping @Sendable () -> [UInt8] = { [] },
+                promptSecret: @escaping @Sendable (String) -> String? = { _ in nil }, confirm: @escaping @Sendable (String) -> Bool = { _ in false })
     {
         self.askConfirmation = confirm
         self.stdout = stdout

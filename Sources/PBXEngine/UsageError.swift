@@ -13,7 +13,7 @@ public struct UsageError: Error, Sendable, Equatable {
 
 /// A command line that could not be parsed whole, with what could be read of it:
 /// the program still honours global flags such as `-o json` when it reports the error.
-public struct CommandLineError: Error, @unchecked Sendable {
+public struct CommandLineError: Error, Sendable {
     public let usage: UsageError
     /// Every flag value read before and after the offending token (its command may be
     /// the root when the words named none).

@@ -55,6 +55,7 @@ public struct ServerResponse: Sendable {
 
 /// A small HTTP/1.1 server on the BSD socket API: one thread per connection,
 /// keep-alive, Content-Length bodies, `Expect: 100-continue`.
+/// Sendable by `lock`, which guards the listening socket and the open connections.
 public final class HTTPServer: @unchecked Sendable {
     public typealias Handler = @Sendable (ServerRequest) -> ServerResponse
 

@@ -6,6 +6,7 @@ import PBXJSON
 /// error bodies and Bearer auth. Every request is first checked against the
 /// operation's schema, as the real server validates it, so a client bug shows up as
 /// a 400 VALIDATE_FAILED here rather than in production.
+/// Sendable by `lock`, which guards every collection and token (one thread a connection).
 final class PortSIPSandbox: @unchecked Sendable {
     let lock = NSLock()
     let options: SandboxOptions

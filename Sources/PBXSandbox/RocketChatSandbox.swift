@@ -6,6 +6,7 @@ import PBXJSON
 /// `id` from the query string only, the X-Auth-Token/X-User-Id pair, 403 for anyone
 /// but the caller, 404 "Extension not found", and JWS-signed answers when a JWT
 /// secret is set (`signed`).
+/// Sendable by `lock`, which guards the device states.
 final class RocketChatSandbox: @unchecked Sendable {
     let lock = NSLock()
     let signed: Bool
@@ -88,7 +89,7 @@ final class RocketChatSandbox: @unchecked Sendable {
 }
 
 /// CommPeak's `GET /api/users/{id}`: HTTP Basic, an array of users, every scalar a string.
-final class CommPeakSandbox: @unchecked Sendable {
+final class CommPeakSandbox: Sendable {
     func handle(_ request: ServerRequest, path: String) -> ServerResponse {
         let expected = "Basic " + Data("\(SandboxCredentials.commpeakUsername):\(SandboxCredentials.commpeakPassword)".utf8).base64EncodedString()
         guard request.headers["authorization"] == expected else {

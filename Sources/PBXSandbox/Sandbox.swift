@@ -2,6 +2,8 @@ import Foundation
 import PBXJSON
 
 /// All four backends on one loopback port, each under its own prefix.
+/// Sendable by `faultLock`, which guards the fault injector, the counters and the
+/// request log; `server` and the attached address are set before any request is served.
 public final class Sandbox: @unchecked Sendable {
     public let options: SandboxOptions
     let portsip: PortSIPSandbox

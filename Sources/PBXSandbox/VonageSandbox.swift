@@ -3,6 +3,7 @@ import PBXJSON
 
 /// Vonage Contact Center's token endpoint and User Admin callback numbers: client
 /// credentials with scopes, the v4 media type, limit/page paging and PUT replace.
+/// Sendable by `lock`, which guards the tokens and every user's numbers.
 final class VonageSandbox: @unchecked Sendable {
     let lock = NSLock()
     let tokenTTL: Int

@@ -226,9 +226,14 @@ final class SandboxProcess {
 
     /// A plain GET or POST on the sandbox (its test-only controls), through curl(1).
     func get(_ path: String, method: String = "GET") throws -> Data {
+        try Self.request(baseURL + path, method: method)
+    }
+
+    /// The same, by URL alone: for a closure on another thread, which takes the string.
+    static func request(_ url: String, method: String = "GET") throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "-sS", "-X", method, baseURL + path]
+        process.arguments = ["curl", "-sS", "-X", method, url]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
@@ -268,6 +273,7 @@ final class SandboxProcess {
 /// A test class whose tests share one sandbox process, started with `sandboxArguments`.
 class SandboxTestCase: XCTestCase {
     class var sandboxArguments: [String] { [] }
+    // Filled in a class's setUp, read by its tests, emptied in its tearDown: XCTest runs them one at a time.
     nonisolated(unsafe) static var sandboxes: [ObjectIdentifier: SandboxProcess] = [:]
 
     override class func setUp() {

@@ -40,3 +40,24 @@ final class ModuleBoundaryTests: XCTestCase {
         XCTAssertTrue(manifest.contains(".target(name: \"PBXEngine\")"), "PBXEngine is declared without dependencies")
     }
 }
+
+/// Swift 6's checking is complete; where a type opts out with `@unchecked Sendable`,
+/// its comment names the lock that makes it safe.
+final class SendableJustificationTests: XCTestCase {
+    func testEveryUncheckedSendableSaysWhichLockJustifiesIt() throws {
+        let manifest = try String(contentsOf: PBX.packageRoot.appendingPathComponent("Package.swift"), encoding: .utf8)
+        XCTAssertTrue(manifest.contains("swiftLanguageModes: [.v6]"), "the package builds in the Swift 6 language mode")
+        let sources = PBX.packageRoot.appendingPathComponent("Sources")
+        let walker = try XCTUnwrap(FileManager.default.enumerator(atPath: sources.path))
+        var unexplained: [String] = []
+        while let relative = walker.nextObject() as? String {
+            guard relative.hasSuffix(".swift") else { continue }
+            let lines = try String(contentsOf: sources.appendingPathComponent(relative), encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            for (index, line) in lines.enumerated() where line.contains("@unchecked Sendable") && !line.trimmingCharacters(in: .whitespaces).hasPrefix("//") {
+                let comment = lines[..<index].reversed().prefix { $0.trimmingCharacters(in: .whitespaces).hasPrefix("//") }
+                if !comment.contains(where: { $0.contains("Sendable by") }) { unexplained.append("\(relative):\(index + 1)") }
+            }
+        }
+        XCTAssertEqual(unexplained, [], "say above each which lock makes it Sendable (\"Sendable by `lock`, which guards …\")")
+    }
+}

@@ -125,8 +125,8 @@ extension ResourcesEndToEndTests {
         XCTAssertEqual(PBX.run(["registration", "status", "1005", "-q"], env: env).stdout, "")
 
         // A phone registers a second into a 15-second wait.
-        let sandbox = sandbox
-        DispatchQueue.global().asyncAfter(deadline: .now() + 1) { _ = try? sandbox.get("/_sandbox/portsip/registrations?extension=1005", method: "POST") }
+        let register = sandbox.baseURL + "/_sandbox/portsip/registrations?extension=1005"
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1) { _ = try? SandboxProcess.request(register, method: "POST") }
         let started = Date()
         let waited = PBX.run(["registration", "check", "1005", "--wait", "15"], env: env)
         XCTAssertEqual(waited.code, 0, waited.stderr)

@@ -24,6 +24,11 @@ typedef struct pbx_buffer {
 extern volatile sig_atomic_t pbx_interrupted;
 // Set once "interrupted" was reported, so the watchdog does not say it twice.
 extern volatile sig_atomic_t pbx_interrupt_reported;
+// The flags as functions: Swift reads C globals as shared mutable state, these calls
+// are the plain loads and stores a signal-safe flag needs.
+int pbx_interrupt_requested(void);
+void pbx_interrupt_mark_reported(void);
+void pbx_interrupt_clear(void);
 // SIGINT/SIGTERM set pbx_interrupted; if the process is still running 80 ms later, a
 // watchdog removes the registered files and exits 130.
 void pbx_install_sigint_handler(void);

@@ -7,8 +7,13 @@ import PBXJSON
 /// before. At most `depth` batches wait, so memory stays bounded; after a failure
 /// (output that cannot be written) nothing more is rendered and the failure is
 /// thrown to the producer.
+///
+/// Sendable by `condition`: it guards the queue and the flags, and `render` runs only
+/// on the render thread, whose end `finish()` waits for under `condition` before the
+/// producer touches what `render` captured again.
 final class BackgroundRenderer: @unchecked Sendable {
     private let condition = NSCondition()
+    private let render: ([JSON]) throws -> Void
     private var queue: [[JSON]] = []
     private var closed = false
     private var finished = false
@@ -17,6 +22,7 @@ final class BackgroundRenderer: @unchecked Sendable {
 
     init(depth: Int = 4, render: @escaping ([JSON]) throws -> Void) {
         self.depth = depth
+        self.render = render
         let thread = Thread { [self] in
             while true {
                 condition.lock()
@@ -33,7 +39,7 @@ final class BackgroundRenderer: @unchecked Sendable {
                 condition.unlock()
                 if failed { continue }
                 do {
-                    try render(batch)
+                    try self.render(batch)
                 } catch {
                     condition.lock()
                     failure = error

@@ -77,7 +77,7 @@ public struct SecretField: Sendable {
 }
 
 /// One catalog entry: a command of the PortSIP catalog, as data.
-public struct Operation: @unchecked Sendable {
+public struct Operation: Sendable {
     public var words: [String]
     public var summary: String
     public var shape: Shape
@@ -112,7 +112,7 @@ public struct Operation: @unchecked Sendable {
     /// The other requests it can send, chosen by a flag or a missing argument.
     public var variants: [RequestVariant] = []
     /// Replaces the generic rendering of the answer.
-    public var present: ((JSON?, RequestPlan, Invocation) throws -> Void)?
+    public var present: (@Sendable (JSON?, RequestPlan, Invocation) throws -> Void)?
 
     public init(_ words: [String], _ summary: String, _ shape: Shape, _ method: String, _ path: String, noun: String) {
         self.words = words
@@ -140,7 +140,7 @@ public enum PathParameter: Equatable, Sendable {
 }
 
 /// The request the engine is about to send; a variant may change it.
-public struct RequestPlan {
+public struct RequestPlan: Sendable {
     public var method: String
     /// The template's placeholders, in order.
     public var parameters: [PathParameter] = []

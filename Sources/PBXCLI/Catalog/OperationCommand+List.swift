@@ -28,7 +28,7 @@ extension OperationCommand {
         let paged = pager.walker.paged
         let style = pager.style
         // Called from prefetch threads too: it touches no mutable state.
-        func fetch(_ page: (skip: Int, top: Int)) throws -> (items: [JSON], total: Int?)? {
+        @Sendable func fetch(_ page: (skip: Int, top: Int)) throws -> (items: [JSON], total: Int?)? {
             var query = plan.query
             if paged { style.append(page, to: &query) }
             let answer = try client.call("GET", plan.path, query: query)

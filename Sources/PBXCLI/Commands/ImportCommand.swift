@@ -245,7 +245,8 @@ enum ImportCommand {
         var interrupted = false
     }
 
-    /// What the workers share: the outcome so far, only ever touched with `lock` held.
+    /// What the workers share: the outcome so far. Sendable by `lock`: it is only ever
+    /// touched with `lock` held.
     final class SharedOutcome: @unchecked Sendable {
         private let lock = NSLock()
         private let rows: [Row]

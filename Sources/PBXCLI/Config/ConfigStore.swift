@@ -9,6 +9,7 @@ import PBXEngine
 /// The `config` and `credentials` files (docs/cli.md, "Backends and profiles"). One store is shared by every worker thread of
 /// a run (a token refresh writes from whichever worker met the 401), so its state sits
 /// behind a lock; other processes are kept out by an advisory lock on a sibling file.
+/// Sendable by `lock`.
 public final class ConfigStore: @unchecked Sendable {
     public let configPath: String
     /// Beside `config`; a bare file name (`PBXCTL_CONFIG=name.ini`) keeps it in the current folder.

@@ -1,10 +1,13 @@
+import Foundation
 import PBXEngine
 
-/// A one-line progress bar on stderr, drawn only on a terminal.
-final class ProgressBar {
+/// A one-line progress bar on stderr, drawn only on a terminal. Import workers update
+/// it from their threads: Sendable by `lock`, which guards `lastDrawn` and the drawing.
+final class ProgressBar: @unchecked Sendable {
     let total: Int
     let enabled: Bool
     let io: IOContext
+    private let lock = NSLock()
     private var lastDrawn = -1
 
     init(total: Int, enabled: Bool, io: IOContext) {
@@ -15,6 +18,8 @@ final class ProgressBar {
 
     func update(done: Int, failed: Int) {
         guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
         let percent = done * 100 / total
         guard percent != lastDrawn || done == total else { return }
         lastDrawn = percent

@@ -7,7 +7,8 @@ import PBXJSON
 /// holding at most a window of pages in memory. Pages are taken from the plan only as
 /// they are fetched.
 enum PagePrefetcher {
-    /// What the fetching threads and the printing thread share, under `condition`.
+    /// What the fetching threads and the printing thread share. Sendable by `condition`,
+    /// which guards all of it.
     /// Fetchers sleep on `condition`; the printing thread sleeps on `arrived`, so that a
     /// page coming in wakes the one thread that prints it instead of every idle fetcher.
     final class Shared: @unchecked Sendable {
@@ -29,7 +30,7 @@ enum PagePrefetcher {
     /// At most `limit()` pages are fetched at once (it may change as answers come); a
     /// page is taken from the plan only when it can be sent.
     static func run(_ pages: PagePlan, concurrency: Int, limit: @escaping @Sendable () -> Int = { .max },
-                    fetch: @escaping ((skip: Int, top: Int)) throws -> [JSON], emit: ([JSON], Int) throws -> Bool) throws {
+                    fetch: @escaping @Sendable ((skip: Int, top: Int)) throws -> [JSON], emit: ([JSON], Int) throws -> Bool) throws {
         let shared = Shared(plan: pages)
         let condition = shared.condition
         let fetchers = WorkerPool(maximum: concurrency)

@@ -142,6 +142,7 @@ enum FleetRun {
         // What each profile's run ended with, filled in by the threads that ran them.
         let results = LockedSlots(Array(repeating: Outcome(), count: names.count))
         // Every profile runs, Ctrl-C or not: each run reports its own interruption.
+        let (backends, makeTransport, clock) = (app.backends, app.makeTransport, app.clock)
         WorkerPool.forEach(names.count, workers: concurrency, stop: { false }) { index in
             let name = names[index]
             let out = StringSink(), err = StringSink()
@@ -149,8 +150,8 @@ enum FleetRun {
             environment["PBXCTL_OUTPUT"] = nil
             let captured = IOContext(stdout: out, stderr: err, environment: environment, terminalWidth: io.terminalWidth,
                                      readStdin: { stdin.bytes() })
-            let code = PBXCLI.run(rewrite(arguments, profile: name, structured: structured), io: captured, backends: app.backends,
-                                  transport: app.makeTransport, clock: app.clock)
+            let code = PBXCLI.run(rewrite(arguments, profile: name, structured: structured), io: captured, backends: backends,
+                                  transport: makeTransport, clock: clock)
             results.set(index, Outcome(code: code, stdout: out.text, stderr: err.text))
         }
         let outcomes = results.all
@@ -250,6 +251,7 @@ enum FleetRun {
     }
 
     /// Standard input, read once however many profiles ask for it.
+    /// Sendable by `lock`, which guards the bytes read.
     final class SharedInput: @unchecked Sendable {
         private let lock = NSLock()
         private let io: IOContext

@@ -3,6 +3,7 @@ import PBXEngine
 
 /// One slot per unit of work, written by the worker threads and read when they are done
 /// (a fleet run's outcome per profile, an apply's status per change).
+/// Sendable by `lock`, which guards the slots.
 final class LockedSlots<Element>: @unchecked Sendable {
     // `values` is only touched with `lock` held.
     private let lock = NSLock()

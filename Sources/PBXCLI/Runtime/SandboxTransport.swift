@@ -9,7 +9,7 @@ import PBXSandbox
 /// add or break is reproduced here: the framing headers, a connection dropped halfway,
 /// an answer never sent, the body ceiling and `--max-time`. A request for any other
 /// origin is refused as by a port nothing listens on.
-public final class SandboxTransport: Transport, @unchecked Sendable {
+public final class SandboxTransport: Transport {
     let sandbox: Sandbox
     let options: TransportOptions
     let clock: Clock

@@ -4,9 +4,10 @@ import XCTest
 /// `-p a,b` and `-p 'site-*'`: one command on several PBXes, against two sandboxes
 /// (250 and 5 users), a Rocket.Chat profile and a PBX that does not answer.
 final class FleetEndToEndTests: XCTestCase {
-    static var siteA: InProcessSandbox!
-    static var siteB: InProcessSandbox!
-    static var home = ""
+    // Set in the class's setUp and read by its tests: XCTest runs them one at a time.
+    nonisolated(unsafe) static var siteA: InProcessSandbox!
+    nonisolated(unsafe) static var siteB: InProcessSandbox!
+    nonisolated(unsafe) static var home = ""
 
     override class func setUp() {
         super.setUp()

@@ -58,6 +58,7 @@ enum InProcess {
     /// Sends a request to the sandbox whose base URL it starts with; any other origin
     /// (`closedURL`, the socket sandbox of `--sandbox`) goes to libcurl as in a real run.
     enum Router {
+        // Both guarded by `lock`: a fleet run reaches the router from several threads.
         nonisolated(unsafe) private static var sandboxes: [String: Sandbox] = [:]
         nonisolated(unsafe) private static var nextPort = 20_000
         private static let lock = NSLock()
@@ -160,6 +161,7 @@ final class InProcessSandbox {
 /// A test class whose tests share one in-process sandbox, started with `sandboxArguments`.
 class InProcessSandboxTestCase: XCTestCase {
     class var sandboxArguments: [String] { [] }
+    // Filled in a class's setUp, read by its tests, emptied in its tearDown: XCTest runs them one at a time.
     nonisolated(unsafe) static var sandboxes: [ObjectIdentifier: InProcessSandbox] = [:]
 
     override class func setUp() {

@@ -4,8 +4,9 @@ import XCTest
 /// Rocket.Chat registration, Vonage callback numbers and CommPeak users, against
 /// sandboxes that behave as the real servers do.
 final class OtherBackendsEndToEndTests: XCTestCase {
-    static var plain: InProcessSandbox!
-    static var signed: InProcessSandbox!
+    // Set in the class's setUp and read by its tests: XCTest runs them one at a time.
+    nonisolated(unsafe) static var plain: InProcessSandbox!
+    nonisolated(unsafe) static var signed: InProcessSandbox!
 
     override class func setUp() {
         super.setUp()
