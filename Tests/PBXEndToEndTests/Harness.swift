@@ -73,19 +73,46 @@ enum PBX {
         return Result(code: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errBox.data, as: UTF8.self))
     }
 
-    /// Starts pbxctl, lets it run for `seconds`, presses Ctrl-C, and returns its exit code.
-    static func interrupted(_ arguments: [String], env: [String: String], after seconds: Double) throws -> Int32 {
+    /// Starts pbxctl with `-v`, and once its trace on stderr shows `marker` `count` times
+    /// (the request it is to be stopped in has been sent, an answer has come), sends
+    /// `signal`: the signal lands where the test means it to on a fast or a loaded
+    /// machine alike, with no fixed sleep. Returns the exit code, the seconds from the
+    /// signal to the exit, and stderr.
+    static func signalled(_ arguments: [String], env: [String: String], once marker: String, count: Int = 1, signal: Int32 = SIGINT,
+                          file: StaticString = #filePath, line: UInt = #line) throws -> (code: Int32, seconds: Double, stderr: String) {
+        final class Trace: @unchecked Sendable {
+            let lock = NSLock()
+            var data = Data()
+            var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
+        process.arguments = arguments + ["-v"]
         process.environment = env
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        let err = Pipe()
+        process.standardError = err
+        let trace = Trace()
+        let drained = DispatchGroup()
+        drained.enter()
+        DispatchQueue.global().async {
+            while case let chunk = err.fileHandleForReading.availableData, !chunk.isEmpty { trace.lock.withLock { trace.data.append(chunk) } }
+            drained.leave()
+        }
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         try process.run()
-        Thread.sleep(forTimeInterval: seconds)
-        process.interrupt()
-        process.waitUntilExit()
-        return process.terminationStatus
+        // A generous bound only for a run that never gets there; the test then fails below.
+        let deadline = Date().addingTimeInterval(30)
+        while trace.text.components(separatedBy: marker).count - 1 < count, process.isRunning, Date() < deadline { usleep(5_000) }
+        XCTAssertTrue(process.isRunning, "\(arguments) was still working when signalled: \(trace.text.suffix(500))", file: file, line: line)
+        XCTAssertGreaterThanOrEqual(trace.text.components(separatedBy: marker).count - 1, count, "\(arguments) never traced \(marker)", file: file, line: line)
+        let sent = Date()
+        kill(process.processIdentifier, signal)
+        exited.wait()
+        let seconds = Date().timeIntervalSince(sent)
+        drained.wait()
+        return (process.terminationStatus, seconds, trace.text)
     }
 
     /// script(1)'s arguments to run pbxctl on a pseudo-terminal `columns` wide.

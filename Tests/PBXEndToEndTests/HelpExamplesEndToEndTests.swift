@@ -17,7 +17,7 @@ import XCTest
 /// - stdin closed (no terminal): secrets come from --password-stdin or -F KEY=@FILE as printed.
 /// The config is put back before each command group, because the `config` examples change
 /// which profile is the default. Commands that run until interrupted (`sandbox`,
-/// `registration watch`) are interrupted once they have run for a while, and must stop cleanly
+/// `registration watch`) are interrupted once they print their first line, and must stop cleanly
 /// (0, or 130 for the ones that report the interruption). Examples run under bash, the shell
 /// `source <(pbxctl completion bash)` is written for.
 final class HelpExamplesEndToEndTests: XCTestCase {
@@ -138,7 +138,11 @@ final class HelpExamplesEndToEndTests: XCTestCase {
         return PBX.finish(process, out: out, err: err)
     }
 
-    /// Runs a command that serves or watches until Ctrl-C, and presses Ctrl-C after two seconds.
+    /// Runs a command that serves or watches until Ctrl-C, and presses Ctrl-C once it has
+    /// printed its first line (the sandbox's address, the watch's first state): by then it
+    /// is serving or watching, whatever the machine's speed, so the interrupt tests the
+    /// loop and not the start-up. A command that never prints is interrupted after a
+    /// generous timeout and judged by its exit code as before.
     static func runInterrupted(_ line: String, env: [String: String], in folder: String) -> PBX.Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
@@ -146,18 +150,34 @@ final class HelpExamplesEndToEndTests: XCTestCase {
         process.arguments = ["-c", line.contains("|") ? line : "exec " + line]
         process.environment = env
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let err = Pipe()
-        process.standardOutput = FileHandle.nullDevice
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
+        let printed = DispatchSemaphore(value: 0)
+        let drained = DispatchGroup()
+        drained.enter()
+        DispatchQueue.global().async {
+            var seen = Data(), signalled = false
+            while case let chunk = out.fileHandleForReading.availableData, !chunk.isEmpty {
+                seen.append(chunk)
+                if !signalled, seen.contains(UInt8(ascii: "\n")) {
+                    signalled = true
+                    printed.signal()
+                }
+            }
+            if !signalled { printed.signal() }
+            drained.leave()
+        }
         guard (try? process.run()) != nil else { return PBX.Result(code: -1, stdout: "", stderr: "cannot run /bin/bash") }
-        Thread.sleep(forTimeInterval: 2)
+        _ = printed.wait(timeout: .now() + 30)
         if line.contains("|") {
             // Ctrl-C reaches every process of the pipeline, not just the shell.
             _ = PBX.run(["-INT", "-P", String(process.processIdentifier)], env: env, executable: "/usr/bin/pkill")
         }
         process.interrupt()
         process.waitUntilExit()
+        drained.wait()
         return PBX.Result(code: process.terminationStatus, stdout: "", stderr: String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
     }
 }

@@ -4,28 +4,10 @@ import XCTest
 /// Ctrl-C and SIGTERM end every loop within 100 ms (asserted with a generous 500 ms
 /// for a loaded machine): paging, prefetch, streaming, import, waits, backoff sleeps.
 final class InterruptEndToEndTests: XCTestCase {
-    /// Starts pbxctl, waits `after` seconds, sends `signal`; returns the exit code and
-    /// the seconds from the signal to the exit.
-    func signalled(_ arguments: [String], env: [String: String], after: Double, signal: Int32 = SIGINT) throws -> (code: Int32, seconds: Double) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PBX.binary)
-        process.arguments = arguments
-        process.environment = env
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        try process.run()
-        Thread.sleep(forTimeInterval: after)
-        XCTAssertTrue(process.isRunning, "\(arguments) was still working when signalled")
-        let sent = Date()
-        kill(process.processIdentifier, signal)
-        exited.wait()
-        return (process.terminationStatus, Date().timeIntervalSince(sent))
-    }
-
-    func assertPrompt(_ arguments: [String], env: [String: String], after: Double = 0.8, signal: Int32 = SIGINT, file: StaticString = #filePath, line: UInt = #line) throws {
-        let (code, seconds) = try signalled(arguments, env: env, after: after, signal: signal)
+    /// Signals pbxctl once its trace shows `marker` `count` times (see `PBX.signalled`).
+    func assertPrompt(_ arguments: [String], env: [String: String], once marker: String = "> GET ", count: Int = 1, signal: Int32 = SIGINT,
+                      file: StaticString = #filePath, line: UInt = #line) throws {
+        let (code, seconds, _) = try PBX.signalled(arguments, env: env, once: marker, count: count, signal: signal, file: file, line: line)
         XCTAssertTrue([130, 143].contains(code), "\(arguments): exit \(code)", file: file, line: line)
         XCTAssertLessThan(seconds, 0.5, "\(arguments) took \(seconds)s to stop", file: file, line: line)
     }
@@ -42,17 +24,17 @@ final class InterruptEndToEndTests: XCTestCase {
             + (1...20).map { "int.user\($0),Int \($0),int\($0)@example.com,StandardUser,\(8600 + $0),Pass#\($0),Sip#\($0),385920," }
         let file = PBX.temporaryDirectory() + "/users.csv"
         try rows.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
-        try assertPrompt(["users", "import", file, "--concurrency", "4"], env: slow.env())
+        try assertPrompt(["users", "import", file, "--concurrency", "4"], env: slow.env(), once: "> POST ")
 
-        // Pages arriving quickly, with a prefetch window in flight.
+        // Pages arriving quickly, with a prefetch window in flight: signalled once three have come.
         let quick = try SandboxProcess(arguments: ["--latency", "200", "--users", "3000"])
         defer { quick.stop() }
-        try assertPrompt(["users", "list", "--all", "-q", "--page-size", "10"], env: quick.env(), after: 1.0)
+        try assertPrompt(["users", "list", "--all", "-q", "--page-size", "10"], env: quick.env(), once: "< 200 ", count: 3)
 
-        // A long backoff sleep between retries.
+        // A long backoff sleep between retries: signalled once the first 503 has come.
         let failing = try SandboxProcess(arguments: ["--fail-rate", "1"])
         defer { failing.stop() }
-        try assertPrompt(["users", "list", "--retries", "10"], env: failing.env(["PBXCTL_BACKOFF_BASE_MS": "5000"]))
+        try assertPrompt(["users", "list", "--retries", "10"], env: failing.env(["PBXCTL_BACKOFF_BASE_MS": "5000"]), once: "< 503 ")
     }
 
     func testInterruptedDownloadLeavesNoTemporaryFile() throws {
@@ -60,7 +42,7 @@ final class InterruptEndToEndTests: XCTestCase {
         defer { slow.stop() }
         let dir = PBX.temporaryDirectory()
         // The signal lands while the file transfer waits (the second request).
-        try assertPrompt(["recordings", "download", "rec-admin-1", "-O", dir + "/r.wav"], env: slow.env(), after: 0.9)
+        try assertPrompt(["recordings", "download", "rec-admin-1", "-O", dir + "/r.wav"], env: slow.env(), count: 2)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), [])
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import XCTest
 
-/// `registration check --nagios`, on Rocket.Chat profiles, and `registration watch`,
-/// against the sandbox.
+/// `registration watch`, which runs until Ctrl-C, so in a real process signalled; the
+/// checks run in-process (PBXUnitTests/InProcess/RegistrationProbeEndToEndTests.swift).
 final class RegistrationProbeEndToEndTests: SandboxTestCase {
     func rocketEnv() -> [String: String] {
         PBX.environment(home: sandbox.home, extra: [
@@ -14,70 +14,6 @@ final class RegistrationProbeEndToEndTests: SandboxTestCase {
     func setDeviceState(_ state: String) throws {
         let encoded = state.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
         _ = try sandbox.get("/_sandbox/rocketchat/state?state=\(encoded)", method: "POST")
-    }
-
-    func testNagiosStatusLineAndExitCodes() {
-        let ok = PBX.run(["registration", "check", "1001", "--nagios"], env: env)
-        XCTAssertEqual(ok.code, 0, ok.stderr)
-        XCTAssertEqual(ok.stdout, "REGISTRATION OK - 1001 registered from 192.0.2.1:5060 (Yealink SIP-T54W 96.86.0.30) | registrations=1\n")
-        let critical = PBX.run(["registration", "check", "1002", "--nagios"], env: env)
-        XCTAssertEqual(critical.code, 2)
-        XCTAssertEqual(critical.stdout, "REGISTRATION CRITICAL - 1002 not registered | registrations=0\n")
-        let unknownUser = PBX.run(["registration", "check", "9999", "--nagios"], env: env)
-        XCTAssertEqual(unknownUser.code, 3)
-        XCTAssertTrue(unknownUser.stdout.hasPrefix("REGISTRATION UNKNOWN - 9999: 404"), unknownUser.stdout)
-        XCTAssertEqual(unknownUser.stdout.filter { $0 == "\n" }.count, 1, "one line")
-        let noAnswer = PBX.run(["registration", "check", "1001", "--nagios", "--retries", "0"],
-                               env: PBX.environment(home: sandbox.home, extra: ["PBXCTL_URL": PBX.closedURL, "PBXCTL_TOKEN": "t"]))
-        XCTAssertEqual(noAnswer.code, 3)
-        XCTAssertTrue(noAnswer.stdout.hasPrefix("REGISTRATION UNKNOWN - 1001: "), noAnswer.stdout)
-        XCTAssertFalse(noAnswer.stdout.contains("|"), "no performance data when it could not tell")
-        let badFlag = PBX.run(["registration", "check", "1001", "--nagios", "--wait", "soon"], env: env)
-        XCTAssertEqual(badFlag.code, 3, "a bad command line is UNKNOWN to a monitoring system, not CRITICAL")
-        XCTAssertTrue(badFlag.stdout.hasPrefix("REGISTRATION UNKNOWN - "), badFlag.stdout)
-        // Without --nagios the codes stay as they were.
-        XCTAssertEqual(PBX.run(["registration", "check", "1002"], env: env).code, 7)
-        XCTAssertEqual(PBX.run(["registration", "check", "1001"], env: env).code, 0)
-    }
-
-    func testRocketChatCheckFollowsTheDeviceState() throws {
-        defer { try? setDeviceState("Not in use") }
-        let env = rocketEnv()
-        try setDeviceState("Not in use")
-        let idle = PBX.run(["registration", "check"], env: env)
-        XCTAssertEqual(idle.code, 0, idle.stderr)
-        let ok = PBX.run(["registration", "check", "1001", "--nagios"], env: env)
-        XCTAssertEqual(ok.code, 0, ok.stderr)
-        XCTAssertEqual(ok.stdout, "REGISTRATION OK - 1001 registered (device state Not in use) | registrations=1\n")
-        XCTAssertEqual(PBX.run(["registration", "check", "rbAXPnMktTFbNpwtJ"], env: env).code, 0, "the user ID works too")
-        let otherExtension = PBX.run(["registration", "check", "1002"], env: env)
-        XCTAssertEqual(otherExtension.code, 2, "Rocket.Chat answers only for its own user")
-        XCTAssertTrue(otherExtension.stderr.contains("whose extension is 1001"), otherExtension.stderr)
-
-        try setDeviceState("In use")
-        XCTAssertEqual(PBX.run(["registration", "check", "1001"], env: env).code, 0)
-        try setDeviceState("NOT_INUSE")
-        XCTAssertEqual(PBX.run(["registration", "check", "1001"], env: env).code, 0, "Asterisk's other spelling")
-
-        try setDeviceState("Unavailable")
-        let gone = PBX.run(["registration", "check", "1001"], env: env)
-        XCTAssertEqual(gone.code, 7, gone.stderr)
-        XCTAssertTrue(gone.stderr.contains("device state Unavailable"), gone.stderr)
-        let critical = PBX.run(["registration", "check", "1001", "--nagios"], env: env)
-        XCTAssertEqual(critical.code, 2)
-        XCTAssertEqual(critical.stdout, "REGISTRATION CRITICAL - 1001 not registered (device state Unavailable) | registrations=0\n")
-
-        try setDeviceState("Unknown")
-        XCTAssertEqual(PBX.run(["registration", "check", "1001"], env: env).code, 1, "cannot tell")
-        let unknown = PBX.run(["registration", "check", "1001", "--nagios"], env: env)
-        XCTAssertEqual(unknown.code, 3)
-        XCTAssertTrue(unknown.stdout.hasPrefix("REGISTRATION UNKNOWN - 1001: "), unknown.stdout)
-
-        try setDeviceState("In use|=1\n|")
-        let hostile = PBX.run(["registration", "check", "1001", "--nagios"], env: env)
-        XCTAssertEqual(hostile.code, 0)
-        XCTAssertEqual(hostile.stdout.filter { $0 == "\n" }.count, 1, "a server's text cannot add lines: \(hostile.stdout)")
-        XCTAssertEqual(hostile.stdout.filter { $0 == "|" }.count, 1, "nor performance data: \(hostile.stdout)")
     }
 
     func testWatchPrintsOneLinePerChangeUntilInterrupted() throws {
@@ -122,14 +58,6 @@ final class RegistrationProbeEndToEndTests: SandboxTestCase {
         XCTAssertEqual(lines[1]["from"] as? String, "registered")
         XCTAssertEqual(lines[1]["to"] as? String, "unregistered")
         XCTAssertEqual(watch.interrupt().code, 130)
-    }
-
-    func testWatchRefusesBadInputBeforeWatching() {
-        let missing = PBX.run(["registration", "watch", "1001", "9999", "--interval", "0.2"], env: env)
-        XCTAssertEqual(missing.code, 4, missing.stderr)
-        XCTAssertEqual(missing.stdout, "")
-        XCTAssertEqual(PBX.run(["registration", "watch", "1001", "--interval", "0"], env: env).code, 2)
-        XCTAssertEqual(PBX.run(["registration", "watch"], env: env).code, 2)
     }
 }
 

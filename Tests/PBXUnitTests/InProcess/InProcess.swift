@@ -31,12 +31,39 @@ enum InProcess {
     }
 
     @discardableResult
-    static func run(_ arguments: [String], env: [String: String], stdin: String? = nil) -> Result {
+    static func run(_ arguments: [String], env: [String: String], stdin: String? = nil, clock: Clock = InProcess.clock) -> Result {
         let out = StringSink(), err = StringSink()
         let input = Array((stdin ?? "").utf8)
         let io = IOContext(stdout: out, stderr: err, environment: env, readStdin: { input })
         let code = PBXCLI.run(arguments, io: io, transport: Router.factory, clock: clock)
         return Result(code: code, stdout: out.text, stderr: err.text)
+    }
+
+    /// `InProcess.clock` with one event at a time after its creation: what a test would
+    /// otherwise start on a timer and wait out (a phone registering during `--wait`)
+    /// happens when a command's sleep moves the clock past that time.
+    final class ScheduledClock: Clock, @unchecked Sendable {
+        private let lock = NSLock()
+        private let due: Date
+        private var event: (() -> Void)?
+
+        init(after seconds: Double, _ event: @escaping () -> Void) {
+            due = InProcess.clock.now.addingTimeInterval(seconds)
+            self.event = event
+        }
+
+        var now: Date { InProcess.clock.now }
+        var fired: Bool { lock.withLock { event == nil } }
+
+        func sleep(_ seconds: Double) {
+            InProcess.clock.sleep(seconds)
+            let ready: (() -> Void)? = lock.withLock {
+                guard now >= due, let event else { return nil }
+                self.event = nil
+                return event
+            }
+            ready?()
+        }
     }
 
     static func temporaryDirectory() -> String {
