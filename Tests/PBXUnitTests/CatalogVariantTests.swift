@@ -55,3 +55,17 @@ final class CatalogVariantTests: XCTestCase {
         XCTAssertEqual(PortSIPRules.bodyProblems(JSONObject([("code", "05")]), rules: .speedDials, path: "/users/{id}/speed_dial_100"), [])
     }
 }
+
+/// A body flag the catalog names without words of its own is described as the vendor
+/// document describes its field.
+final class VendorFlagHelpTests: XCTestCase {
+    func testAFlagWithoutCatalogHelpTakesTheVendorsDescription() throws {
+        let root = RootCommand.build()
+        let create = try XCTUnwrap(root.child(named: "users")?.child(named: "create"))
+        XCTAssertEqual(create.flags.first { $0.long == "department" }?.help, "the department of user")
+        XCTAssertEqual(create.flags.first { $0.long == "email" }?.help, "email address", "the catalog's own words win")
+        let phones = try XCTUnwrap(root.child(named: "phones")?.child(named: "create"))
+        XCTAssertEqual(phones.flags.first { $0.long == "model" }?.help, "the name of IP phone model")
+        XCTAssertEqual(PortSIPDescriptions.field("mac", of: "createCurrentUserPhone"), "MAC address of this IP phone", "capitals of an acronym are kept")
+    }
+}

@@ -98,7 +98,7 @@ final class ValidationTests: XCTestCase {
         try process.run()
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0)
-        for name in ["PortSIPSpec+Generated.swift", "PortSIPAnswers+Generated.swift"] {
+        for name in ["PortSIPSpec+Generated.swift", "PortSIPAnswers+Generated.swift", "PortSIPDescriptions+Generated.swift"] {
             let generated = try Data(contentsOf: out.appendingPathComponent(name))
             let committed = try Data(contentsOf: root.appendingPathComponent("Sources/PBXCatalog/\(name)"))
             XCTAssertEqual(generated, committed, "\(name) is out of date")

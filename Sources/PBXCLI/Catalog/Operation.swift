@@ -52,9 +52,10 @@ public struct OperationArgument: Sendable {
 public struct BodyFlag: Sendable {
     public var flag: String
     public var key: String
-    public var help: String
+    /// Nil: the vendor document's description of the field says it.
+    public var help: String?
 
-    public init(_ flag: String, _ key: String, _ help: String) {
+    public init(_ flag: String, _ key: String, _ help: String? = nil) {
         self.flag = flag
         self.key = key
         self.help = help

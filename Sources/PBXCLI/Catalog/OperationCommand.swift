@@ -38,7 +38,8 @@ enum OperationCommand {
             case "number": kind = .number
             default: kind = schema.flatMap(SchemaValidator.enumValues(of:)).map { .choice($0) } ?? .string
             }
-            var flag = Flag(bodyFlag.flag, kind, value: kind == .choice(["true", "false"]) ? "BOOL" : nil, help: bodyFlag.help)
+            let help = bodyFlag.help ?? spec.flatMap { PortSIPDescriptions.field(bodyFlag.key, of: $0.operationId) } ?? bodyFlag.key.replacingOccurrences(of: "_", with: " ")
+            var flag = Flag(bodyFlag.flag, kind, value: kind == .choice(["true", "false"]) ? "BOOL" : nil, help: help)
             flag.required = operation.shape == .create && spec?.bodySchema.map { InputChecks.requiredNames(of: $0).contains(bodyFlag.key) } == true
             flags.append(flag)
         }

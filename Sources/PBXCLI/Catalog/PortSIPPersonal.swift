@@ -17,7 +17,7 @@ enum PortSIPPersonalCatalog {
         let r = R(group: ["phones"], noun: "phone", base: "/user/phones", admin: ("/users/{id}/phones", "phone_id"),
                   columns: ["id", "mac", "vendor", "model", "language", "preferred_transport"], idHelp: "phone ID",
                   createFlags: [
-                      BodyFlag("mac", "mac", "MAC address"), BodyFlag("vendor", "vendor", "phone vendor"), BodyFlag("model", "model", "phone model"),
+                      BodyFlag("mac", "mac", "MAC address"), BodyFlag("vendor", "vendor"), BodyFlag("model", "model"),
                       BodyFlag("filename", "filename", "provisioning template file name"), BodyFlag("language", "language", "display language"),
                       BodyFlag("transfer", "transfer", "transfer method"), BodyFlag("timezone", "timezone", "time zone"),
                       BodyFlag("interface", "interface", "interface for auto provisioning"), BodyFlag("transport", "preferred_transport", "SIP transport"),
@@ -36,7 +36,7 @@ enum PortSIPPersonalCatalog {
     static var holidays: [Operation] {
         let flags = [
             BodyFlag("name", "name", "holiday name"), BodyFlag("region", "region", "ISO 3166-1 alpha-3 country code"),
-            BodyFlag("consecutive", "consecutive", "whether it spans consecutive days"), BodyFlag("every-year", "every_year", "whether it repeats every year"),
+            BodyFlag("consecutive", "consecutive"), BodyFlag("every-year", "every_year", "whether it repeats every year"),
         ]
         let r = R(group: ["holidays"], noun: "holiday", base: "/user/holidays", admin: ("/users/{id}/holidays", "holiday_id"),
                   columns: ["id", "name", "region", "consecutive", "every_year", "month_start", "day_start", "month_end", "day_end"], idHelp: "holiday ID",

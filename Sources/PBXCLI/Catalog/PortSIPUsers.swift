@@ -10,6 +10,29 @@ enum PortSIPUsersCatalog {
     static let userColumns = ["id", "name", "extension_number", "display_name", "email", "role", "enabled"]
     static let user = OperationArgument("USER", "user ID or extension number", .user)
 
+    /// `users create`; `users import` and `users apply` send the same request, row by
+    /// row, with this entry's schema, rules and secrets.
+    static var create: Operation {
+        var create = Operation(["users", "create"], "Create a user", .create, "POST", "/users", noun: "user")
+        create.bodyFlags = [
+            BodyFlag("name", "name", "account name: letters, digits, _ - ' . (not admin, system, administrator, root)"),
+            BodyFlag("display-name", "display_name", "display name"),
+            BodyFlag("email", "email", "email address"),
+            BodyFlag("role", "role", "role name, e.g. StandardUser"),
+            BodyFlag("extension", "extension_number", "extension number, 3-64 digits"),
+            BodyFlag("department", "department"),
+            BodyFlag("mobile-phone", "mobile_phone", "mobile phone number"),
+            BodyFlag("enabled", "enabled", "whether the extension is enabled"),
+        ]
+        create.secrets = [SecretField("password", "Password"), SecretField("extension_password", "Extension (SIP) password"), SecretField("voicemail_pin", "Voicemail PIN (6-10 digits)")]
+        create.rules = .users
+        create.examples = [
+            "pbxctl users create --name alice --display-name 'Alice Smith' --email alice@example.com --role StandardUser --extension 1301 -F password=@password.txt -F extension_password=@sip-password.txt -F voicemail_pin=@pin.txt",
+            "pbxctl users create --data alice.json",
+        ]
+        return create
+    }
+
     static var users: [Operation] {
         var list = Operation(["users", "list"], "List users", .list, "GET", "/users", noun: "user")
         list.columns = userColumns
@@ -20,29 +43,13 @@ enum PortSIPUsersCatalog {
         get.secretOutputFields = ["voicemail_pin"]
         get.examples = ["pbxctl users get 1001", "pbxctl users get NzAwNTUxOTA5NzczMTQ4MTYx -o json"]
 
-        var create = Operation(["users", "create"], "Create a user", .create, "POST", "/users", noun: "user")
-        create.bodyFlags = [
-            BodyFlag("name", "name", "account name: letters, digits, _ - ' . (not admin, system, administrator, root)"),
-            BodyFlag("display-name", "display_name", "display name"),
-            BodyFlag("email", "email", "email address"),
-            BodyFlag("role", "role", "role name, e.g. StandardUser"),
-            BodyFlag("extension", "extension_number", "extension number, 3-64 digits"),
-            BodyFlag("department", "department", "department"),
-            BodyFlag("mobile-phone", "mobile_phone", "mobile phone number"),
-            BodyFlag("enabled", "enabled", "whether the extension is enabled"),
-        ]
-        create.secrets = [SecretField("password", "Password"), SecretField("extension_password", "Extension (SIP) password"), SecretField("voicemail_pin", "Voicemail PIN (6-10 digits)")]
-        create.rules = .users
-        create.examples = [
-            "pbxctl users create --name alice --display-name 'Alice Smith' --email alice@example.com --role StandardUser --extension 1301 -F password=@password.txt -F extension_password=@sip-password.txt -F voicemail_pin=@pin.txt",
-            "pbxctl users create --data alice.json",
-        ]
+        let create = self.create
 
         var update = Operation(["users", "update"], "Update a user", .update, "POST", "/users/{id}", noun: "user")
         update.arguments = [user]
         update.bodyFlags = [
             BodyFlag("display-name", "display_name", "display name"), BodyFlag("email", "email", "email address"),
-            BodyFlag("department", "department", "department"), BodyFlag("mobile-phone", "mobile_phone", "mobile phone number"),
+            BodyFlag("department", "department"), BodyFlag("mobile-phone", "mobile_phone", "mobile phone number"),
             BodyFlag("enabled", "enabled", "enable or disable the extension"),
         ]
         update.rules = .users

@@ -14,7 +14,9 @@ enum ImportCommand {
 
     /// Columns an export writes that are not fields of a create; an import skips them.
     static let readOnlyFields: Set<String> = ["id", "created_at", "profile", "avatar_file_name", "avatar_file_size", "avatar_file_url", "sync_type", "ms365_id", "presence", "presence_note", "balance"]
-    static let secretFields = ["password", "extension_password", "voicemail_pin"]
+    /// What a row becomes: `users create`'s request, schema, rules and secrets.
+    static let entry = PortSIPUsersCatalog.create
+    static let secretFields = entry.secrets.map(\.key)
     /// The reason column of FILE.failed.csv; a re-run with that file ignores it.
     static let failureColumn = "error"
 
@@ -49,7 +51,7 @@ enum ImportCommand {
             guard let data = FileManager.default.contents(atPath: source) else { throw APIError.usage("\(source): cannot read the file") }
             bytes = Array(data)
         }
-        guard let schema = PortSIPSpec.shared.operation("POST", "/users")?.bodySchema else { throw APIError.local("no createUser schema") }
+        guard let schema = entry.specOperation?.bodySchema else { throw APIError.local("no schema for \(entry.method) \(entry.path)") }
         let format = line[CommonFlags.rosterFormat] ?? sniff(source, bytes)
         var rows = try format == "jsonl" ? readJSONLines(bytes) : readCSV(bytes, schema: schema)
 
@@ -68,7 +70,7 @@ enum ImportCommand {
         let generated = secrets?.fill(&rows) ?? [:]
         try validate(rows, schema: schema)
         if app.clientSettings.dryRun {
-            for row in rows { try client.call("POST", "/users", body: .object(row.body)) }
+            for row in rows { try client.call(entry.method, entry.path, body: .object(row.body)) }
             invocation.io.err("dry run: \(rows.count) user\(rows.count == 1 ? "" : "s") would be created, \(skipped) skipped; nothing was sent"
                 + (generated.isEmpty ? "" : " and no secrets were written") + "\n")
             return
@@ -166,7 +168,7 @@ enum ImportCommand {
 
     /// Every row against the vendor schema and the prose rules, plus duplicates within the file.
     static func validate(_ rows: [Row], schema: JSON) throws {
-        let validator = RequestValidator(operationId: "createUser", schema: schema, rules: .users)
+        let validator = RequestValidator(operationId: entry.specOperation?.operationId ?? "createUser", schema: schema, rules: entry.rules)
         var problems: [(line: Int, text: String)] = []
         var invalidRows = 0
         var names: [String: Int] = [:]
@@ -292,7 +294,7 @@ enum ImportCommand {
             var failure: String?
             var createdID: String?
             do {
-                let answer = try client.call("POST", "/users", body: .object(row.body))
+                let answer = try client.call(entry.method, entry.path, body: .object(row.body))
                 createdID = answer.json?["id"]?.stringValue
             } catch let error as APIError {
                 failure = error.kind == .interrupted ? "not finished: interrupted" : error.text

@@ -84,7 +84,7 @@ struct UsersPlan {
             guard let data = FileManager.default.contents(atPath: source) else { throw APIError.usage("\(source): cannot read the file") }
             bytes = Array(data)
         }
-        guard let schema = PortSIPSpec.shared.operation("POST", "/users")?.bodySchema else { throw APIError.local("no createUser schema") }
+        guard let schema = ImportCommand.entry.specOperation?.bodySchema else { throw APIError.local("no schema for users create") }
         let chosen = format ?? ImportCommand.sniff(source, bytes)
         let rows = try chosen == "jsonl" ? ImportCommand.readJSONLines(bytes) : ImportCommand.readCSV(bytes, schema: schema)
         return rows.map { row in
@@ -103,7 +103,7 @@ struct UsersPlan {
     /// Every row names an extension once, and sets only fields a user has, with values
     /// the vendor document allows; a create's required fields are checked when applied.
     static func validate(_ rows: [Row]) throws {
-        guard let schema = PortSIPSpec.shared.operation("POST", "/users")?.bodySchema else { throw APIError.local("no createUser schema") }
+        guard let schema = ImportCommand.entry.specOperation?.bodySchema else { throw APIError.local("no schema for users create") }
         let known = Set(SchemaValidator.propertyNames(of: schema))
         var problems: [String] = []
         var seen: [String: Int] = [:]

@@ -121,7 +121,7 @@ enum UsersReconcileCommands {
                 let generated = secrets.fill(&importRows)
                 generatedRows = importRows.filter { generated[$0.line] != nil }
             }
-            guard let schema = PortSIPSpec.shared.operation("POST", "/users")?.bodySchema else { throw APIError.local("no createUser schema") }
+            guard let schema = ImportCommand.entry.specOperation?.bodySchema else { throw APIError.local("no schema for users create") }
             if !(app.clientSettings.dryRun && line[CommonFlags.generateSecrets]) { try ImportCommand.validate(importRows, schema: schema) }
             let bodies = Dictionary(importRows.map { ($0.body["extension_number"]?.cellText ?? "", $0.body) }, uniquingKeysWith: { first, _ in first })
             for index in plan.changes.indices where plan.changes[index].action == .create {
@@ -218,7 +218,7 @@ enum UsersReconcileCommands {
                 guard index == updates.first else { continue }
                 ok = send(updates) { _ = try client.call("POST", PathTemplate.fill("/users/{id}", [user]), body: .object(updateBody)) }
             case .create:
-                ok = send([index]) { _ = try client.call("POST", "/users", body: .object(change.body ?? JSONObject())) }
+                ok = send([index]) { _ = try client.call(ImportCommand.entry.method, ImportCommand.entry.path, body: .object(change.body ?? JSONObject())) }
             case .role:
                 ok = send([index]) { _ = try client.call("POST", PathTemplate.fill("/users/{id}/role", [user]), body: .object(JSONObject([("role", change.to ?? .null)]))) }
             case .groupAdd, .groupRemove:
