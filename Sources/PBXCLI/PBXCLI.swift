@@ -40,11 +40,9 @@ public enum PBXCLI {
         var mistake: UsageError?
         do {
             line = try CommandLineParser(root: root).parse(arguments)
-        } catch let error as CommandLineError {
+        } catch {
             line = error.partial
             mistake = error.usage
-        } catch {
-            preconditionFailure("the parser throws only CommandLineError")
         }
         app.line = line
         app.globals = GlobalOptions(line, environment: io.environment)

@@ -12,7 +12,7 @@ public struct CommandLineParser {
 
     /// The parsed line, or a `CommandLineError` carrying the first mistake and what
     /// could be read around it.
-    public func parse(_ arguments: [String]) throws -> ParsedCommandLine {
+    public func parse(_ arguments: [String]) throws(CommandLineError) -> ParsedCommandLine {
         var firstError: UsageError?
         func note(_ error: UsageError) { if firstError == nil { firstError = error } }
         var node = root
@@ -82,18 +82,18 @@ public struct CommandLineParser {
         var values: [String: [String]] = [:]
         let known = node.flags + globals
         for (token, separateValue) in flagTokens {
-            do { try read(token, separateValue, known: known, into: &values, node: node) } catch let error as UsageError { note(error) }
+            do { try read(token, separateValue, known: known, into: &values, node: node) } catch { note(error) }
         }
         let wantsHelp = helpWords || values["help"] != nil
         if firstError == nil, !wantsHelp, values["version"] == nil, node.run != nil {
-            do { try checkArguments(positionals, for: node) } catch let error as UsageError { note(error) }
+            do { try checkArguments(positionals, for: node) } catch { note(error) }
         }
         let line = ParsedCommandLine(command: node, positionals: positionals, values: values, helpRequested: wantsHelp)
         if let firstError { throw CommandLineError(usage: firstError, partial: line) }
         return line
     }
 
-    private func read(_ token: String, _ separateValue: String?, known: [Flag], into values: inout [String: [String]], node: Command) throws {
+    private func read(_ token: String, _ separateValue: String?, known: [Flag], into values: inout [String: [String]], node: Command) throws(UsageError) {
         if token.hasPrefix("--") {
             let body = String(token.dropFirst(2))
             let parts = body.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -128,7 +128,7 @@ public struct CommandLineParser {
         return NumberText.decimal(token) != nil
     }
 
-    private func record(_ flag: Flag, value: String?, explicitInline: Bool, into values: inout [String: [String]], node: Command) throws {
+    private func record(_ flag: Flag, value: String?, explicitInline: Bool, into values: inout [String: [String]], node: Command) throws(UsageError) {
         var text: String
         if flag.takesValue {
             guard let value else { throw UsageError("flag --\(flag.long) needs a value (\(flag.valueName))") }
@@ -181,7 +181,7 @@ public struct CommandLineParser {
         globals.first { $0.short == short } ?? node.allCommands.lazy.flatMap(\.flags).first { $0.short == short }
     }
 
-    private func checkArguments(_ positionals: [String], for command: Command) throws {
+    private func checkArguments(_ positionals: [String], for command: Command) throws(UsageError) {
         let required = command.arguments.filter { !$0.optional }.count
         let variadic = command.arguments.last?.variadic == true
         if positionals.count < required {

@@ -14,13 +14,11 @@ final class ParserTests: XCTestCase {
         do {
             _ = try CommandLineParser(root: root).parse(words)
             return nil
-        } catch let error as CommandLineError {
+        } catch {
             // pbxctl reports the engine's usage error as its own exit-2 error.
             let reported = APIError(error.usage)
             XCTAssertEqual(reported.exitCode, 2)
             return reported.message
-        } catch {
-            return "\(error)"
         }
     }
 
