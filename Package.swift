@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "PBXCatalog", dependencies: ["PBXJSON"]),
         .target(name: "PBXClient", dependencies: ["PBXJSON", "CCurl"]),
         .target(name: "PBXSandbox", dependencies: ["PBXJSON", "PBXCatalog", "PBXCrypto"]),
-        .target(name: "PBXCLI", dependencies: ["PBXEngine", "PBXJSON", "PBXCatalog", "PBXClient", "PBXSandbox", "PBXCrypto", "CCurl"]),
+        .target(name: "PBXCLI", dependencies: ["PBXEngine", "PBXJSON", "PBXCatalog", "PBXClient", "PBXSandbox", "PBXCrypto"]),
         .testTarget(name: "PBXUnitTests", dependencies: ["PBXCLI", "PBXEngine", "PBXJSON", "PBXCatalog", "PBXClient", "PBXSandbox", "PBXCrypto"]),
         .testTarget(name: "PBXEndToEndTests", dependencies: ["PBXJSON"], exclude: ["seed-operations.txt"]),
     ],

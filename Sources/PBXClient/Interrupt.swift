@@ -57,6 +57,17 @@ public struct Interrupt: Sendable {
         pbx_interrupt_mark_reported()
     }
 
+    /// A partial file the watchdog removes if it has to end the process; `forget` it
+    /// once the file is complete or gone. Nil when every slot is taken.
+    public static func removeOnKill(_ path: String) -> Int32? {
+        let slot = pbx_cleanup_register(path)
+        return slot >= 0 ? slot : nil
+    }
+
+    public static func forget(_ slot: Int32?) {
+        if let slot { pbx_cleanup_unregister(slot) }
+    }
+
     /// Forgets a Ctrl-C that was handled as a command's normal end.
     public static func clear() {
         pbx_interrupt_clear()

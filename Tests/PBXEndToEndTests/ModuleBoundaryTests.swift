@@ -11,6 +11,8 @@ final class ModuleBoundaryTests: XCTestCase {
         "PBXCatalog": ["Foundation", "PBXJSON"],
         "PBXClient": ["Foundation", "Glibc", "Darwin", "PBXJSON", "CCurl"],
         "PBXSandbox": ["Foundation", "Glibc", "Darwin", "PBXJSON", "PBXCatalog", "PBXCrypto"],
+        // libcurl is the client's alone.
+        "PBXCLI": ["Foundation", "Glibc", "Darwin", "PBXEngine", "PBXJSON", "PBXCatalog", "PBXClient", "PBXSandbox", "PBXCrypto"],
     ]
 
     func testModulesImportOnlyWhatTheirLayerAllows() throws {

@@ -1,4 +1,3 @@
-import CCurl
 import Foundation
 import PBXClient
 import PBXEngine
@@ -51,12 +50,12 @@ enum DownloadCommand {
             throw APIError.usage("\(target) already exists; pass --force to overwrite it")
         }
         let (temporary, fd) = try SafeFiles.createTemporary(beside: target)
-        let cleanup = pbx_cleanup_register(temporary)
+        let cleanup = Interrupt.removeOnKill(temporary)
         var keep = false
         defer {
             close(fd)
             if !keep { unlink(temporary) }
-            pbx_cleanup_unregister(cleanup)
+            Interrupt.forget(cleanup)
         }
         let response = try client.download(request, to: fd)
         try check(response, client)
