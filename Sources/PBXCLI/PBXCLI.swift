@@ -35,7 +35,6 @@ public enum PBXCLI {
     public static func run(_ arguments: [String], io: IOContext, backends: BackendRegistry = .standard,
                            transport: @escaping TransportFactory = CurlTransport.factory, clock: Clock = SystemClock()) -> Int32 {
         let root = RootCommand.build(backends: backends)
-        let app = App(io: io, root: root, backends: backends, transport: transport, clock: clock)
         let line: ParsedCommandLine
         var mistake: UsageError?
         do {
@@ -44,8 +43,7 @@ public enum PBXCLI {
             line = error.partial
             mistake = error.usage
         }
-        app.line = line
-        app.globals = GlobalOptions(line, environment: io.environment)
+        let app = App(io: io, root: root, line: line, backends: backends, transport: transport, clock: clock)
         let jsonErrors = app.globals.jsonErrors
         do {
             if let mistake { throw APIError(mistake) }

@@ -15,9 +15,12 @@ public final class App {
     public let root: Command
     /// The backends this run knows; the tree in `root` was built from the same list.
     public let backends: BackendRegistry
-    public internal(set) var line: ParsedCommandLine!
+    /// The command line, read to its end even when it holds a mistake.
+    public let line: ParsedCommandLine
     /// The global flags and knobs, read once from `line` and the environment.
-    var globals: GlobalOptions!
+    let globals: GlobalOptions
+    /// How records are printed: the global flags with this terminal's facts, worked out once.
+    public let output: OutputOptions
     private var cachedStore: ConfigStore?
     private var cachedTransport: Transport?
     private var cachedClients: [BackendType: APIClient] = [:]
@@ -28,13 +31,26 @@ public final class App {
     /// Import workers reach `store()` and `transport()` through a token refresh.
     private let cacheLock = NSLock()
 
-    init(io: IOContext, root: Command, backends: BackendRegistry = .standard, transport: @escaping TransportFactory = CurlTransport.factory, clock: Clock = SystemClock()) {
+    init(io: IOContext, root: Command, line: ParsedCommandLine, backends: BackendRegistry = .standard,
+         transport: @escaping TransportFactory = CurlTransport.factory, clock: Clock = SystemClock()) {
         self.io = io
         self.clock = clock
         makeTransport = transport
         started = clock.now
         self.root = root
         self.backends = backends
+        self.line = line
+        let globals = GlobalOptions(line, environment: io.environment)
+        self.globals = globals
+        var options = OutputOptions()
+        options.format = globals.format
+        options.fields = globals.fields
+        options.noHeaders = globals.noHeaders
+        options.quiet = globals.quiet
+        options.isTTY = io.stdoutIsTTY
+        options.width = io.terminalWidth
+        options.color = Self.colour(globals.color, io: io)
+        output = options
     }
 
     var environment: [String: String] { io.environment }
@@ -50,25 +66,12 @@ public final class App {
         return store
     }
 
-    /// How records are printed: the global flags with this terminal's facts.
-    public var output: OutputOptions {
-        var options = OutputOptions()
-        options.format = globals.format
-        options.fields = globals.fields
-        options.noHeaders = globals.noHeaders
-        options.quiet = globals.quiet
-        options.isTTY = io.stdoutIsTTY
-        options.width = io.terminalWidth
-        options.color = colour
-        return options
-    }
-
     /// NO_COLOR counts only when non-empty (no-color.org); a dumb terminal gets none.
-    var colour: Bool {
-        switch globals.color {
+    static func colour(_ when: String, io: IOContext) -> Bool {
+        switch when {
         case "always": return true
         case "never": return false
-        default: return io.stdoutIsTTY && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+        default: return io.stdoutIsTTY && (io.environment["NO_COLOR"] ?? "").isEmpty && io.environment["TERM"] != "dumb"
         }
     }
 
