@@ -23,7 +23,7 @@ enum RegistrationCheckCommand {
                     + "`REGISTRATION OK - 1001 registered from 192.0.2.10:5060 (Yealink T46U) | registrations=1`, and exits 0 OK, 2 CRITICAL (not registered) or 3 UNKNOWN (could not tell: no answer, refused, unknown device state), "
                     + "for Nagios, Icinga, Naemon and Sensu.",
                 arguments: [Argument("USER", "user ID or extension number (Rocket.Chat: default the profile's own user)", optional: true)],
-                flags: Flag.of(wait, nagios),
+                flags: Flag.of(wait, nagios, CommonFlags.showSecrets.with(help: "with -o json, jsonl, csv or tsv: show the answer's secrets (Rocket.Chat's SIP password) instead of ***")),
                 examples: ["pbxctl registration check 1001", "pbxctl registration check 1001 --wait 60 && echo registered",
                            "pbxctl registration check 1001 --nagios", "pbxctl registration check -p chat --nagios"],
                 backend: .portsip, run: { invocation in try run(invocation) })
@@ -44,7 +44,7 @@ enum RegistrationCheckCommand {
         let output = invocation.app.output
         // A script that asks for JSON gets the status the verdict was drawn from.
         if !nagios, output.format != .table, !output.quiet, let answer = reading.answer {
-            Renderer(options: output, sink: invocation.io.stdout).single(answer)
+            Renderer(options: output, sink: invocation.io.stdout, masking: invocation.line[CommonFlags.showSecrets] ? [] : reading.secretFields).single(answer)
         }
         let wait = invocation.line[Self.wait] ?? 0
         let after = wait > 0 && reading.state != .registered ? " after \(Int(wait))s" : ""

@@ -16,6 +16,9 @@ struct RegistrationReading: Equatable {
     var deviceState: String?
     /// The answer the verdict was drawn from, printed by `check -o json`.
     var answer: JSON?
+    /// Its fields that hold secrets (Rocket.Chat's SIP password), printed as `***`
+    /// unless `--show-secrets`.
+    var secretFields: [String] = []
 }
 
 /// A backend that can tell whether an agent's phone is registered (`registration check`, `watch`).

@@ -18,6 +18,9 @@ enum RocketChatCommands {
                 backend: .rocketchat, run: { invocation in try run(invocation) })
     }
 
+    /// What a registration answer holds that must not be printed as it is.
+    static let secretFields = ["extensionDetails.password"]
+
     static func run(_ invocation: Invocation) throws {
         let app = invocation.app
         let profile = try invocation.profile()
@@ -29,7 +32,7 @@ enum RocketChatCommands {
         var options = app.output
         if options.fields == nil, options.format != .json, options.format != .jsonl { options.fields = tableFields }
         Renderer(options: options, sink: invocation.io.stdout, idKey: "extensionDetails.extension",
-                 masking: invocation.line[CommonFlags.showSecrets] ? [] : ["extensionDetails.password"]).single(registration)
+                 masking: invocation.line[CommonFlags.showSecrets] ? [] : secretFields).single(registration)
     }
 
     /// A user's registration, decoded and verified; nil on a dry run.
@@ -115,7 +118,7 @@ enum RocketChatCommands {
             let raw = details?["state"]?.stringValue
             let state = RegistrationProbe.state(ofDevice: raw)
             return RegistrationReading(state: state, count: state == .registered ? 1 : 0, contacts: [], deviceState: RegistrationProbe.printable(raw ?? "none", limit: 32),
-                                       answer: registration)
+                                       answer: registration, secretFields: secretFields)
         }
     }
 }

@@ -40,6 +40,18 @@ final class RegistrationProbeEndToEndTests: InProcessSandboxTestCase {
         XCTAssertEqual(InProcess.run(["registration", "check", "1001"], env: env).code, 0)
     }
 
+    /// The answer a check prints is masked as `registration get` masks it.
+    func testACheckPrintsTheRocketChatAnswerWithoutItsSIPPassword() throws {
+        for format in ["json", "jsonl", "csv"] {
+            let checked = InProcess.run(["registration", "check", "1001", "-o", format], env: rocketEnv())
+            XCTAssertEqual(checked.code, 0, checked.stderr)
+            XCTAssertTrue(checked.stdout.contains("***"), "\(format): \(checked.stdout)")
+            XCTAssertFalse(checked.stdout.contains("my$up3erP@ssw0rd"), "\(format): \(checked.stdout)")
+        }
+        let shown = InProcess.run(["registration", "check", "1001", "-o", "json", "--show-secrets"], env: rocketEnv())
+        XCTAssertTrue(shown.stdout.contains("my$up3erP@ssw0rd"), shown.stdout + shown.stderr)
+    }
+
     func testRocketChatCheckFollowsTheDeviceState() throws {
         defer { try? setDeviceState("Not in use") }
         let env = rocketEnv()
