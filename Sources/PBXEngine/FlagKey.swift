@@ -42,12 +42,12 @@ extension FlagKey where Value == String? {
 }
 
 extension FlagKey where Value == String? {
-    /// A number checked like `.number` but kept as written, for a body that must carry
-    /// it unchanged (`-0.50` stays `-0.50`).
+    /// A number checked like `.number` and kept as JSON text for a body that must carry
+    /// its digits unchanged (`-0.50` stays `-0.50`; `+007` is sent as `7`).
     public static func numberText(_ long: String, value: String? = nil, in range: ClosedRange<Double>? = nil, hidden: Bool = false, help: String) -> FlagKey {
         var flag = Flag(long, .number, value: value, hidden: hidden, help: help)
         flag.range = range
-        return FlagKey(flag: flag) { $0?.last }
+        return FlagKey(flag: flag) { $0?.last.flatMap(NumberText.json) }
     }
 }
 

@@ -15,6 +15,19 @@ public enum NumberText {
         decimal(text) != nil && !text.contains(".") ? Int(text) : nil
     }
 
+    /// A plain decimal as JSON writes a number: no `+`, no leading zeros (`+007.50` is
+    /// `7.50`); the digits after the point stay as typed. Nil when `text` is no decimal.
+    public static func json(_ text: String) -> String? {
+        guard decimal(text) != nil else { return nil }
+        var rest = Substring(text)
+        var sign = ""
+        if rest.first == "+" { rest = rest.dropFirst() } else if rest.first == "-" { sign = "-"; rest = rest.dropFirst() }
+        let whole = rest.prefix { $0 != "." }
+        let fraction = rest.dropFirst(whole.count)
+        let digits = whole.drop { $0 == "0" }
+        return sign + (digits.isEmpty ? "0" : String(digits)) + fraction
+    }
+
     /// A bound as help and errors print it: `30`, not `30.0`.
     public static func text(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)

@@ -28,6 +28,11 @@ final class CatalogVariantTests: XCTestCase {
         XCTAssertEqual(try plan(["speed-dials", "list", "--kind", "100"]).template, "/user/speed_dial_100")
         XCTAssertEqual(try plan(["speed-dials", "list"]).template, "/user/speed_dial_8")
         XCTAssertEqual(try plan(["contacts", "favorite", "c-1", "--kind", "business"]).template, "/user/business_contacts/{id}/favorite")
+        // A JSON number however the amount was written: no sign, no leading zeros.
+        for (typed, sent) in [("007", "7"), ("+5", "5"), ("-00.50", "-0.50"), ("0", "0"), ("+0.0", "0.0")] {
+            let plan = try plan(["users", "balance", "1001", "--set=\(typed)"])
+            XCTAssertEqual(plan.body.map { JSON.object($0).compactText }, #"{"balance":"# + sent + "}", typed)
+        }
         let every = try plan(["users", "reset-profile"])
         XCTAssertEqual(every.template, "/users/profile")
         XCTAssertEqual(every.confirmQuestion, "Reset the profile of every user?")
