@@ -98,7 +98,9 @@ public enum PBXCLI {
         if jsonErrors { io.err(error.json.compactText + "\n") }
         if error.kind == .usage, RegistrationCheckCommand.wantsNagios(arguments) {
             // A monitoring system reads exit 2 as CRITICAL; a bad command line is UNKNOWN to it.
-            io.out("REGISTRATION UNKNOWN - \(RegistrationProbe.printable(error.text, limit: 200))\n")
+            // The message's first line says it; the rest is advice for a person at a terminal.
+            let first = error.text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? error.text
+            io.out("REGISTRATION UNKNOWN - \(RegistrationProbe.printable(first, limit: 200))\n")
             return 3
         }
         return error.exitCode

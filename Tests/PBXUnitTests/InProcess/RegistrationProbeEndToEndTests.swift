@@ -35,6 +35,11 @@ final class RegistrationProbeEndToEndTests: InProcessSandboxTestCase {
         let badFlag = InProcess.run(["registration", "check", "1001", "--nagios", "--wait", "soon"], env: env)
         XCTAssertEqual(badFlag.code, 3, "a bad command line is UNKNOWN to a monitoring system, not CRITICAL")
         XCTAssertTrue(badFlag.stdout.hasPrefix("REGISTRATION UNKNOWN - "), badFlag.stdout)
+        let unknownFlag = InProcess.run(["registration", "check", "1001", "--nagios", "--bogus"], env: env)
+        XCTAssertEqual(unknownFlag.code, 3)
+        XCTAssertTrue(unknownFlag.stdout.hasPrefix("REGISTRATION UNKNOWN - unknown flag --bogus"), unknownFlag.stdout)
+        XCTAssertFalse(unknownFlag.stdout.contains("?"), "a message's first line, not its line breaks as '?': \(unknownFlag.stdout)")
+        XCTAssertEqual(unknownFlag.stdout.filter { $0 == "\n" }.count, 1, "one line")
         // Without --nagios the codes stay as they were.
         XCTAssertEqual(InProcess.run(["registration", "check", "1002"], env: env).code, 7)
         XCTAssertEqual(InProcess.run(["registration", "check", "1001"], env: env).code, 0)
