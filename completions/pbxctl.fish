@@ -493,6 +493,7 @@ complete -c pbxctl -n '__pbxctl_is \'pbxctl registration\'' -a 'get' -d 'Show a 
 complete -c pbxctl -n '__pbxctl_is \'pbxctl registration unregister\'' -l yes -s y -d 'do not ask for confirmation'
 complete -c pbxctl -n '__pbxctl_is \'pbxctl registration check\'' -l wait -x -d 'poll until the user registers or SEC seconds pass'
 complete -c pbxctl -n '__pbxctl_is \'pbxctl registration check\'' -l nagios -d 'print one Monitoring Plugins status line and exit 0 OK, 2 CRITICAL, 3 UNKNOWN'
+complete -c pbxctl -n '__pbxctl_is \'pbxctl registration check\'' -l show-secrets -d 'with -o json, jsonl, csv or tsv: show the answer\'s secrets (Rocket.Chat\'s SIP password) instead of ***'
 complete -c pbxctl -n '__pbxctl_is \'pbxctl registration watch\'' -l interval -x -d 'seconds between polls (0.1 to 3600)'
 complete -c pbxctl -n '__pbxctl_is \'pbxctl registration get\'' -l show-secrets -d 'show the SIP password instead of ***'
 complete -c pbxctl -n '__pbxctl_is \'pbxctl callback-numbers\'' -a 'list' -d 'List a user\'s callback numbers, or the account\'s'

@@ -11,10 +11,10 @@ enum VonageCommands {
 
     /// Vonage pages hold 1 to 5000 numbers.
     static let pageSize = FlagKey<Int>.int("page-size", value: "N", default: 25, in: 1...5000, help: "numbers per request (1-5000)")
-    static let user = FlagKey<String?>.string("user", value: "agent-30", help: "list this user's numbers (default: every number in the account)")
+    static let user = FlagKey<String?>.string("user", value: "USER_ID", help: "list this user's numbers (default: every number in the account)")
 
     static var group: Command {
-        let user = Argument("agent-30", "Vonage user ID")
+        let user = Argument("USER_ID", "Vonage user ID, e.g. agent-30")
         let numbers = Argument("NUMBER_ID", "callback number IDs", variadic: true)
         return Command("callback-numbers", "Vonage Contact Center users' callback numbers", children: [
             Command("list", "List a user's callback numbers, or the account's",
@@ -85,7 +85,7 @@ enum VonageCommands {
     }
 
     static func set(_ invocation: Invocation) throws {
-        let user = try invocation.require("agent-30")
+        let user = try invocation.require("USER_ID")
         let path = try userPath(user)
         let ids = try requestedIDs(invocation)
         try invocation.confirm("Replace every callback number of \(user) with \(ids.count == 1 ? "this one" : "these \(ids.count)")?")
@@ -96,7 +96,7 @@ enum VonageCommands {
     /// Read the whole list until two reads agree, change it, write it back whole;
     /// no-ops say so and write nothing.
     static func modify(_ invocation: Invocation, adding: Bool) throws {
-        let user = try invocation.require("agent-30")
+        let user = try invocation.require("USER_ID")
         let path = try userPath(user)
         let wanted = try requestedIDs(invocation)
         let size = invocation.line[pageSize]

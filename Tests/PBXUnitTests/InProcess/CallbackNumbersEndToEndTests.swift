@@ -72,3 +72,14 @@ final class CallbackNumbersEndToEndTests: XCTestCase {
         XCTAssertFalse(numbers("agent-30", env).contains("cbn-050"))
     }
 }
+
+/// The arguments are named as docs/cli.md names them, in help and in errors.
+final class CallbackNumbersHelpTests: XCTestCase {
+    func testTheUserArgumentIsCalledUserID() {
+        let help = InProcess.run(["help", "callback-numbers", "add"], env: InProcess.environment(home: InProcess.temporaryDirectory()))
+        XCTAssertTrue(help.stdout.contains("pbxctl callback-numbers add USER_ID NUMBER_ID... [flags]"), help.stdout)
+        let missing = InProcess.run(["callback-numbers", "set"], env: InProcess.environment(home: InProcess.temporaryDirectory()))
+        XCTAssertEqual(missing.code, 2)
+        XCTAssertTrue(missing.stderr.contains("missing arguments USER_ID NUMBER_ID"), missing.stderr)
+    }
+}
