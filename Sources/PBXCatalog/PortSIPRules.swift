@@ -44,9 +44,9 @@ public enum PortSIPRules {
 
     public static func speedDialCodeProblem(_ code: String, kind: Int) -> String? {
         if kind == 8 {
-            return code.count == 1 && ("2"..."9").contains(code) ? nil : "speed-dial-8 codes are 2 to 9"
+            return code.count == 1 && ("2"..."9").contains(code) ? nil : "must be one digit, 2 to 9, for speed-dial-8"
         }
-        return code.count == 2 && code.allSatisfy({ $0.isASCII && $0.isNumber }) ? nil : "speed-dial-100 codes are 00 to 99"
+        return code.count == 2 && code.allSatisfy({ $0.isASCII && $0.isNumber }) ? nil : "must be two digits, 00 to 99, for speed-dial-100"
     }
 
     public static func digitsOnlyProblem(_ text: String) -> String? {

@@ -41,7 +41,7 @@ public enum HelpRenderer {
     }
 
     static func flagTable(_ flags: [Flag]) -> String {
-        let width = min(flags.map(\.signature.count).max() ?? 0, 30)
+        let width = min(flags.map(\.signature.count).max() ?? 0, 32)
         return flags.map { flag in
             var line = "  " + pad(flag.signature, width) + "  " + flag.help
             if flag.required { line += " (required)" }

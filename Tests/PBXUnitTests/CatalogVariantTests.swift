@@ -56,8 +56,10 @@ final class CatalogVariantTests: XCTestCase {
     /// Speed-dial codes follow the list the request goes to.
     func testSpeedDialCodesAreCheckedForTheirList() {
         XCTAssertEqual(PortSIPRules.bodyProblems(JSONObject([("code", "5")]), rules: .speedDials, path: "/user/speed_dial_8"), [])
-        XCTAssertEqual(PortSIPRules.bodyProblems(JSONObject([("code", "5")]), rules: .speedDials, path: "/user/speed_dial_100").map(\.message), ["speed-dial-100 codes are 00 to 99"])
+        XCTAssertEqual(PortSIPRules.bodyProblems(JSONObject([("code", "5")]), rules: .speedDials, path: "/user/speed_dial_100").map(\.message), ["must be two digits, 00 to 99, for speed-dial-100"])
         XCTAssertEqual(PortSIPRules.bodyProblems(JSONObject([("code", "05")]), rules: .speedDials, path: "/users/{id}/speed_dial_100"), [])
+        XCTAssertEqual(PortSIPRules.bodyProblems(JSONObject([("code", "1")]), rules: .speedDials, path: "/user/speed_dial_8").map(\.message),
+                       ["must be one digit, 2 to 9, for speed-dial-8"], "read after the flag: --code must be …")
     }
 }
 

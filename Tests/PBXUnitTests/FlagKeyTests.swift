@@ -81,3 +81,22 @@ final class FlagKeyTests: XCTestCase {
         XCTAssertThrowsError(try bad.validate())
     }
 }
+
+/// Help lays flags out in two columns that line up.
+final class HelpLayoutTests: XCTestCase {
+    func testEveryFlagsDescriptionStartsInTheSameColumn() throws {
+        let root = RootCommand.build()
+        for words in [["users", "create"], ["users", "list"], ["phones", "create"], ["sandbox"]] {
+            var node = root
+            for word in words { node = try XCTUnwrap(node.child(named: word)) }
+            let help = HelpRenderer.render(node)
+            let flagLines = help.components(separatedBy: "\nFlags:\n")[1].components(separatedBy: "\n\n")[0].split(separator: "\n")
+            let columns = Set(flagLines.map { line -> Int in
+                let signature = line.firstIndex { $0 != " " }!
+                let afterSignature = line[signature...].range(of: "  ")!.lowerBound
+                return line.distance(from: line.startIndex, to: line[afterSignature...].firstIndex { $0 != " " }!)
+            })
+            XCTAssertEqual(columns.count, 1, "\(words.joined(separator: " ")): \(flagLines.joined(separator: "\n"))")
+        }
+    }
+}
