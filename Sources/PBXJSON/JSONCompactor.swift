@@ -296,13 +296,18 @@ public struct JSONCompactor: Sendable {
                 return true
             }
             let frame = keySpans.count
+            // A 64-bit sketch of the keys seen (length, first and last byte): only a key
+            // whose bit is already set is compared with the others.
+            var sketch: UInt64 = 0
             while true {
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return false }
                 let keyStart = index + 1
                 guard string(key: true) else { return false }
                 let keyCount = index - 1 - keyStart
-                var other = frame
+                let bit: UInt64 = 1 << ((UInt64(truncatingIfNeeded: keyCount) &* 7 &+ UInt64(bytes[keyStart]) &* 31 &+ UInt64(bytes[index - 2])) & 63)
+                var other = sketch & bit == 0 ? keySpans.count : frame
+                sketch |= bit
                 while other < keySpans.count {
                     if keySpans[other + 1] == keyCount,
                         JSONCompactor.same(bytes, keySpans[other], keyStart, keyCount)

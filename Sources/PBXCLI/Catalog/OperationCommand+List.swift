@@ -15,7 +15,7 @@ extension OperationCommand {
         let app = invocation.app
         let line = invocation.line
         let spec = PortSIPSpec.shared.operation(plan.method, plan.template)
-        let schema = RecordSchema.of(operation)
+        let schema = RecordSchema.isNeeded(by: app.output) ? RecordSchema.of(operation) : nil
         let renderer = Renderer(options: app.output, sink: invocation.io.stdout, defaultColumns: operation.columns, idKey: operation.idKey,
                                 masking: masked(operation, invocation), recordFields: schema.map { RecordSchema.scalarPaths(of: $0) } ?? [])
         let (pageSize, limit) = listBounds(line)

@@ -111,7 +111,7 @@ enum CDRListCommand {
         if last != nil, limit != nil { throw APIError.usage("--last and --limit cannot be combined: --last N already prints at most N calls") }
         let client = try invocation.client()
         let path = line[tenant] ? "/cdrs" : "/user/cdrs"
-        let schema = RecordSchema.of(Operation(["cdrs", "list"], "", .list, "GET", path, noun: "call"))
+        let schema = RecordSchema.isNeeded(by: app.output) ? RecordSchema.of(Operation(["cdrs", "list"], "", .list, "GET", path, noun: "call")) : nil
         let fields = app.output.fields
         let renderer = Renderer(options: app.output, sink: invocation.io.stdout, defaultColumns: columns, idKey: "id",
                                 recordFields: schema.map { RecordSchema.scalarPaths(of: $0) } ?? [])
