@@ -200,12 +200,24 @@ public final class APIClient: @unchecked Sendable {
     /// arrives: memory holds one item however long the list. It is retried only while
     /// no item has been handed over, so nothing is printed twice.
     public func streamList(_ request: HTTPRequest, itemsKey: String = "items", onItem: @escaping (JSON) throws -> Void) throws -> (envelope: JSONObject, count: Int, dryRun: Bool) {
+        try streamList(request) { StreamingListParser(itemsKey: itemsKey, maxValueBytes: $0, onItem: onItem) }
+    }
+
+    /// `streamList` handing over each item as its compact form, masked as `compactor`
+    /// masks (see `StreamingListParser`'s compact mode): the bytes are valid during the call.
+    public func streamCompactList(_ request: HTTPRequest, itemsKey: String = "items", compactor: JSONCompactor,
+                                  onItem: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> (envelope: JSONObject, count: Int, dryRun: Bool)
+    {
+        try streamList(request) { StreamingListParser(itemsKey: itemsKey, maxValueBytes: $0, compactor: compactor, onCompactItem: onItem) }
+    }
+
+    private func streamList(_ request: HTTPRequest, makeParser: (_ maxItemBytes: Int) -> StreamingListParser) throws -> (envelope: JSONObject, count: Int, dryRun: Bool) {
         let (maxBytes, maxItem) = (settings.maxStreamedBytes, settings.maxItemBytes)
-        var parser = StreamingListParser(itemsKey: itemsKey, maxValueBytes: maxItem, onItem: onItem)
+        var parser = makeParser(maxItem)
         var failure: Error?
         var received = 0
         let answer = try exchange(request, retryable: { parser.itemCount == 0 }) { [transport, connection] request in
-            parser = StreamingListParser(itemsKey: itemsKey, maxValueBytes: maxItem, onItem: onItem)
+            parser = makeParser(maxItem)
             failure = nil
             received = 0
             do {

@@ -5,6 +5,11 @@ public final class StreamingListParser {
     public private(set) var envelope = JSONObject()
     public private(set) var itemCount = 0
     private let onItem: (JSON) throws -> Void
+    /// Set in compact mode: items go to `onCompactItem` as their compact bytes.
+    private let compactor: JSONCompactor?
+    private let onCompactItem: (UnsafeBufferPointer<UInt8>) throws -> Void
+    private var compactBuffer: [UInt8] = []
+    private var scratch = JSONCompactor.Scratch()
     private let itemsKey: String
 
     private enum State { case start, key, colon, valueStart, value, items, afterItems, done }
@@ -30,6 +35,37 @@ public final class StreamingListParser {
         self.itemsKey = itemsKey
         self.maxValueBytes = maxValueBytes
         self.onItem = onItem
+        compactor = nil
+        onCompactItem = { _ in }
+    }
+
+    /// Compact mode: each item is handed over as its compact form (masked as `compactor`
+    /// masks), the bytes `writeCompact` gives for the parsed item, made by `compactor`
+    /// where it can and by the parser where it cannot. The bytes are valid only during
+    /// the call. The envelope, errors and limits are as in the other mode.
+    public init(itemsKey: String = "items", maxValueBytes: Int = Int.max, compactor: JSONCompactor,
+                onCompactItem: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void)
+    {
+        self.itemsKey = itemsKey
+        self.maxValueBytes = maxValueBytes
+        onItem = { _ in }
+        self.compactor = compactor
+        self.onCompactItem = onCompactItem
+        compactBuffer.reserveCapacity(1024)
+    }
+
+    private func deliver(_ item: JSON) throws {
+        if let compactor {
+            compactBuffer.removeAll(keepingCapacity: true)
+            compactor.writeCompact(item, into: &compactBuffer)
+            try deliverCompactBuffer()
+        } else {
+            try onItem(item)
+        }
+    }
+
+    private func deliverCompactBuffer() throws {
+        try compactBuffer.withUnsafeBufferPointer { try onCompactItem($0) }
     }
 
     public func feed<Bytes: Sequence>(_ bytes: Bytes) throws where Bytes.Element == UInt8 {
@@ -67,13 +103,28 @@ public final class StreamingListParser {
     /// `,` or `]`, or nil to take the byte-tracking path from `start` (an item cut by the
     /// chunk's end, an empty list, or anything malformed, which that path reports).
     private func parseWhole(_ chunk: UnsafeBufferPointer<UInt8>, from start: Int) throws -> Int? {
-        guard let (item, end) = try? JSONParser.parseValue(in: chunk, from: start) else { return nil }
+        var item: JSON?
+        let end: Int
+        if let compactor {
+            compactBuffer.removeAll(keepingCapacity: true)
+            if let compactEnd = compactor.compact(chunk, from: start, into: &compactBuffer, scratch: &scratch) {
+                end = compactEnd
+            } else {
+                guard let (parsed, parsedEnd) = try? JSONParser.parseValue(in: chunk, from: start) else { return nil }
+                compactor.writeCompact(parsed, into: &compactBuffer)
+                end = parsedEnd
+            }
+        } else {
+            guard let (parsed, parsedEnd) = try? JSONParser.parseValue(in: chunk, from: start) else { return nil }
+            item = parsed
+            end = parsedEnd
+        }
         var next = end
         while next < chunk.count, chunk[next] == 0x20 || chunk[next] == 0x0A || chunk[next] == 0x0D || chunk[next] == 0x09 { next += 1 }
         guard next < chunk.count, chunk[next] == UInt8(ascii: ",") || chunk[next] == UInt8(ascii: "]") else { return nil }
         if next - start > maxValueBytes { throw ValueTooLarge(limit: maxValueBytes) }
         itemCount += 1
-        try onItem(item)
+        if let item { try onItem(item) } else { try deliverCompactBuffer() }
         if chunk[next] == UInt8(ascii: "]") {
             depth -= 1
             state = itemsDepth == 1 ? .done : .afterItems
@@ -256,10 +307,24 @@ public final class StreamingListParser {
             buffer.removeAll(keepingCapacity: true)
             return false
         }
+        if let compactor {
+            compactBuffer.removeAll(keepingCapacity: true)
+            let compacted = buffer.withUnsafeBufferPointer { bytes -> Bool in
+                guard var end = compactor.compact(bytes, from: 0, into: &compactBuffer, scratch: &scratch) else { return false }
+                while end < bytes.count, bytes[end] == 0x20 || bytes[end] == 0x0A || bytes[end] == 0x0D || bytes[end] == 0x09 { end += 1 }
+                return end == bytes.count
+            }
+            if compacted {
+                buffer.removeAll(keepingCapacity: true)
+                itemCount += 1
+                try deliverCompactBuffer()
+                return true
+            }
+        }
         let item = try JSONParser.parse(buffer)
         buffer.removeAll(keepingCapacity: true)
         itemCount += 1
-        try onItem(item)
+        try deliver(item)
         return true
     }
 }

@@ -15,7 +15,7 @@ extension OperationCommand {
         let app = invocation.app
         let line = invocation.line
         let spec = PortSIPSpec.shared.operation(plan.method, plan.template)
-        let schema = RecordSchema.of(operation)
+        let schema = RecordSchema.isNeeded(by: app.output) ? RecordSchema.of(operation) : nil
         let renderer = Renderer(options: app.output, sink: invocation.io.stdout, defaultColumns: operation.columns, idKey: operation.idKey,
                                 masking: masked(operation, invocation), recordFields: schema.map { RecordSchema.scalarPaths(of: $0) } ?? [])
         let (pageSize, limit) = listBounds(line)
@@ -27,26 +27,43 @@ extension OperationCommand {
         var checked = false
         let paged = pager.walker.paged
         let style = pager.style
+        // JSON Lines of whole items are copied from the answer's bytes where they can be
+        // (`CompactList`); any other page is parsed.
+        let compactor = renderer.compactor
+        let idKey = operation.idKey
         // Called from prefetch threads too: it touches no mutable state.
-        @Sendable func fetch(_ page: (skip: Int, top: Int)) throws -> (items: [JSON], total: Int?)? {
+        @Sendable func fetch(_ page: (skip: Int, top: Int)) throws -> (items: ListPage, total: Int?)? {
             var query = plan.query
             if paged { style.append(page, to: &query) }
-            let answer = try client.call("GET", plan.path, query: query)
+            let request = client.makeRequest(method: "GET", path: plan.path, query: query)
+            let sent = try client.send(request)
+            if !sent.dryRun, let compactor, (200..<300).contains(sent.raw.status),
+                let list = sent.raw.body.withUnsafeBufferPointer({ CompactList.make($0, idKey: idKey, compactor: compactor) })
+            {
+                return (.compact(list), try list.count.map { try PageWalker.count(of: $0) })
+            }
+            let answer = try client.decode(sent)
             if answer.dryRun { return nil }
             guard let json = answer.json, let items = json["items"]?.arrayValue ?? json.arrayValue else {
                 throw APIError(kind: .malformed, status: answer.status, code: "MALFORMED", message: "expected {\"count\", \"items\"} in the answer", backend: "portsip")
             }
-            return (items, try PageWalker.count(in: json))
+            return (.parsed(items), try PageWalker.count(in: json))
+        }
+        func emit(_ page: ListPage, kept: Int) {
+            switch page {
+            case .parsed(let items): renderer.emit(Array(items.prefix(kept)))
+            case .compact(let list): renderer.emit(compactLines: list.prefix(kept))
+            }
         }
         while let page = pager.next() {
             try Interrupt.process.check()
             guard let (items, total) = try fetch(page) else { return }
             if !checked {
-                try RecordSchema.checkFields(app.output.fields, schema: schema, records: items)
+                if case .parsed(let records) = items { try RecordSchema.checkFields(app.output.fields, schema: schema, records: records) }
                 checked = true
             }
             let kept = pager.accept(items, total: total)
-            renderer.emit(Array(items.prefix(kept)))
+            emit(items, kept: kept)
             invocation.io.stdout.flush()
             try invocation.io.stdout.checkOutputWritten()
             // Once the first page has told the total, the rest are known: fetch them a
@@ -58,9 +75,10 @@ extension OperationCommand {
                     let gate = AdaptiveConcurrency(initial: AdaptiveConcurrency.initial, maximum: AdaptiveConcurrency.pagingMaximum)
                     client.concurrency = gate
                     defer { client.concurrency = nil }
-                    try PagePrefetcher.run(pages, concurrency: AdaptiveConcurrency.pagingMaximum, limit: { gate.current }, fetch: { try fetch($0)?.items ?? [] }) { items, top in
+                    try PagePrefetcher.run(pages, concurrency: AdaptiveConcurrency.pagingMaximum, limit: { gate.current },
+                                           fetch: { try fetch($0)?.items ?? .parsed([]) }, count: \.count) { items, top in
                         let kept = pager.accept(items, total: pager.walker.total, requested: top)
-                        renderer.emit(Array(items.prefix(kept)))
+                        emit(items, kept: kept)
                         invocation.io.stdout.flush()
                         try invocation.io.stdout.checkOutputWritten()
                         return pager.next() != nil
@@ -81,6 +99,19 @@ extension OperationCommand {
     }
 
     struct LimitReached: Error {}
+
+    /// A page of a list: parsed items, or their JSON Lines copied from the answer.
+    enum ListPage {
+        case parsed([JSON])
+        case compact(CompactList)
+
+        var count: Int {
+            switch self {
+            case .parsed(let items): return items.count
+            case .compact(let list): return list.itemCount
+            }
+        }
+    }
 
     /// Lists PortSIP answers in one piece (CDRs, messages…) can be long: parse and print
     /// them item by item as they arrive instead of holding the whole answer.

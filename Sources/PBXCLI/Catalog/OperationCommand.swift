@@ -93,7 +93,7 @@ enum OperationCommand {
         let client = try invocation.client()
         if let question = plan.confirmQuestion { try invocation.confirm(question) }
         let reader = readBack(operation, plan, app.output)
-        let recordSchema = operation.present == nil ? RecordSchema.of(reader ?? operation) : nil
+        let recordSchema = operation.present == nil && RecordSchema.isNeeded(by: app.output) ? RecordSchema.of(reader ?? operation) : nil
         if plan.method != "GET" {
             // A write is checked before it is made: only the schema can tell then.
             try RecordSchema.checkFields(app.output.fields, schema: recordSchema, records: [])

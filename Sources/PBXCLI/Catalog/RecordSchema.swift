@@ -6,6 +6,13 @@ import PBXJSON
 /// The vendor's schema of the records a PortSIP command prints (a list's items, a
 /// get's record): the columns CSV and TSV carry, and the names `--fields` may use.
 enum RecordSchema {
+    /// Whether output of these options reads a schema: CSV and TSV columns, `--fields`
+    /// names. Reading one parses the vendor's answers document, a visible share of a
+    /// short command's start-up, so other output skips it.
+    static func isNeeded(by output: OutputOptions) -> Bool {
+        output.fields != nil || output.format == .csv || output.format == .tsv
+    }
+
     static func of(_ operation: Operation) -> JSON? {
         guard let id = operation.specOperation?.operationId,
               let answer = PortSIPAnswers.shared.schema(operationId: id, status: 200) ?? PortSIPAnswers.shared.schema(operationId: id, status: 201)

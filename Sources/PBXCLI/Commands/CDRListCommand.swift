@@ -34,6 +34,9 @@ struct CDRFilter {
         }
     }
 
+    /// No filter set: every record is kept.
+    var keepsEverything: Bool { since == nil && until == nil && extensionNumber == nil }
+
     static func started(_ record: JSON) -> Date? { record["started_at"]?.stringValue.flatMap(RFC3339.parse) }
 
     /// A call without a readable start time cannot be placed in a time window, so a
@@ -108,11 +111,15 @@ enum CDRListCommand {
         if last != nil, limit != nil { throw APIError.usage("--last and --limit cannot be combined: --last N already prints at most N calls") }
         let client = try invocation.client()
         let path = line[tenant] ? "/cdrs" : "/user/cdrs"
-        let schema = RecordSchema.of(Operation(["cdrs", "list"], "", .list, "GET", path, noun: "call"))
+        let schema = RecordSchema.isNeeded(by: app.output) ? RecordSchema.of(Operation(["cdrs", "list"], "", .list, "GET", path, noun: "call")) : nil
         let fields = app.output.fields
         let renderer = Renderer(options: app.output, sink: invocation.io.stdout, defaultColumns: columns, idKey: "id",
                                 recordFields: schema.map { RecordSchema.scalarPaths(of: $0) } ?? [])
         let request = client.makeRequest(method: "GET", path: path)
+        if fields == nil, last == nil, filter.keepsEverything, let compactor = renderer.compactor {
+            try runCompact(request, client: client, compactor: compactor, renderer: renderer, limit: limit, invocation: invocation)
+            return
+        }
         var checked = false
         var newest = last.map(NewestRecords.init(capacity:))
         var printed = 0
@@ -136,6 +143,39 @@ enum CDRListCommand {
         } catch is OperationCommand.LimitReached {}
         if !checked { try RecordSchema.checkFields(fields, schema: schema, records: []) }
         if let newest { renderer.emit(newest.records) }
+        renderer.finishList()
+    }
+
+    /// Every call printed as JSON Lines, no `--fields`: the lines are copied from the
+    /// answer's bytes (`JSONCompactor`), never parsed into values. What reaches the
+    /// output, and when it is flushed, is what `run`'s item-by-item path gives.
+    static func runCompact(_ request: HTTPRequest, client: APIClient, compactor: JSONCompactor, renderer: Renderer, limit: Int?, invocation: Invocation) throws {
+        var printed = 0
+        var pending: [UInt8] = []
+        pending.reserveCapacity(256 << 10)
+        func emitPending() {
+            renderer.emit(compactLines: pending)
+            pending.removeAll(keepingCapacity: true)
+        }
+        do {
+            let result = try client.streamCompactList(request, compactor: compactor) { line in
+                if let limit, printed >= limit { throw OperationCommand.LimitReached() }
+                pending.append(contentsOf: line)
+                pending.append(0x0A)
+                printed += 1
+                if printed % 256 == 0 {
+                    emitPending()
+                    invocation.io.stdout.flush()
+                }
+            }
+            emitPending()
+            if result.dryRun { return }
+        } catch is OperationCommand.LimitReached {
+            emitPending()
+        } catch {
+            emitPending()
+            throw error
+        }
         renderer.finishList()
     }
 }

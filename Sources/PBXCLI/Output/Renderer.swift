@@ -54,6 +54,21 @@ public final class Renderer {
         return chosen
     }
 
+    /// When lines made by this compactor straight from the answer's bytes are what
+    /// `emit` would print (JSON Lines of whole items, masked by top-level keys): then
+    /// `emit(compactLines:)` may stand for `emit`. Nil for any other output.
+    public private(set) lazy var compactor: JSONCompactor? = {
+        guard options.format == .jsonl, !options.quiet, options.fields == nil, !masking.contains(where: { $0.contains(".") }) else { return nil }
+        return JSONCompactor(maskedKeys: masking, mask: Redaction.mask)
+    }()
+
+    /// Lines from `compactor` (each item's compact form and a newline): what `emit`
+    /// prints for those items.
+    public func emit<Lines: Collection>(compactLines lines: Lines) where Lines.Element == UInt8 {
+        if !lines.isEmpty { sink.write(bytes: Array(lines)) }
+        started = true
+    }
+
     /// One page of a list.
     public func emit(_ rawItems: [JSON]) {
         let items = masking.isEmpty ? rawItems : rawItems.map(masked)

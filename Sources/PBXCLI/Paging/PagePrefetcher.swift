@@ -11,13 +11,13 @@ enum PagePrefetcher {
     /// which guards all of it.
     /// Fetchers sleep on `condition`; the printing thread sleeps on `arrived`, so that a
     /// page coming in wakes the one thread that prints it instead of every idle fetcher.
-    final class Shared: @unchecked Sendable {
+    final class Shared<Page>: @unchecked Sendable {
         let condition = NSCondition()
         let arrived = DispatchSemaphore(value: 0)
         var plan: PagePlan
         var planned: [Int: (skip: Int, top: Int)] = [:]
         var exhausted = false
-        var results: [Int: [JSON]] = [:]
+        var results: [Int: Page] = [:]
         var failure: Error?
         var nextToFetch = 0
         var nextToEmit = 0
@@ -31,7 +31,14 @@ enum PagePrefetcher {
     /// page is taken from the plan only when it can be sent.
     static func run(_ pages: PagePlan, concurrency: Int, limit: @escaping @Sendable () -> Int = { .max },
                     fetch: @escaping @Sendable ((skip: Int, top: Int)) throws -> [JSON], emit: ([JSON], Int) throws -> Bool) throws {
-        let shared = Shared(plan: pages)
+        try run(pages, concurrency: concurrency, limit: limit, fetch: fetch, count: \.count, emit: emit)
+    }
+
+    /// `run` for pages of any kind, `count` telling how many items one holds.
+    static func run<Page>(_ pages: PagePlan, concurrency: Int, limit: @escaping @Sendable () -> Int = { .max },
+                          fetch: @escaping @Sendable ((skip: Int, top: Int)) throws -> Page, count: @escaping @Sendable (Page) -> Int,
+                          emit: (Page, Int) throws -> Bool) throws {
+        let shared = Shared<Page>(plan: pages)
         let condition = shared.condition
         let fetchers = WorkerPool(maximum: concurrency)
         let window = concurrency * 2
@@ -84,7 +91,7 @@ enum PagePrefetcher {
                     shared.results[index] = items
                     // A short page is where the list ends (the printing side stops
                     // there too): plan no more, however many pages the count promised.
-                    if items.count < page.top { shared.exhausted = true }
+                    if count(items) < page.top { shared.exhausted = true }
                 case .failure(let error): if shared.failure == nil { shared.failure = error }
                 }
                 if shared.exhausted || shared.failure != nil { condition.broadcast() } else if shared.waiting > 0 { condition.signal() }
@@ -123,7 +130,7 @@ enum PagePrefetcher {
                 if done { return }
                 throw error!
             }
-            let top = shared.planned.removeValue(forKey: shared.nextToEmit)?.top ?? items.count
+            let top = shared.planned.removeValue(forKey: shared.nextToEmit)?.top ?? count(items)
             shared.nextToEmit += 1
             if canTakePage() { wakeOrStartFetcher() }
             condition.unlock()

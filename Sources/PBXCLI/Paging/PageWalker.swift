@@ -100,6 +100,11 @@ public struct PageWalker: Equatable {
     /// non-negative integer.
     public static func count(in json: JSON, backend: String = "portsip") throws -> Int? {
         guard let value = json["count"] else { return nil }
+        return try count(of: value, backend: backend)
+    }
+
+    /// A list answer's `count` value as a non-negative integer, or the error `count(in:)` gives.
+    public static func count(of value: JSON, backend: String = "portsip") throws -> Int {
         guard let count = value.intValue, count >= 0 else {
             throw APIError(kind: .malformed, code: "MALFORMED", message: "the list answer's count is not a non-negative integer: \(value.compactText.prefix(40))", backend: backend)
         }

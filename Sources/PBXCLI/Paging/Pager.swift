@@ -39,6 +39,19 @@ struct Pager {
         return walker.accept(count: items.count, total: total, requested: asked, keys: idKey.map { PageWalker.keys(of: items, idKey: $0) })
     }
 
+    /// `accept` for a page that may have been copied as JSON Lines: the same walk, with
+    /// the keys the copy recorded.
+    mutating func accept(_ page: OperationCommand.ListPage, total: Int?, requested top: Int? = nil) -> Int {
+        switch page {
+        case .parsed(let items):
+            return accept(items, total: total, requested: top)
+        case .compact(let list):
+            let asked: Int?
+            if case .pageLimit(let size) = style { asked = size } else { asked = top }
+            return walker.accept(count: list.itemCount, total: total, requested: asked, keys: idKey.map { _ in list.keys })
+        }
+    }
+
     /// Asks for pages until the list ends or `each` returns false; `each` gets the items
     /// to keep. Ctrl-C is checked before every request. Returns false when `fetch`
     /// returned nil: a dry run, where nothing comes back to walk on.
