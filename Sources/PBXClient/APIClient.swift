@@ -263,6 +263,7 @@ public final class APIClient: @unchecked Sendable {
         var request = original
         try Self.checkSendable(request)
         var attempt = 0
+        var refusals = 0
         var refreshed = false
         let began = clock.now
         while true {
@@ -273,6 +274,17 @@ public final class APIClient: @unchecked Sendable {
                 if response.status == 401, request.sendsCredentials, !refreshed, let fresh = try freshAuth(after: request) {
                     refreshed = true
                     for header in fresh.headers { request.setHeader(header.name, header.value) }
+                    continue
+                }
+                // Under adaptive concurrency a 429 asks for fewer at once, which the gate
+                // now sends: probing past a server's limit is refused by design, so the
+                // refused request waits for a slot and goes again without spending a retry.
+                if response.status == 429, concurrency != nil, refusals < Self.gatedRefusals, retryable() {
+                    refusals += 1
+                    let delay = Backoff.delay(attempt: min(refusals - 1, 4), base: settings.backoffBase, cap: settings.backoffCap,
+                                              retryAfter: response.header("Retry-After"), now: clock.now)
+                    note("\(request.method) refused with 429 while probing for more at once: again in \(String(format: "%.1f", delay))s (refusal \(refusals) of \(Self.gatedRefusals) let pass)")
+                    try sleepInterruptibly(delay)
                     continue
                 }
                 if Self.isRetryableStatus(response.status), attempt < settings.retries,
@@ -373,6 +385,10 @@ public final class APIClient: @unchecked Sendable {
     }
 
     static func isRetryableStatus(_ status: Int) -> Bool { [429, 502, 503, 504].contains(status) }
+
+    /// How many 429s a request under adaptive concurrency may meet before they count
+    /// against `--retries`: enough for the level to settle, not a storm.
+    public static let gatedRefusals = 8
 
     private func dryRunCredentials() -> [CurlCommand.Credential] {
         lock.lock()

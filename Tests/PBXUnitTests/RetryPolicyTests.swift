@@ -73,3 +73,37 @@ final class RetryPolicyTests: XCTestCase {
         XCTAssertEqual(transport.sent.count, 2)
     }
 }
+
+/// Under adaptive concurrency a 429 is the server asking for fewer at once, which the
+/// gate then sends: the refused request waits for a slot and goes again, without using
+/// up `--retries`, so probing past a server's limit never fails a row.
+final class GatedRefusalTests: XCTestCase {
+    let limited = HTTPResponse(status: 429, headers: [("Retry-After", "0")])
+    let created = HTTPResponse(status: 201, body: Array(#"{"id":"u1"}"#.utf8))
+
+    func client(_ transport: RetryPolicyTests.ScriptedTransport, gated: Bool) -> APIClient {
+        let client = APIClient(connection: Connection(backend: "portsip", baseURL: "http://pbx/api", auth: .bearer("t")), transport: transport,
+                               settings: ClientSettings(retries: 2, backoffCap: 0.01, backoffBase: 0.001), clock: ManualClock(), stdout: { _ in }, stderr: { _ in })
+        if gated { client.concurrency = AdaptiveConcurrency(initial: 4, maximum: 32) }
+        return client
+    }
+
+    func testGatedRefusalsDoNotUseUpTheRetries() throws {
+        let refusedFourTimes = RetryPolicyTests.ScriptedTransport(Array(repeating: .success(limited), count: 4) + [.success(created)])
+        let answer = try client(refusedFourTimes, gated: true).call("POST", "/users", body: ["name": "a"])
+        XCTAssertEqual(answer.json?["id"], "u1")
+        XCTAssertEqual(refusedFourTimes.sent.count, 5)
+    }
+
+    func testUngatedRefusalsStillStopAfterTheRetries() {
+        let refused = RetryPolicyTests.ScriptedTransport(Array(repeating: .success(limited), count: 4) + [.success(created)])
+        XCTAssertThrowsError(try client(refused, gated: false).call("POST", "/users", body: ["name": "a"]))
+        XCTAssertEqual(refused.sent.count, 3, "1 + --retries attempts")
+    }
+
+    func testAServerThatOnlyRefusesStillEnds() {
+        let always = RetryPolicyTests.ScriptedTransport(Array(repeating: .success(limited), count: 100))
+        XCTAssertThrowsError(try client(always, gated: true).call("POST", "/users", body: ["name": "a"]))
+        XCTAssertEqual(always.sent.count, 1 + 2 + APIClient.gatedRefusals, "the retries, then a bounded number of refusals more")
+    }
+}
