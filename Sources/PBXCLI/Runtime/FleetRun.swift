@@ -134,7 +134,9 @@ enum FleetRun {
         let dryRun = app.clientSettings.dryRun
         // A plan in text is lines for people, kept as they are under a heading per profile.
         let plan = command.path == ["users", "diff"] && app.output.format == .table
-        let structured = !nagios && !app.output.quiet && !dryRun && !plan && command.path != ["registration", "check"]
+        // A check in text says its verdicts on stderr; asked for records, it prints each status.
+        let check = command.path == ["registration", "check"] && app.output.format == .table
+        let structured = !nagios && !app.output.quiet && !dryRun && !plan && !check
         // libcurl is loaded once, before the profiles run side by side.
         _ = try app.transport()
         let stdin = SharedInput(io)

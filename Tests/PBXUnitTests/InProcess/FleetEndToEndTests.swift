@@ -105,6 +105,16 @@ final class FleetEndToEndTests: XCTestCase {
         XCTAssertTrue(unknown.stdout.hasPrefix("REGISTRATION UNKNOWN - site-a: 1001 registered"), unknown.stdout)
     }
 
+    /// A check asked for JSON prints each profile's status as a record like any other.
+    func testRegistrationChecksAsJSONAreRecordsWithTheirProfile() {
+        let json = run(["registration", "check", "1001", "-p", "site-a,site-chat", "-o", "json"])
+        XCTAssertEqual(json.code, 0, json.stderr)
+        let records = InProcess.json(json.stdout) as? [[String: Any]]
+        XCTAssertEqual(records?.map { $0["profile"] as? String }, ["site-a", "site-chat"], json.stdout)
+        XCTAssertFalse(json.stdout.contains("my$up3erP@ssw0rd"), "secrets stay masked")
+        XCTAssertEqual(run(["registration", "check", "1002", "-p", "site-a,site-b", "-o", "jsonl"]).code, 7, "the verdict still decides the code")
+    }
+
     func testProfilesRefreshingTheirTokensTogetherKeepBothTokens() throws {
         let short = try InProcessSandbox(arguments: ["--token-ttl", "2"])
         defer { short.stop() }
