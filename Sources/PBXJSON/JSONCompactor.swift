@@ -172,30 +172,9 @@ public struct JSONCompactor: Sendable {
         }
 
         @inline(__always)
-        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
         /// JSONParser.parseNumber's grammar; the text is kept as it is.
-        mutating func number() -> Bool {
-            if bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard index < bytes.count, isDigit(bytes[index]) else { return false }
-            if bytes[index] == UInt8(ascii: "0") {
-                index += 1
-            } else {
-                while index < bytes.count, isDigit(bytes[index]) { index += 1 }
-            }
-            if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-                index += 1
-                guard index < bytes.count, isDigit(bytes[index]) else { return false }
-                while index < bytes.count, isDigit(bytes[index]) { index += 1 }
-            }
-            if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-                index += 1
-                if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-                guard index < bytes.count, isDigit(bytes[index]) else { return false }
-                while index < bytes.count, isDigit(bytes[index]) { index += 1 }
-            }
-            return true
-        }
+        mutating func number() -> Bool { JSONNumberGrammar.scan(bytes, &index) }
 
         /// A string at `index` (its opening quote), copied as it is when it may be.
         mutating func string(key: Bool) -> Bool {
