@@ -40,3 +40,27 @@ extension ImportExportEndToEndTests {
     }
 }
 
+
+extension ImportExportEndToEndTests {
+    /// Ctrl-C while creates are in flight: a user the server may have created keeps the
+    /// secrets made up for it, so none ends up with a password nobody knows.
+    func testInterruptedImportRecordsTheSecretsOfEveryUserItMayHaveCreated() throws {
+        let sandbox = try SandboxProcess(arguments: ["--users", "0", "--latency", "300"])
+        defer { sandbox.stop() }
+        let header = "name,display_name,email,role,extension_number"
+        let rows = (1...60).map { "gen.user\($0),Generated \($0),gen\($0)@example.com,StandardUser,\(8300 + $0)" }
+        let file = write(([header] + rows).joined(separator: "\n") + "\n", "secrets.csv")
+        // Signalled as the next creates leave, so some are on the server and unanswered.
+        let (code, _, trace) = try PBX.signalled(["users", "import", file, "--concurrency", "4", "--generate-secrets"], env: sandbox.env(), once: "> POST ", count: 9)
+        XCTAssertEqual(code, 130)
+        // The server finishes what it was sent: wait until it has served every create that left.
+        let sent = trace.components(separatedBy: "> POST ").count - 1
+        let deadline = Date().addingTimeInterval(20)
+        while try (sandbox.stats().operations["createUser"] ?? 0) < sent, Date() < deadline { usleep(20_000) }
+        let onServer = Set(PBX.run(["users", "list", "--all", "-o", "csv", "--fields", "name", "--no-headers"], env: sandbox.env()).stdout.split(separator: "\n").map(String.init))
+        XCTAssertFalse(onServer.isEmpty)
+        let recorded = try String(contentsOfFile: file + ".secrets.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { String($0.split(separator: ",")[0]) }
+        XCTAssertTrue(onServer.isSubset(of: Set(recorded)), "created but without recorded secrets: \(onServer.subtracting(recorded).sorted())")
+    }
+}

@@ -77,7 +77,9 @@ enum ImportCommand {
         }
         let outcome = create(rows, client: client, concurrency: concurrency, io: invocation.io, quiet: app.output.quiet)
         if let secrets {
-            let recorded = outcome.created.filter { generated[$0.line] != nil }
+            // A create cut short may have made its user: its secrets are kept too (a
+            // re-run takes recorded secrets again, so a user never made gets the same ones).
+            let recorded = outcome.mayExist.filter { generated[$0.line] != nil }
             try secrets.record(recorded)
             if !recorded.isEmpty {
                 invocation.io.err("generated secrets for \(recorded.count) user\(recorded.count == 1 ? "" : "s"); they are in \(secrets.path) (mode 0600)\n")
@@ -87,7 +89,8 @@ enum ImportCommand {
         if outcome.failures.isEmpty {
             if FileManager.default.fileExists(atPath: failedPath) { try? FileManager.default.removeItem(atPath: failedPath) }
         } else {
-            // A secret made up for a row that was not created is dropped: a re-run makes and records a new one.
+            // A secret made up for a row that was not created is dropped: a re-run makes and
+            // records a new one, or takes the one recorded for a create cut short.
             let failures = outcome.failures.map { failure in
                 var row = failure.row
                 for field in generated[row.line] ?? [] { row.body[field] = nil }
@@ -96,6 +99,8 @@ enum ImportCommand {
             try writeFailed(failures, to: failedPath)
         }
         var summary = "created \(outcome.created.count), skipped \(skipped), failed \(outcome.failures.count)"
+        let cutShort = outcome.mayExist.count - outcome.created.count
+        if cutShort > 0 { summary += " (\(cutShort) of them cut short by Ctrl-C: the server may have made \(cutShort == 1 ? "it" : "them"); --skip-existing tells)" }
         if !outcome.failures.isEmpty { summary += "; failed rows and reasons are in \(failedPath) (re-run with it, or with --skip-existing)" }
         invocation.io.err(summary + "\n")
         if outcome.interrupted { throw APIError(kind: .interrupted, message: "interrupted") }
@@ -245,6 +250,13 @@ enum ImportCommand {
         var created: [Row] = []
         var failures: [(row: Row, reason: String)] = []
         var interrupted = false
+
+        /// What a create cut short by Ctrl-C is called: it was sent, so the server may
+        /// have made the user.
+        static let cutShort = "not finished: interrupted"
+
+        /// Rows whose user exists, or may: the created and the cut short.
+        var mayExist: [Row] { created + failures.filter { $0.reason == Self.cutShort }.map(\.row) }
     }
 
     /// What the workers share: the outcome so far. Sendable by `lock`: it is only ever
@@ -297,7 +309,7 @@ enum ImportCommand {
                 let answer = try client.call(entry.method, entry.path, body: .object(row.body))
                 createdID = answer.json?["id"]?.stringValue
             } catch let error as APIError {
-                failure = error.kind == .interrupted ? "not finished: interrupted" : error.text
+                failure = error.kind == .interrupted ? Outcome.cutShort : error.text
             } catch {
                 failure = "\(error)"
             }
