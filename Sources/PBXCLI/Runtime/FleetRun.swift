@@ -72,6 +72,11 @@ enum FleetRun {
                 guard known.contains(part) else {
                     throw APIError.usage(lines: ["no profile named '\(part)' in \(store.configPath)"] + Suggest.hintLines(part, among: known))
                 }
+                // As with one --profile, a name of the wrong type is a mistake, found before anything is sent.
+                if let wanted, let type = try store.profile(named: part)?.type, !wanted.contains(type), let primary = command.backend {
+                    let needed = ([primary] + command.otherBackends).map(\.rawValue).joined(separator: " or ")
+                    throw APIError.usage("profile '\(part)' is a \(type.rawValue) profile, but '\(command.fullName)' needs a \(needed) one")
+                }
                 names.append(part)
             }
         }

@@ -105,6 +105,16 @@ final class FleetEndToEndTests: XCTestCase {
         XCTAssertTrue(unknown.stdout.hasPrefix("REGISTRATION UNKNOWN - site-a: 1001 registered"), unknown.stdout)
     }
 
+    /// A profile named in a list is taken as given: one of a type the command does not
+    /// run on is a usage error before any profile is sent anything.
+    func testANamedProfileOfTheWrongTypeStopsTheWholeList() throws {
+        let before = try Self.siteA.requests().count
+        let result = run(["users", "list", "--limit", "1", "-p", "site-a,site-chat"])
+        XCTAssertEqual(result.code, 2, result.stderr)
+        XCTAssertTrue(result.stderr.contains("profile 'site-chat' is a rocketchat profile, but 'pbxctl users list' needs a portsip one"), result.stderr)
+        XCTAssertEqual(try Self.siteA.requests().count, before, "nothing was sent to site-a")
+    }
+
     /// A check asked for JSON prints each profile's status as a record like any other.
     func testRegistrationChecksAsJSONAreRecordsWithTheirProfile() {
         let json = run(["registration", "check", "1001", "-p", "site-a,site-chat", "-o", "json"])
