@@ -1,12 +1,13 @@
-/// Server-supplied text on its way to a terminal: C0 and C1 controls, DEL and the
-/// bidirectional overrides and isolates are what a terminal acts on (retitles, clears,
-/// reorders) instead of showing, so they are shown as escapes (`\x1B`, `\u202E`; a
-/// line break or tab as `\n`, `\r`, `\t`).
+/// Server-supplied text on its way to a terminal: C0 and C1 controls, DEL, the line and
+/// paragraph separators and the bidirectional overrides and isolates are what a terminal
+/// (or a log viewer) acts on (retitles, clears, breaks lines, reorders) instead of
+/// showing, so they are shown as escapes (`\x1B`, `\u2028`, `\u202E`; a line break or
+/// tab as `\n`, `\r`, `\t`).
 public enum TerminalText {
     public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00...0x1F, 0x7F...0x9F: return true
-        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true
+        case 0x061C, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: return true
         default: return false
         }
     }

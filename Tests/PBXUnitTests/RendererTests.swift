@@ -1,6 +1,7 @@
 import XCTest
 @testable import PBXCLI
 @testable import PBXEngine
+import PBXClient
 import PBXJSON
 
 final class RendererTests: XCTestCase {
@@ -90,5 +91,14 @@ final class RendererTests: XCTestCase {
         let quiet = StringSink()
         Renderer(options: options, sink: quiet).single(["id": "7", "name": "x"])
         XCTAssertEqual(quiet.text, "7\n")
+    }
+}
+
+/// What a terminal would act on instead of showing is shown as an escape.
+final class TerminalTextTests: XCTestCase {
+    func testLineAndParagraphSeparatorsAreEscaped() {
+        XCTAssertEqual(TerminalText.escape("x\u{2028}y\u{2029}z"), "x\\u2028y\\u2029z", "some terminals and log viewers break lines on them")
+        XCTAssertEqual(TerminalText.escape("\u{1B}]0;t\u{07}\u{202E}"), "\\x1B]0;t\\x07\\u202E")
+        XCTAssertEqual(TerminalText.escape("plain café"), "plain café")
     }
 }
