@@ -78,3 +78,16 @@ final class DelimitedTextTests: XCTestCase {
         XCTAssertEqual(try DelimitedText.parseCSV("id,name\r\n1,\"x\"\r\n"), [["id", "name"], ["1", "x"]], "CRLF files still read")
     }
 }
+
+/// A record is told by the line of the file it starts on, so an editor finds it.
+final class CSVLineNumberTests: XCTestCase {
+    func testRecordsKnowTheLineTheyStartOn() throws {
+        let text = "name,note\r\nann,\"two\nlines\"\nbob,x\n\ncid,\"a\r\nb\r\nc\"\ndee,y"
+        let records = try DelimitedText.parseCSVLines(text)
+        XCTAssertEqual(records.map(\.line), [1, 2, 4, 5, 6, 9])
+        XCTAssertEqual(records.map(\.cells).last, ["dee", "y"])
+        XCTAssertThrowsError(try DelimitedText.parseCSVLines("a,b\n1,\"open\n2,3\n")) { error in
+            XCTAssertEqual((error as? CSVError)?.message, "unterminated quoted field starting on line 2")
+        }
+    }
+}

@@ -139,19 +139,18 @@ enum ImportCommand {
 
     static func readCSV(_ bytes: [UInt8], schema: JSON) throws -> [Row] {
         guard let text = String(validating: bytes, as: UTF8.self) else { throw APIError.usage("the CSV is not valid UTF-8; nothing was sent") }
-        let records: [[String]]
+        let records: [(line: Int, cells: [String])]
         do {
-            records = try DelimitedText.parseCSV(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
+            records = try DelimitedText.parseCSVLines(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
         } catch let error as CSVError {
             throw APIError.usage("invalid CSV: \(error.message); nothing was sent")
         }
-        guard let header = records.first?.map({ $0.trimmingCharacters(in: .whitespaces) }), !header.isEmpty else { throw APIError.usage("the CSV is empty") }
+        guard let header = records.first?.cells.map({ $0.trimmingCharacters(in: .whitespaces) }), !header.isEmpty else { throw APIError.usage("the CSV is empty") }
         var seen = Set<String>()
         for name in header where !seen.insert(name).inserted { throw APIError.usage("column '\(name)' appears twice in the header") }
         var rows: [Row] = []
         var problems: [(line: Int, text: String)] = []
-        for (index, record) in records.dropFirst().enumerated() {
-            let lineNumber = index + 2
+        for (lineNumber, record) in records.dropFirst() {
             if record.allSatisfy({ $0.isEmpty }) { continue }
             guard record.count == header.count else {
                 problems.append((lineNumber, "\(record.count) cells for \(header.count) columns"))

@@ -4,8 +4,14 @@ import PBXEngine
 /// Reading CSV and TSV back, scalar by scalar as `DelimitedText` writes them.
 extension DelimitedText {
     /// Parses RFC 4180 text into rows; lines may end in LF, CRLF or CR.
-    static func parseCSV(_ text: String) throws -> [[String]] {
-        var rows: [[String]] = []
+    static func parseCSV(_ text: String) throws -> [[String]] { try parseCSVLines(text).map(\.cells) }
+
+    /// The rows, each with the line of the text it starts on (a quoted cell may hold
+    /// line breaks, so the n-th row is not always on line n).
+    static func parseCSVLines(_ text: String) throws -> [(line: Int, cells: [String])] {
+        var rows: [(line: Int, cells: [String])] = []
+        var line = 1
+        var recordLine = 1
         var row: [String] = []
         var field = String.UnicodeScalarView()
         var inQuotes = false
@@ -30,6 +36,7 @@ extension DelimitedText {
                     }
                 } else {
                     field.append(scalar)
+                    if scalar == "\n" || scalar == "\r" && !(index < scalars.count && scalars[index] == "\n") { line += 1 }
                 }
                 continue
             }
@@ -42,17 +49,19 @@ extension DelimitedText {
             case "\n", "\r":
                 if scalar == "\r", index < scalars.count, scalars[index] == "\n" { index += 1 }
                 endField()
-                rows.append(row)
+                rows.append((recordLine, row))
                 row = []
+                line += 1
+                recordLine = line
             default:
                 field.append(scalar)
                 fieldStarted = true
             }
         }
-        if inQuotes { throw CSVError(message: "unterminated quoted field") }
+        if inQuotes { throw CSVError(message: "unterminated quoted field starting on line \(recordLine)") }
         if fieldStarted || !row.isEmpty {
             endField()
-            rows.append(row)
+            rows.append((recordLine, row))
         }
         return rows
     }
