@@ -11,7 +11,7 @@ struct ExitStatus: Error {
 
 /// `registration check USER [--wait SEC] [--nagios]` on PortSIP and Rocket.Chat profiles.
 enum RegistrationCheckCommand {
-    static let wait = FlagKey<Double?>.number("wait", value: "SEC", in: NumberRanges.wait, help: "poll until the user registers or SEC seconds pass")
+    static let wait = FlagKey<Double>.number("wait", value: "SEC", default: 0, in: NumberRanges.wait, help: "poll until the user registers or SEC seconds pass")
     static let nagios = FlagKey<Bool>.bool("nagios", help: "print one Monitoring Plugins status line and exit 0 OK, 2 CRITICAL, 3 UNKNOWN")
 
     static var command: Command {
@@ -46,7 +46,7 @@ enum RegistrationCheckCommand {
         if !nagios, output.format != .table, !output.quiet, let answer = reading.answer {
             Renderer(options: output, sink: invocation.io.stdout, masking: invocation.line[CommonFlags.showSecrets] ? [] : reading.secretFields).single(answer)
         }
-        let wait = invocation.line[Self.wait] ?? 0
+        let wait = invocation.line[Self.wait]
         let after = wait > 0 && reading.state != .registered ? " after \(Int(wait))s" : ""
         let state = reading.deviceState.map { " (device state \($0))" } ?? ""
         switch reading.state {
@@ -84,7 +84,7 @@ enum RegistrationCheckCommand {
 
     /// Reads until registered or `--wait` is over; nil on a dry run.
     static func poll(_ user: String?, _ invocation: Invocation) throws -> RegistrationReading? {
-        let wait = invocation.line[Self.wait] ?? 0
+        let wait = invocation.line[Self.wait]
         let probe = try RegistrationProbe.make(user, invocation: invocation)
         let clock = invocation.app.clock
         let deadline = clock.now.addingTimeInterval(wait)
