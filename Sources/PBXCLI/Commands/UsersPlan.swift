@@ -104,7 +104,9 @@ struct UsersPlan {
     /// the vendor document allows; a create's required fields are checked when applied.
     static func validate(_ rows: [Row]) throws {
         guard let schema = ImportCommand.entry.specOperation?.bodySchema else { throw APIError.local("no schema for users create") }
-        let known = Set(SchemaValidator.propertyNames(of: schema))
+        // Fields and values only: what a create needs is checked when it is applied.
+        let validator = RequestValidator(operationId: ImportCommand.entry.specOperation?.operationId ?? "createUser", schema: schema, rules: nil,
+                                         owner: "a user", alsoKnown: ["groups"], inputChecks: false)
         var problems: [String] = []
         var seen: [String: Int] = [:]
         for row in rows {
@@ -117,11 +119,10 @@ struct UsersPlan {
             } else {
                 seen[number] = row.line
             }
-            for key in row.body.keys where !known.contains(key) {
-                rowProblems.append("\(key) is not a field of a user" + Suggest.hint(key, among: Array(known) + ["groups"]).replacingOccurrences(of: "\n\n", with: "; "))
+            // A roster's unknown column reads as a sentence ("colour is not a field of a user").
+            rowProblems += RequestValidator.firstPerField(validator.problems(row.body)).filter { $0.message != "is required" }.map { problem in
+                RequestValidator.isUnknownField(problem) ? "\(problem.field) \(problem.message)" : problem.text
             }
-            let violations = SchemaValidator.validate(.object(row.body), against: schema, at: "").filter { $0.message != "is required" }
-            rowProblems += violations.map(\.text)
             if !rowProblems.isEmpty { problems.append("line \(row.line): " + rowProblems.joined(separator: "; ")) }
         }
         if !problems.isEmpty {
