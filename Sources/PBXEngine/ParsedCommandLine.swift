@@ -19,7 +19,6 @@ public struct ParsedCommandLine: Sendable {
     /// Whether the flag was given at all (a default does not count).
     public func has<Value>(_ key: FlagKey<Value>) -> Bool { values[key.flag.long] != nil }
 
-    /// Flags made from data (the vendor document's body fields) are read by their definition.
     /// For flags made from data (the vendor document's body fields), whose names are
     /// data too: the value last given, as typed.
     public func value(named long: String) -> String? { values[long]?.last }
