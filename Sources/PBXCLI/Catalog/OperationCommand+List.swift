@@ -6,11 +6,6 @@ import PBXJSON
 
 /// Lists: paged walks, prefetched once the count is known, and one-piece answers streamed.
 extension OperationCommand {
-    /// `--page-size` (PortSIP's top: 1 to 100) and `--limit`, checked before anything is sent.
-    static func listBounds(_ line: ParsedCommandLine) -> (pageSize: Int, limit: Int?) {
-        (line[ListFlags.pageSize], line[ListFlags.limit])
-    }
-
     static func runList(_ plan: RequestPlan, _ operation: Operation, _ invocation: Invocation, _ client: APIClient) throws {
         let app = invocation.app
         let line = invocation.line
@@ -18,8 +13,7 @@ extension OperationCommand {
         let schema = RecordSchema.isNeeded(by: app.output) ? RecordSchema.of(operation) : nil
         let renderer = Renderer(options: app.output, sink: invocation.io.stdout, defaultColumns: operation.columns, idKey: operation.idKey,
                                 masking: masked(operation, invocation), recordFields: schema.map { RecordSchema.scalarPaths(of: $0) } ?? [])
-        let (pageSize, limit) = listBounds(line)
-        var pager = Pager(style: .skipTop(pageSize: pageSize), limit: limit, all: line[ListFlags.all] || operation.alwaysAll, paged: spec?.queryParameter("top") != nil, idKey: operation.idKey)
+        var pager = Pager(style: .skipTop(pageSize: line[ListFlags.pageSize]), limit: line[ListFlags.limit], all: line[ListFlags.all] || operation.alwaysAll, paged: spec?.queryParameter("top") != nil, idKey: operation.idKey)
         if !pager.walker.paged, app.output.format != .table || app.output.quiet {
             try streamUnpagedList(plan, operation, invocation, client, renderer: renderer, schema: schema)
             return
@@ -49,11 +43,14 @@ extension OperationCommand {
             }
             return (.parsed(items), try PageWalker.count(in: json))
         }
-        func emit(_ page: ListPage, kept: Int) {
+        // Each page is printed as it comes, and a failed write stops the walk.
+        func emit(_ page: ListPage, kept: Int) throws {
             switch page {
             case .parsed(let items): renderer.emit(Array(items.prefix(kept)))
             case .compact(let list): renderer.emit(compactLines: list.prefix(kept))
             }
+            invocation.io.stdout.flush()
+            try invocation.io.stdout.checkOutputWritten()
         }
         while let page = pager.next() {
             try Interrupt.process.check()
@@ -63,9 +60,7 @@ extension OperationCommand {
                 checked = true
             }
             let kept = pager.accept(items, total: total)
-            emit(items, kept: kept)
-            invocation.io.stdout.flush()
-            try invocation.io.stdout.checkOutputWritten()
+            try emit(items, kept: kept)
             // Once the first page has told the total, the rest are known: fetch them a
             // few at a time and print them in order, until one comes back short.
             if paged, pager.walker.total != nil, pager.walker.fetched == kept, kept > 0 {
@@ -77,10 +72,7 @@ extension OperationCommand {
                     defer { client.concurrency = nil }
                     try PagePrefetcher.run(pages, concurrency: AdaptiveConcurrency.pagingMaximum, limit: { gate.current },
                                            fetch: { try fetch($0)?.items ?? .parsed([]) }, count: \.count) { items, top in
-                        let kept = pager.accept(items, total: pager.walker.total, requested: top)
-                        emit(items, kept: kept)
-                        invocation.io.stdout.flush()
-                        try invocation.io.stdout.checkOutputWritten()
+                        try emit(items, kept: pager.accept(items, total: pager.walker.total, requested: top))
                         return pager.next() != nil
                     }
                     break

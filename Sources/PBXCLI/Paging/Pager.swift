@@ -33,10 +33,14 @@ struct Pager {
     /// Records a page's items (asked for with `top`, default the last `next()`), and
     /// returns how many of them to keep.
     mutating func accept(_ items: [JSON], total: Int?, requested top: Int? = nil) -> Int {
-        // A page/limit request always asks for a whole page, or page numbers would shift.
-        let asked: Int?
-        if case .pageLimit(let size) = style { asked = size } else { asked = top }
-        return walker.accept(count: items.count, total: total, requested: asked, keys: idKey.map { PageWalker.keys(of: items, idKey: $0) })
+        walker.accept(count: items.count, total: total, requested: asked(top), keys: idKey.map { PageWalker.keys(of: items, idKey: $0) })
+    }
+
+    /// How many items the request asked for: a page/limit request always asks for a
+    /// whole page, or page numbers would shift.
+    private func asked(_ top: Int?) -> Int? {
+        if case .pageLimit(let size) = style { return size }
+        return top
     }
 
     /// `accept` for a page that may have been copied as JSON Lines: the same walk, with
@@ -46,9 +50,7 @@ struct Pager {
         case .parsed(let items):
             return accept(items, total: total, requested: top)
         case .compact(let list):
-            let asked: Int?
-            if case .pageLimit(let size) = style { asked = size } else { asked = top }
-            return walker.accept(count: list.itemCount, total: total, requested: asked, keys: idKey.map { _ in list.keys })
+            return walker.accept(count: list.itemCount, total: total, requested: asked(top), keys: idKey.map { _ in list.keys })
         }
     }
 
