@@ -17,6 +17,13 @@ enum ImportCommand {
     /// What a row becomes: `users create`'s request, schema, rules and secrets.
     static let entry = PortSIPUsersCatalog.create
     static let secretFields = entry.secrets.map(\.key)
+
+    /// `users create`'s body schema in the vendor document, which rows are read and checked against.
+    static func createSchema() throws -> JSON {
+        guard let schema = entry.specOperation?.bodySchema else { throw APIError.local("no schema for \(entry.method) \(entry.path)") }
+        return schema
+    }
+
     /// The reason column of FILE.failed.csv; a re-run with that file ignores it.
     static let failureColumn = "error"
 
@@ -51,7 +58,7 @@ enum ImportCommand {
             guard let data = FileManager.default.contents(atPath: source) else { throw APIError.usage("\(source): cannot read the file") }
             bytes = Array(data)
         }
-        guard let schema = entry.specOperation?.bodySchema else { throw APIError.local("no schema for \(entry.method) \(entry.path)") }
+        let schema = try createSchema()
         let format = line[CommonFlags.rosterFormat] ?? sniff(source, bytes)
         var rows = try format == "jsonl" ? readJSONLines(bytes) : readCSV(bytes, schema: schema)
 
@@ -258,22 +265,30 @@ enum ImportCommand {
         var mayExist: [Row] { created + failures.filter { $0.reason == Self.cutShort }.map(\.row) }
     }
 
-    /// What the workers share: the outcome so far. Sendable by `lock`: it is only ever
-    /// touched with `lock` held.
+    /// What the workers share: the outcome so far and the progress bar that shows it.
+    /// Sendable by `lock`: both are only ever touched with `lock` held.
     final class SharedOutcome: @unchecked Sendable {
         private let lock = NSLock()
         private let rows: [Row]
         private var outcome = Outcome()
+        private let progress: ProgressBar
 
-        init(_ rows: [Row]) { self.rows = rows }
+        init(_ rows: [Row], progress: ProgressBar) {
+            self.rows = rows
+            self.progress = progress
+        }
 
-        /// Records a row's result; `report` runs under the lock, so progress and IDs print in step.
-        func finish(_ row: Row, failure: String?, report: (_ done: Int, _ failed: Int) -> Void) {
+        /// Records a row's result and draws the progress; `report` runs under the lock
+        /// too, so IDs print in step with it.
+        func finish(_ row: Row, failure: String?, report: () -> Void) {
             lock.withLock {
                 if let failure { outcome.failures.append((row, failure)) } else { outcome.created.append(row) }
-                report(outcome.created.count + outcome.failures.count, outcome.failures.count)
+                progress.update(done: outcome.created.count + outcome.failures.count, failed: outcome.failures.count)
+                report()
             }
         }
+
+        func finishProgress() { lock.withLock { progress.finish() } }
 
         /// The outcome once every worker has stopped, `taken` rows having been taken;
         /// rows never taken count as failed.
@@ -297,8 +312,7 @@ enum ImportCommand {
     static func create(_ rows: [Row], client: APIClient, concurrency: Int, io: IOContext, quiet: Bool) -> Outcome {
         client.concurrency = AdaptiveConcurrency(initial: AdaptiveConcurrency.initial, maximum: concurrency)
         defer { client.concurrency = nil }
-        let shared = SharedOutcome(rows)
-        let progress = ProgressBar(total: rows.count, enabled: io.stderrIsTTY && !quiet, io: io)
+        let shared = SharedOutcome(rows, progress: ProgressBar(total: rows.count, enabled: io.stderrIsTTY && !quiet, io: io))
         // Each row is taken once, in order: a create is never sent twice.
         let taken = WorkerPool.forEach(rows.count, workers: concurrency, stackSize: 1 << 20) { index in
             let row = rows[index]
@@ -312,12 +326,11 @@ enum ImportCommand {
             } catch {
                 failure = "\(error)"
             }
-            shared.finish(row, failure: failure) { done, failed in
-                progress.update(done: done, failed: failed)
+            shared.finish(row, failure: failure) {
                 if quiet, let createdID { io.out(createdID + "\n") }
             }
         }
-        progress.finish()
+        shared.finishProgress()
         return shared.result(interrupted: Interrupt.process.isRequested, taken: taken)
     }
 

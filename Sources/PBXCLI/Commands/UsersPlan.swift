@@ -84,7 +84,7 @@ struct UsersPlan {
             guard let data = FileManager.default.contents(atPath: source) else { throw APIError.usage("\(source): cannot read the file") }
             bytes = Array(data)
         }
-        guard let schema = ImportCommand.entry.specOperation?.bodySchema else { throw APIError.local("no schema for users create") }
+        let schema = try ImportCommand.createSchema()
         let chosen = format ?? ImportCommand.sniff(source, bytes)
         let rows = try chosen == "jsonl" ? ImportCommand.readJSONLines(bytes) : ImportCommand.readCSV(bytes, schema: schema)
         return rows.map { row in
@@ -103,7 +103,7 @@ struct UsersPlan {
     /// Every row names an extension once, and sets only fields a user has, with values
     /// the vendor document allows; a create's required fields are checked when applied.
     static func validate(_ rows: [Row]) throws {
-        guard let schema = ImportCommand.entry.specOperation?.bodySchema else { throw APIError.local("no schema for users create") }
+        let schema = try ImportCommand.createSchema()
         // Fields and values only: what a create needs is checked when it is applied.
         let validator = RequestValidator(operationId: ImportCommand.entry.specOperation?.operationId ?? "createUser", schema: schema, rules: nil,
                                          owner: "a user", alsoKnown: ["groups"], inputChecks: false)

@@ -121,7 +121,7 @@ enum UsersReconcileCommands {
                 let generated = secrets.fill(&importRows)
                 generatedRows = importRows.filter { generated[$0.line] != nil }
             }
-            guard let schema = ImportCommand.entry.specOperation?.bodySchema else { throw APIError.local("no schema for users create") }
+            let schema = try ImportCommand.createSchema()
             if !(app.clientSettings.dryRun && line[CommonFlags.generateSecrets]) { try ImportCommand.validate(importRows, schema: schema) }
             let bodies = Dictionary(importRows.map { ($0.body["extension_number"]?.cellText ?? "", $0.body) }, uniquingKeysWith: { first, _ in first })
             for index in plan.changes.indices where plan.changes[index].action == .create {

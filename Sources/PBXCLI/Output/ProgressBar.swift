@@ -1,13 +1,12 @@
 import Foundation
 import PBXEngine
 
-/// A one-line progress bar on stderr, drawn only on a terminal. Import workers update
-/// it from their threads: Sendable by `lock`, which guards `lastDrawn` and the drawing.
-final class ProgressBar: @unchecked Sendable {
+/// A one-line progress bar on stderr, drawn only on a terminal (import's, which its
+/// workers update under the lock of the outcome they share).
+final class ProgressBar {
     let total: Int
     let enabled: Bool
     let io: IOContext
-    private let lock = NSLock()
     private var lastDrawn = -1
 
     init(total: Int, enabled: Bool, io: IOContext) {
@@ -18,8 +17,6 @@ final class ProgressBar: @unchecked Sendable {
 
     func update(done: Int, failed: Int) {
         guard enabled else { return }
-        lock.lock()
-        defer { lock.unlock() }
         let percent = done * 100 / total
         guard percent != lastDrawn || done == total else { return }
         lastDrawn = percent
