@@ -9,7 +9,7 @@ extension App {
         let backend = try backends.require(type)
         if let sandbox {
             if let name = globals.profile, let named = backends.sandboxType(name), named != type {
-                throw APIError.usage("profile '\(name)' is a \(named.rawValue) profile, but '\(line.command.fullName)' needs a \(type.rawValue) one")
+                throw Self.wrongType(name, is: named, for: line.command, needs: [type])
             }
             return backend.sandboxProfile(baseURL: sandbox.baseURL, options: sandbox.options)
         }
@@ -64,8 +64,14 @@ extension App {
         }
         guard profile.type == type else {
             if !strict { return nil }
-            throw APIError.usage("profile '\(name)' is a \(profile.type.rawValue) profile, but '\(line.command.fullName)' needs a \(type.rawValue) one")
+            throw Self.wrongType(name, is: profile.type, for: line.command, needs: [type])
         }
         return profile.chosen(.flag)
+    }
+
+    /// A profile named for a command that runs on other types: a usage error, whether
+    /// named by `--profile` or in a list of several.
+    static func wrongType(_ name: String, is type: BackendType, for command: Command, needs: [BackendType]) -> APIError {
+        APIError.usage("profile '\(name)' is a \(type.rawValue) profile, but '\(command.fullName)' needs a \(needs.map(\.rawValue).joined(separator: " or ")) one")
     }
 }

@@ -74,8 +74,7 @@ enum FleetRun {
                 }
                 // As with one --profile, a name of the wrong type is a mistake, found before anything is sent.
                 if let wanted, let type = try store.profile(named: part)?.type, !wanted.contains(type), let primary = command.backend {
-                    let needed = ([primary] + command.otherBackends).map(\.rawValue).joined(separator: " or ")
-                    throw APIError.usage("profile '\(part)' is a \(type.rawValue) profile, but '\(command.fullName)' needs a \(needed) one")
+                    throw App.wrongType(part, is: type, for: command, needs: [primary] + command.otherBackends)
                 }
                 names.append(part)
             }
